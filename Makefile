@@ -1,0 +1,15 @@
+PYTHON ?= python3
+
+.PHONY: run test lint pot
+
+## Serve Odoo with recruit_sms on a demo database (local PostgreSQL under .local/)
+run:
+	$(PYTHON) scripts/devenv.py run
+
+## Pure suite, then the Odoo suite (throwaway PostgreSQL) when Odoo 19 imports
+test:
+	$(PYTHON) scripts/devenv.py test
+
+lint:
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m pylint --load-plugins=pylint_odoo --disable=all --enable=odoolint --valid-odoo-versions=19.0 recruit_sms

@@ -1,0 +1,38 @@
+{
+    "name": "Recruitment SMS",
+    "version": "19.0.1.0.0",
+    "summary": "Two-way texting and email with applicants, inside Odoo Recruitment",
+    "category": "Human Resources/Recruitment",
+    "author": "recruit_sms developers",
+    "license": "LGPL-3",
+    "depends": [
+        "hr_recruitment",
+        "mail",
+        "phone_validation",
+        "sms",
+        "sms_twilio",
+    ],
+    "external_dependencies": {
+        "python": ["phonenumbers", "twilio", "requests"],
+    },
+    "data": [
+        "security/ir.model.access.csv",
+        "wizard/recruit_sms_composer_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/hr_applicant_views.xml",
+    ],
+    "demo": [
+        "demo/recruit_sms_demo.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "recruit_sms/static/src/communications/*",
+            "recruit_sms/static/src/scss/*",
+        ],
+        "web.assets_tests": [
+            "recruit_sms/static/src/tours/*",
+        ],
+    },
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,4 @@
+"""Pure rules of recruit_sms: no Odoo import anywhere in this package, so they can be
+tested (and reused) without a database."""
+
+from . import phone, segments, twilio_api

@@ -1,0 +1,63 @@
+"""Phone number normalization for texting.
+
+Numbers are normalized to E.164 with phonenumbers. A national number is read in the
+country given as default (the applicant's, else the company's). Only numbers that
+phonenumbers calls valid are accepted: a number that merely parses is not enough to text.
+"""
+
+import phonenumbers
+
+EMPTY = "empty"
+NO_COUNTRY = "no_country"
+UNPARSABLE = "unparsable"
+INVALID = "invalid"
+
+REASONS = {
+    EMPTY: "no phone number",
+    NO_COUNTRY: "a national number needs a country to be read in",
+    UNPARSABLE: "not a phone number",
+    INVALID: "not a valid number for its country",
+}
+
+
+class PhoneError(ValueError):
+    """The number cannot be texted; ``reason`` is one of the constants above."""
+
+    def __init__(self, reason, number=None):
+        self.reason = reason
+        self.number = number
+        super().__init__(f"{number!r}: {REASONS[reason]}")
+
+
+def parse(raw, default_country=None):
+    """Return the phonenumbers object for ``raw``, or raise PhoneError."""
+    raw = (raw or "").strip()
+    if not raw:
+        raise PhoneError(EMPTY, raw)
+    region = (default_country or "").upper() or None
+    if raw.startswith("00"):
+        raw = "+" + raw[2:]
+    if not raw.startswith("+") and not region:
+        raise PhoneError(NO_COUNTRY, raw)
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as error:
+        raise PhoneError(UNPARSABLE, raw) from error
+    if not phonenumbers.is_valid_number(number):
+        raise PhoneError(INVALID, raw)
+    return number
+
+
+def to_e164(raw, default_country=None):
+    """Normalize ``raw`` to E.164 (``+14155550123``), or raise PhoneError."""
+    return phonenumbers.format_number(
+        parse(raw, default_country), phonenumbers.PhoneNumberFormat.E164
+    )
+
+
+def try_e164(raw, default_country=None):
+    """E.164 form of ``raw``, or None when it cannot be texted."""
+    try:
+        return to_e164(raw, default_country)
+    except PhoneError:
+        return None

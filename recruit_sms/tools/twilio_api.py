@@ -1,0 +1,100 @@
+"""Pure rules of Twilio's Programmable Messaging REST API (and compatible services).
+
+Nothing here talks to the network: it builds the URL and the form that a send posts,
+validates the settings that shape them and reads Twilio's error answers.
+"""
+
+import ipaddress
+import re
+from urllib.parse import urlsplit
+
+DEFAULT_API_URL = "https://api.twilio.com"
+API_VERSION = "2010-04-01"
+
+_ACCOUNT_SID = re.compile(r"^AC[0-9A-Za-z]{32}$")
+_MESSAGING_SERVICE_SID = re.compile(r"^MG[0-9A-Za-z]{32}$")
+
+
+class TwilioSettingError(ValueError):
+    """A Twilio setting is not usable; the message says which and how to fix it."""
+
+
+def _is_loopback(host):
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_api_url(url):
+    """Validate a Twilio(-compatible) API base URL and return it without trailing slash.
+
+    HTTPS is required, since every request carries the account's credentials; plain HTTP
+    is accepted only for a service on this machine (loopback), for tests and sandboxes.
+    """
+    url = (url or "").strip() or DEFAULT_API_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise TwilioSettingError(
+            f"Twilio API base URL {url!r} is not an http(s) URL: "
+            f"use e.g. {DEFAULT_API_URL}"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise TwilioSettingError(
+            f"Twilio API base URL {url!r} must not carry credentials, a query or a fragment"
+        )
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise TwilioSettingError(
+            f"Twilio API base URL {url!r} must use https (plain http is only allowed on "
+            "localhost), as every request carries your credentials"
+        )
+    return url.rstrip("/")
+
+
+def check_messaging_service_sid(sid):
+    """Return the SID stripped, or None when empty; raise when it is malformed."""
+    sid = (sid or "").strip()
+    if not sid:
+        return None
+    if not _MESSAGING_SERVICE_SID.match(sid):
+        raise TwilioSettingError(
+            f"Messaging Service SID {sid!r} must start with 'MG' followed by 32 letters "
+            "or digits (copy it from Twilio's console, Messaging > Services)"
+        )
+    return sid
+
+
+def is_account_sid(sid):
+    return bool(sid and _ACCOUNT_SID.match(sid))
+
+
+def messages_url(api_url, account_sid):
+    """URL of the Messages resource of ``account_sid`` on ``api_url``."""
+    return f"{normalize_api_url(api_url)}/{API_VERSION}/Accounts/{account_sid}/Messages.json"
+
+
+def message_payload(to, body, from_number=None, messaging_service_sid=None, status_callback=None):
+    """Form fields of a send. A Messaging Service SID, when given, replaces From:
+    Twilio then picks the sender from the service's pool."""
+    data = {"To": to, "Body": body}
+    if messaging_service_sid:
+        data["MessagingServiceSid"] = messaging_service_sid
+    else:
+        data["From"] = from_number or ""  # empty rather than absent: Twilio says what is missing
+    if status_callback:
+        data["StatusCallback"] = status_callback
+    return data
+
+
+def error_of(status_code, payload):
+    """(code, message) of a failed answer, or (None, None) for a success."""
+    payload = payload if isinstance(payload, dict) else {}
+    code = payload.get("code") or payload.get("error_code")
+    message = payload.get("message") or payload.get("error_message")
+    if 200 <= status_code < 300 and not code:
+        return None, None
+    if not message:
+        message = f"HTTP {status_code} from the SMS provider"
+    return code, message

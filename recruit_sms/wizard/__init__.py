@@ -1,0 +1,1 @@
+from . import recruit_sms_composer

@@ -1,0 +1,57 @@
+from odoo import api, fields, models
+
+from ..models.hr_applicant import CHANNELS
+from ..tools.segments import count_segments
+
+
+class RecruitSmsComposer(models.TransientModel):
+    _name = "recruit.sms.composer"
+    _description = "Message an applicant by email or SMS"
+
+    applicant_id = fields.Many2one("hr.applicant", "Applicant", required=True, ondelete="cascade")
+    channel = fields.Selection(CHANNELS, "Send by", required=True, default="email")
+    subject = fields.Char("Subject")
+    body = fields.Text("Body")
+    sms_available = fields.Boolean(compute="_compute_sms_available")
+    sms_blocked_reason = fields.Char(compute="_compute_sms_available")
+    sms_count_info = fields.Char("Length", compute="_compute_sms_count_info")
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        applicant = self.env["hr.applicant"].browse(values.get("applicant_id") or self.env.context.get("active_id"))
+        if applicant and "applicant_id" in fields_list:
+            values["applicant_id"] = applicant.id
+        if applicant and "channel" in fields_list and not self.env.context.get("default_channel"):
+            values["channel"] = "sms" if applicant.recruit_sms_can_text else "email"
+        return values
+
+    @api.depends("applicant_id.recruit_sms_can_text")
+    def _compute_sms_available(self):
+        for composer in self:
+            reason = composer.applicant_id and composer.applicant_id._recruit_sms_blocked_reason()
+            composer.sms_available = bool(composer.applicant_id) and not reason
+            composer.sms_blocked_reason = reason or False
+
+    @api.depends("body", "channel")
+    def _compute_sms_count_info(self):
+        for composer in self:
+            composer.sms_count_info = composer._format_count(count_segments(composer.body or ""))
+
+    def _format_count(self, count):
+        encoding = "GSM-7" if count.encoding == "gsm7" else "Unicode"
+        return self.env._(
+            "%(units)s characters, %(segments)s SMS (%(encoding)s, %(per)s per SMS)",
+            units=count.units, segments=count.segments, encoding=encoding, per=count.per_segment,
+        )
+
+    @api.model
+    def recruit_sms_count(self, text):
+        """Live counter of the composer widgets: same rule as the server."""
+        count = count_segments(text or "")
+        return dict(count.as_dict(), label=self._format_count(count))
+
+    def action_send(self):
+        self.ensure_one()
+        self.applicant_id.recruit_sms_send(self.channel, self.subject, self.body)
+        return {"type": "ir.actions.act_window_close"}

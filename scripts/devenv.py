@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""Run and test recruit_sms against Odoo 19 installed in this Python environment.
+
+    python3 scripts/devenv.py run     # local PostgreSQL + demo database, Odoo on :8069
+    python3 scripts/devenv.py test    # pure suite, then the Odoo suite when Odoo imports
+
+Both start a PostgreSQL cluster of their own under .local/ (ignored by git) unless PGHOST
+is set, in which case that server is used (with PGPORT, PGUSER, PGPASSWORD).
+"""
+
+import argparse
+import contextlib
+import glob
+import importlib.util
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCAL = ROOT / ".local"
+ADDON = "recruit_sms"
+# pip name -> module it provides
+PURE_DEPS = {"pytest": "pytest", "phonenumbers": "phonenumbers", "twilio": "twilio", "requests": "requests"}
+ODOO_TEST_DEPS = {"pytest-odoo": "pytest_odoo", "websocket-client": "websocket", "freezegun": "freezegun"}
+
+
+def say(message):
+    print(f"[{ADDON}] {message}", flush=True)
+
+
+def fail(message, code=2):
+    say(message)
+    sys.exit(code)
+
+
+def odoo_importable():
+    """(True, None) when Odoo 19 imports, else (False, why)."""
+    try:
+        spec = importlib.util.find_spec("odoo.release")
+    except (ImportError, ValueError) as error:
+        return False, str(error)
+    if spec is None:
+        return False, "no module named 'odoo' in " + sys.executable
+    from odoo import release
+
+    if release.version_info[0] != 19:
+        return False, f"Odoo {release.version} found, recruit_sms needs 19.0"
+    return True, None
+
+
+def pip_install(packages):
+    missing = [name for name, module in packages.items() if importlib.util.find_spec(module) is None]
+    if not missing:
+        return
+    say("installing test dependencies: " + " ".join(missing))
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", *missing], check=False)
+
+
+# ----------------------------------------------------------------------------------
+# PostgreSQL
+# ----------------------------------------------------------------------------------
+
+def pg_bindir():
+    found = shutil.which("pg_ctl")
+    if found and shutil.which("initdb"):
+        return Path(found).resolve().parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), reverse=True)
+    if candidates:
+        return Path(candidates[0]).parent
+    return None
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Cluster:
+    """A PostgreSQL cluster in a folder of ours, reached on 127.0.0.1."""
+
+    def __init__(self, path, port):
+        self.path = Path(path)
+        self.port = port
+        self.bindir = pg_bindir()
+        if not self.bindir:
+            fail("PostgreSQL server binaries (initdb, pg_ctl) not found: install them, e.g. "
+                 "`apt-get install postgresql` on Debian/Ubuntu, or set PGHOST to use a running server.")
+        self.run_as = None
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            self.run_as = "postgres"
+            try:
+                pwd.getpwnam(self.run_as)
+            except KeyError:
+                subprocess.run(["useradd", "--system", "--no-create-home", self.run_as], check=True)
+
+    def _cmd(self, *args):
+        cmd = [str(self.bindir / args[0]), *args[1:]]
+        if self.run_as:
+            cmd = ["runuser", "-u", self.run_as, "--", *cmd]
+        return cmd
+
+    def start(self):
+        self.path.mkdir(parents=True, exist_ok=True)
+        if self.run_as:
+            shutil.chown(self.path, self.run_as)
+            os.chmod(self.path.parent, 0o755)
+        data = self.path / "data"
+        if not (data / "PG_VERSION").exists():
+            subprocess.run(self._cmd("initdb", "-D", str(data), "-U", "odoo", "--auth=trust", "-E", "UTF8",
+                                     "--locale=C.UTF-8"), check=True, stdout=subprocess.DEVNULL)
+        options = f"-k {self.path} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
+        subprocess.run(self._cmd("pg_ctl", "-D", str(data), "-l", str(self.path / "postgres.log"), "-o", options,
+                                 "-w", "start"), check=True, stdout=subprocess.DEVNULL)
+        return self
+
+    def stop(self):
+        subprocess.run(self._cmd("pg_ctl", "-D", str(self.path / "data"), "-m", "fast", "-w", "stop"),
+                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def is_running(self):
+        return subprocess.run(self._cmd("pg_ctl", "-D", str(self.path / "data"), "status"),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False).returncode == 0
+
+    def db_options(self):
+        return {"db_host": "127.0.0.1", "db_port": str(self.port), "db_user": "odoo", "db_password": ""}
+
+
+def external_db_options():
+    return {
+        "db_host": os.environ["PGHOST"],
+        "db_port": os.environ.get("PGPORT", "5432"),
+        "db_user": os.environ.get("PGUSER", "odoo"),
+        "db_password": os.environ.get("PGPASSWORD", ""),
+    }
+
+
+def write_config(path, db_options, data_dir, **extra):
+    lines = ["[options]", f"addons_path = {ROOT}", f"data_dir = {data_dir}", "http_interface = 127.0.0.1"]
+    lines += [f"{key} = {value}" for key, value in {**db_options, **extra}.items()]
+    Path(path).write_text("\n".join(lines) + "\n")
+    return path
+
+
+def odoo(config, *args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "odoo", "-c", str(config), *args], check=False, **kwargs)
+
+
+# ----------------------------------------------------------------------------------
+# Commands
+# ----------------------------------------------------------------------------------
+
+def cmd_run(args):
+    ok, why = odoo_importable()
+    if not ok:
+        fail(f"Odoo 19 is not importable ({why}): install Odoo 19 in this Python environment "
+             f"(`{sys.executable} -m pip install -e <odoo 19 source tree>`) and run again.")
+    pip_install({k: v for k, v in PURE_DEPS.items() if k != "pytest"})
+    LOCAL.mkdir(exist_ok=True)
+    if os.environ.get("PGHOST"):
+        db_options, cluster = external_db_options(), None
+    else:
+        cluster = Cluster(LOCAL / "postgres", int(os.environ.get("RECRUIT_SMS_PGPORT", "54329")))
+        if not cluster.is_running():
+            cluster.start()
+        db_options = cluster.db_options()
+    config = write_config(LOCAL / "odoo.conf", db_options, LOCAL / "data", http_port=args.port,
+                          db_name=args.database, dbfilter=f"^{args.database}$")
+    marker = LOCAL / f"{args.database}.installed"
+    if not marker.exists():
+        say(f"creating database {args.database!r} with demo data and {ADDON} (a few minutes the first time)")
+        result = odoo(config, "-d", args.database, "-i", ADDON, "--with-demo", "--stop-after-init",
+                      "--log-level=warn")
+        if result.returncode:
+            fail("installing recruit_sms failed: see the log above", result.returncode)
+        marker.touch()
+    say(f"Odoo is starting on http://localhost:{args.port}  (login: admin, password: admin)")
+    say("the SMS provider is the sandbox: nothing leaves this machine; stop with Ctrl+C")
+    try:
+        odoo(config, "-d", args.database)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if cluster and not args.keep_postgres:
+            cluster.stop()
+
+
+def junit_counts(path):
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        return None
+    suites = [root] if root.tag == "testsuite" else list(root)
+    total = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for suite in suites:
+        for key in total:
+            total[key] += int(suite.get(key, 0))
+    return total
+
+
+def run_pytest(args, junit):
+    return subprocess.run([sys.executable, "-m", "pytest", f"--rootdir={ROOT}", "-c", str(ROOT / "pyproject.toml"),
+                           f"--junitxml={junit}", *args],
+                          cwd=ROOT, check=False).returncode
+
+
+def cmd_test(args):
+    results = {}
+    LOCAL.mkdir(exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="test-", dir=LOCAL))
+    try:
+        pip_install(PURE_DEPS)
+        say("pure suite (recruit_sms/tools, no Odoo)")
+        pure_junit = workdir / "pure.xml"
+        code = run_pytest(["-p", "no:odoo", "-p", "no:cacheprovider", "tests"], pure_junit)
+        results["pure"] = (code, junit_counts(pure_junit))
+
+        ok, why = odoo_importable()
+        if not ok:
+            say(f"Odoo suite did not run: Odoo 19 is not importable ({why}).")
+        else:
+            pip_install(ODOO_TEST_DEPS)
+            results["odoo"] = run_odoo_suite(workdir, args)
+    finally:
+        summary(results)
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    sys.exit(0 if results and all(code == 0 for code, _counts in results.values()) else 1)
+
+
+def run_odoo_suite(workdir, args):
+    cluster = None
+    if os.environ.get("PGHOST"):
+        db_options = external_db_options()
+    else:
+        cluster = Cluster(workdir / "postgres", free_port()).start()
+        db_options = cluster.db_options()
+    database = f"recruit_sms_test_{os.getpid()}"
+    config = write_config(workdir / "odoo.conf", db_options, workdir / "data")
+    try:
+        say(f"Odoo suite: installing {ADDON} with demo data in a fresh database {database!r}")
+        started = time.monotonic()
+        install = odoo(config, "-d", database, "-i", ADDON, "--with-demo", "--stop-after-init",
+                       "--log-level=warn")
+        if install.returncode:
+            say("Odoo suite failed: recruit_sms did not install (see the log above).")
+            return 1, None
+        say(f"installed in {time.monotonic() - started:.0f} s; running the Odoo suite")
+        junit = workdir / "odoo.xml"
+        pytest_args = [
+            "-p", "no:cacheprovider", f"--odoo-config={config}", f"--odoo-database={database}",
+            "--odoo-http", "--odoo-log-level=warn", f"{ADDON}/tests",
+        ]
+        if args.k:
+            pytest_args += ["-k", args.k]
+        code = run_pytest(pytest_args, junit)
+        return code, junit_counts(junit)
+    finally:
+        if cluster:
+            cluster.stop()
+
+
+def summary(results):
+    grand = {"passed": 0, "failed": 0, "skipped": 0}
+    for name, (code, counts) in results.items():
+        if counts is None:
+            say(f"{name} suite: no result (exit code {code})")
+            grand["failed"] += 1 if code else 0
+            continue
+        failed = counts["failures"] + counts["errors"]
+        passed = counts["tests"] - failed - counts["skipped"]
+        say(f"{name} suite: {passed} passed, {failed} failed, {counts['skipped']} skipped")
+        grand["passed"] += passed
+        grand["failed"] += failed
+        grand["skipped"] += counts["skipped"]
+    print(f"total: {grand['passed']} passed, {grand['failed']} failed, {grand['skipped']} skipped", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="serve Odoo with recruit_sms on a demo database")
+    run.add_argument("--database", default="recruit_sms")
+    run.add_argument("--port", type=int, default=8069)
+    run.add_argument("--keep-postgres", action="store_true", help="leave the local PostgreSQL running on exit")
+    run.set_defaults(func=cmd_run)
+    test = commands.add_parser("test", help="run the pure suite, then the Odoo suite when Odoo imports")
+    test.add_argument("-k", help="only Odoo tests matching this pytest expression")
+    test.add_argument("--keep", action="store_true", help="keep the throwaway cluster folder for inspection")
+    test.set_defaults(func=cmd_test)
+    args = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+import pytest
+from recruit_sms_tools import twilio_api as tw
+
+SID = "AC" + "a" * 32
+MG = "MG" + "0123456789abcdef" * 2
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("", "https://api.twilio.com"),
+        (None, "https://api.twilio.com"),
+        ("https://api.twilio.com/", "https://api.twilio.com"),
+        ("https://sms.example.com/twilio/", "https://sms.example.com/twilio"),
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765"),
+        ("http://localhost:9000/", "http://localhost:9000"),
+        ("http://[::1]:9000", "http://[::1]:9000"),
+    ],
+)
+def test_api_url_is_normalized(url, expected):
+    assert tw.normalize_api_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("ftp://api.twilio.com", "not an http(s) URL"),
+        ("api.twilio.com", "not an http(s) URL"),
+        ("http://api.twilio.com", "must use https"),
+        ("http://10.0.0.5:8080", "must use https"),
+        ("https://user:pw@api.twilio.com", "must not carry credentials"),
+        ("https://api.twilio.com/?x=1", "must not carry credentials"),
+    ],
+)
+def test_bad_api_urls_are_refused_with_the_fix(url, words):
+    with pytest.raises(tw.TwilioSettingError, match="Twilio API base URL") as caught:
+        tw.normalize_api_url(url)
+    assert words in str(caught.value)
+
+
+def test_messages_url_uses_base_url_and_account():
+    assert tw.messages_url("http://127.0.0.1:1234/", SID) == (
+        f"http://127.0.0.1:1234/2010-04-01/Accounts/{SID}/Messages.json"
+    )
+
+
+def test_messaging_service_sid_rules():
+    assert tw.check_messaging_service_sid("  ") is None
+    assert tw.check_messaging_service_sid(f" {MG} ") == MG
+    for bad in ("MG123", "PN" + "0" * 32, MG + "x"):
+        with pytest.raises(tw.TwilioSettingError, match="Messaging Service SID"):
+            tw.check_messaging_service_sid(bad)
+
+
+def test_account_sid_shape():
+    assert tw.is_account_sid(SID)
+    assert not tw.is_account_sid("AC123")
+    assert not tw.is_account_sid(None)
+
+
+def test_payload_uses_from_without_messaging_service():
+    data = tw.message_payload("+14155552671", "Hi", from_number="+15005550006", status_callback="https://x/cb")
+    assert data == {"To": "+14155552671", "Body": "Hi", "From": "+15005550006", "StatusCallback": "https://x/cb"}
+
+
+def test_payload_sends_messaging_service_instead_of_from():
+    data = tw.message_payload("+14155552671", "Hi", from_number="+15005550006", messaging_service_sid=MG)
+    assert data["MessagingServiceSid"] == MG
+    assert "From" not in data
+    assert "StatusCallback" not in data
+
+
+def test_payload_keeps_an_explicit_empty_from():
+    assert tw.message_payload("+1", "b")["From"] == ""
+
+
+def test_error_reading():
+    assert tw.error_of(201, {"sid": "SM1"}) == (None, None)
+    assert tw.error_of(400, {"code": 21211, "message": "Invalid 'To'"}) == (21211, "Invalid 'To'")
+    assert tw.error_of(500, None) == (None, "HTTP 500 from the SMS provider")
+    assert tw.error_of(200, {"error_code": 30007, "error_message": "Carrier violation"}) == (30007, "Carrier violation")
