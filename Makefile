@@ -12,4 +12,4 @@ test:
 
 lint:
 	$(PYTHON) -m ruff check .
-	$(PYTHON) -m pylint --load-plugins=pylint_odoo --disable=all --enable=odoolint --valid-odoo-versions=19.0 recruit_sms
+	$(PYTHON) -m pylint --rcfile=.pylintrc recruit_sms

@@ -33,6 +33,4 @@
             "recruit_sms/static/src/tours/*",
         ],
     },
-    "installable": True,
-    "application": False,
 }

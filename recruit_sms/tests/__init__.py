@@ -1,0 +1,1 @@
+from . import test_access, test_composer, test_providers, test_tour

@@ -8,10 +8,10 @@ class RecruitSmsComposer(models.TransientModel):
     _name = "recruit.sms.composer"
     _description = "Message an applicant by email or SMS"
 
-    applicant_id = fields.Many2one("hr.applicant", "Applicant", required=True, ondelete="cascade")
+    applicant_id = fields.Many2one("hr.applicant", required=True, ondelete="cascade")
     channel = fields.Selection(CHANNELS, "Send by", required=True, default="email")
-    subject = fields.Char("Subject")
-    body = fields.Text("Body")
+    subject = fields.Char()
+    body = fields.Text()
     sms_available = fields.Boolean(compute="_compute_sms_available")
     sms_blocked_reason = fields.Char(compute="_compute_sms_available")
     sms_count_info = fields.Char("Length", compute="_compute_sms_count_info")
@@ -44,12 +44,6 @@ class RecruitSmsComposer(models.TransientModel):
             "%(units)s characters, %(segments)s SMS (%(encoding)s, %(per)s per SMS)",
             units=count.units, segments=count.segments, encoding=encoding, per=count.per_segment,
         )
-
-    @api.model
-    def recruit_sms_count(self, text):
-        """Live counter of the composer widgets: same rule as the server."""
-        count = count_segments(text or "")
-        return dict(count.as_dict(), label=self._format_count(count))
 
     def action_send(self):
         self.ensure_one()

@@ -1,0 +1,51 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("recruit_sms_communications_tour", {
+    steps: () => [
+        {
+            content: "Open the Communications tab",
+            trigger: ".o_notebook .nav-link:contains(Communications)",
+            run: "click",
+        },
+        {
+            content: "The conversation is empty",
+            trigger: ".o_recruit_sms_empty",
+        },
+        {
+            content: "Start a new message",
+            trigger: ".o_recruit_sms_new_message",
+            run: "click",
+        },
+        {
+            content: "SMS is preselected for a textable applicant",
+            trigger: ".modal .o_field_widget[name=channel] input[data-value=sms]:checked",
+        },
+        {
+            content: "Write the subject",
+            trigger: ".modal .o_field_widget[name=subject] input",
+            run: "edit Tour subject",
+        },
+        {
+            content: "Write the body",
+            trigger: ".modal .o_field_widget[name=body] textarea",
+            run: "edit Tour body from the Communications tab",
+        },
+        {
+            content: "The live counter shows the length and segments",
+            trigger: ".modal .o_recruit_sms_counter:contains(37 characters, 1 SMS)",
+        },
+        {
+            content: "Send",
+            trigger: ".modal button[name=action_send]",
+            run: "click",
+        },
+        {
+            content: "The bubble appears, delivered by the sandbox",
+            trigger: ".o_recruit_sms_bubble.o_recruit_sms_out.o_recruit_sms_channel_sms:contains(Tour body from the Communications tab) .o_recruit_sms_state_delivered",
+        },
+        {
+            content: "with its subject as header",
+            trigger: ".o_recruit_sms_bubble .o_recruit_sms_subject:contains(Tour subject)",
+        },
+    ],
+});

@@ -1,0 +1,32 @@
+from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.tests.common import TransactionCase
+
+
+class RecruitSmsCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.write({"sms_provider": "sandbox", "country_id": cls.env.ref("base.us").id})
+        cls.recruiter = mail_new_test_user(
+            cls.env, login="rsms_recruiter", name="Rita Recruiter", email="rita@example.com",
+            groups="base.group_user,hr_recruitment.group_hr_recruitment_user",
+        )
+        cls.job = cls.env["hr.job"].create({"name": "Forklift driver"})
+        cls.applicant = cls.env["hr.applicant"].create({
+            "partner_name": "Ann Applicant",
+            "email_from": "ann.applicant@example.com",
+            "partner_phone": "(415) 555-0123",
+            "job_id": cls.job.id,
+            "user_id": cls.recruiter.id,
+            "recruit_sms_consent": True,
+        })
+
+    def sms_messages(self, applicant=None):
+        applicant = applicant or self.applicant
+        return self.env["mail.message"].search([
+            ("model", "=", "hr.applicant"), ("res_id", "=", applicant.id), ("message_type", "=", "sms"),
+        ])
+
+    def bubbles(self, applicant=None):
+        return (applicant or self.applicant).recruit_sms_get_conversation()["messages"]

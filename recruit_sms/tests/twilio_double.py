@@ -1,0 +1,77 @@
+"""A loopback stand-in for Twilio's Messages REST API, for the tests of this addon.
+
+It records every request (path, Basic auth, form) and answers what the test queued,
+so that tests exercise the real HTTP client code of the provider.
+"""
+
+import base64
+import json
+import threading
+from collections import deque
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+
+class TwilioDouble:
+    def __init__(self):
+        self.requests = []
+        self.responses = deque()
+        self._sid = 0
+        self._lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def answer(self, status, payload):
+        """Queue the answer to the next request (default: 201 with a new SID)."""
+        self.responses.append((status, payload))
+
+    def _next_answer(self, form):
+        with self._lock:
+            if self.responses:
+                return self.responses.popleft()
+            self._sid += 1
+            return 201, {
+                "sid": f"SM{self._sid:032d}",
+                "status": "queued",
+                "to": form.get("To"),
+                "from": form.get("From"),
+                "messaging_service_sid": form.get("MessagingServiceSid"),
+                "body": form.get("Body"),
+                "error_code": None,
+                "error_message": None,
+            }
+
+    def _handler(self):
+        double = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode(), keep_blank_values=True).items()}
+                auth = self.headers.get("Authorization", "")
+                user, _, password = base64.b64decode(auth[6:]).decode().partition(":") if auth.startswith("Basic ") else ("", "", "")
+                double.requests.append({"path": self.path, "auth": (user, password), "form": form})
+                status, payload = double._next_answer(form)
+                body = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
