@@ -17,7 +17,10 @@
     },
     "data": [
         "security/ir.model.access.csv",
+        "data/mail_templates.xml",
         "wizard/recruit_sms_composer_views.xml",
+        "wizard/recruit_sms_inbound_link_views.xml",
+        "views/recruit_sms_inbound_views.xml",
         "views/res_config_settings_views.xml",
         "views/hr_applicant_views.xml",
     ],

@@ -79,3 +79,12 @@ def test_error_reading():
     assert tw.error_of(400, {"code": 21211, "message": "Invalid 'To'"}) == (21211, "Invalid 'To'")
     assert tw.error_of(500, None) == (None, "HTTP 500 from the SMS provider")
     assert tw.error_of(200, {"error_code": 30007, "error_message": "Carrier violation"}) == (30007, "Carrier violation")
+
+
+def test_error_reasons():
+    assert tw.error_reason(30003) == "Unreachable destination handset (switched off or out of coverage) (30003)"
+    assert tw.error_reason("21610").startswith("The recipient replied STOP")
+    assert tw.error_reason(99999) == "Twilio error (99999)"
+    assert tw.error_reason(30003, "Twilio said this") == "Twilio said this"
+    assert tw.error_reason(None) == "Unknown error"
+    assert tw.error_reason("abc") == "Twilio error abc"

@@ -1,7 +1,10 @@
+import uuid
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, plaintext2html
 
+from ..tools import inbound as inbound_rules
 from ..tools import phone
 
 CHANNELS = [("email", "Email"), ("sms", "SMS")]
@@ -54,6 +57,14 @@ class HrApplicant(models.Model):
     recruit_sms_blocked_reason = fields.Char(
         "Why SMS is unavailable", compute="_compute_recruit_sms_blocked_reason",
     )
+    recruit_sms_waiting_since = fields.Datetime(
+        "Waiting for a response since",
+        copy=False,
+        index="btree_not_null",
+        help="When the oldest message of the applicant that nobody answered yet arrived.",
+    )
+    recruit_sms_last_message_date = fields.Datetime("Last message", copy=False, index="btree_not_null")
+    recruit_sms_inbound_ids = fields.One2many("recruit.sms.inbound", "applicant_id", "Text messages received")
 
     # ------------------------------------------------------------
     # Phone and consent
@@ -148,10 +159,13 @@ class HrApplicant(models.Model):
         if not body:
             raise UserError(self.env._("Body is required: write the message to send."))
         if channel == "sms":
-            return self._recruit_sms_post_sms(subject, body)
-        if channel == "email":
-            return self._recruit_sms_post_email(subject, body)
-        raise UserError(self.env._("Channel must be Email or SMS, not %(channel)r.", channel=channel))
+            message = self._recruit_sms_post_sms(subject, body)
+        elif channel == "email":
+            message = self._recruit_sms_post_email(subject, body)
+        else:
+            raise UserError(self.env._("Channel must be Email or SMS, not %(channel)r.", channel=channel))
+        self.sudo().write({"recruit_sms_waiting_since": False, "recruit_sms_last_message_date": message.date})
+        return message
 
     def _recruit_sms_post_sms(self, subject, body):
         self._recruit_sms_check_sendable()
@@ -200,6 +214,10 @@ class HrApplicant(models.Model):
         messages = self.env["mail.message"].sudo().search(
             self._recruit_sms_conversation_domain(), order="date asc, id asc",
         )
+        inbound_by_message = {
+            inbound.mail_message_id.id: inbound
+            for inbound in self.env["recruit.sms.inbound"].sudo().search([("mail_message_id", "in", messages.ids)])
+        }
         return {
             "applicant": {
                 "id": self.id,
@@ -207,16 +225,14 @@ class HrApplicant(models.Model):
                 "can_text": self.recruit_sms_can_text,
                 "sms_blocked_reason": self._recruit_sms_blocked_reason() or False,
                 "has_email": bool(self.email_from),
-                "sandbox": self.company_id.sms_provider == "sandbox"
-                or (not self.company_id and self.env.company.sms_provider == "sandbox"),
+                "sandbox": self._recruit_sms_company().sms_provider == "sandbox",
+                "waiting_since": fields.Datetime.to_string(self.recruit_sms_waiting_since) or False,
             },
-            "messages": [self._recruit_sms_bubble(message) for message in messages],
+            "messages": [self._recruit_sms_bubble(message, inbound_by_message.get(message.id)) for message in messages],
         }
 
-    def _recruit_sms_bubble(self, message):
-        incoming = message.message_type == "email" or (
-            message.author_id and message.author_id == self.partner_id and not message.author_id.user_ids
-        )
+    def _recruit_sms_bubble(self, message, inbound=None):
+        incoming = bool(inbound) or message.message_type == "email"
         channel = "sms" if message.message_type == "sms" else "email"
         bubble = {
             "id": message.id,
@@ -229,7 +245,11 @@ class HrApplicant(models.Model):
             "state": False,
             "failure_reason": False,
             "can_resend": False,
+            "media": [],
         }
+        if inbound:
+            bubble["body"] = inbound.body or ""
+            bubble["media"] = [{"url": url, "content_type": content_type} for url, content_type in inbound.media or []]
         if channel == "sms" and not incoming:
             notification = message.notification_ids.filtered(lambda n: n.notification_type == "sms")[:1]
             if notification:
@@ -279,3 +299,95 @@ class HrApplicant(models.Model):
                 })
             sms.send(raise_exception=False)
         return True
+
+    # ------------------------------------------------------------
+    # Replies from the applicant
+    # ------------------------------------------------------------
+
+    def _recruit_sms_company(self):
+        self.ensure_one()
+        return self.company_id or self.env.company
+
+    def _recruit_sms_ensure_partner(self, number):
+        """The applicant's contact, created from the applicant when missing."""
+        self.ensure_one()
+        if not self.partner_id:
+            self.partner_id = self.env["res.partner"].sudo().create({
+                "name": self.partner_name or number,
+                "phone": self.partner_phone or number,
+                "email": self.email_from or False,
+                "company_id": self.company_id.id,
+            })
+        return self.partner_id
+
+    def _recruit_sms_mark_waiting(self, when):
+        """The applicant wrote: the conversation waits for a response from then on."""
+        for applicant in self.sudo():
+            applicant.write({
+                "recruit_sms_waiting_since": applicant.recruit_sms_waiting_since or when,
+                "recruit_sms_last_message_date": when,
+            })
+
+    def _recruit_sms_users_to_notify(self):
+        """The applicant's recruiter; without one, the internal followers of the job
+        position (the recruiting team), else those of the applicant."""
+        self.ensure_one()
+        if self.user_id:
+            return self.user_id
+        for record in (self.job_id, self):
+            users = record.sudo().message_partner_ids.user_ids.filtered(lambda u: u._is_internal() and u.active)
+            if users:
+                return users
+        return self.env["res.users"]
+
+    def _recruit_sms_notify_inbound(self, inbound):
+        """Tell the recruiter, live (bus, for the systray) and by email unless they turned
+        it off in their preferences."""
+        self.ensure_one()
+        users = self._recruit_sms_users_to_notify()
+        preview = (inbound.body or "")[:200] or self.env._("(media)")
+        payload = {
+            "applicant_id": self.id,
+            "applicant_name": self.partner_name or self.display_name,
+            "inbound_id": inbound.id,
+            "message_id": inbound.mail_message_id.id,
+            "preview": preview,
+        }
+        for user in users:
+            user._bus_send("recruit_sms/inbound", payload)
+        email_users = users.filtered(lambda u: u.recruit_sms_inbound_email and u.email)
+        if not email_users:
+            return
+        company = self._recruit_sms_company()
+        link = f"{self.get_base_url()}/odoo/hr.applicant/{self.id}"
+        body = self.env["ir.qweb"]._render("recruit_sms.inbound_notification_email", {
+            "applicant": self, "inbound": inbound, "link": link, "company": company,
+        })
+        self.env["mail.mail"].sudo().create([{
+            "subject": self.env._("New text from %(name)s", name=payload["applicant_name"]),
+            "body_html": body,
+            "email_from": company.email_formatted or False,
+            "email_to": user.email_formatted,
+            "model": self._name,
+            "res_id": self.id,
+            "auto_delete": True,
+        } for user in email_users])
+
+    def recruit_sms_simulate_reply(self, body):
+        """Sandbox only: receive ``body`` as if the applicant had texted it, through the
+        same path as the provider's webhook (minus the signature)."""
+        self.ensure_one()
+        self.check_access("write")
+        company = self._recruit_sms_company()
+        if company.sms_provider != "sandbox":
+            raise UserError(self.env._("Simulating a reply is only possible with the sandbox SMS provider."))
+        number = self.recruit_sms_number or self.partner_phone_sanitized
+        if not number:
+            raise UserError(self.env._("%(name)s has no valid phone number to reply from.", name=self.partner_name or self.display_name))
+        if not (body or "").strip():
+            raise UserError(self.env._("Write the reply to simulate."))
+        sms = inbound_rules.InboundSms(
+            message_sid=f"SMsandbox{uuid.uuid4().hex}", account_sid="", from_number=number, to_number="", body=body,
+        )
+        record, _created = self.env["recruit.sms.inbound"]._recruit_sms_receive(sms, company)
+        return record.mail_message_id.id

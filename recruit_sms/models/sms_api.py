@@ -53,16 +53,29 @@ class SmsApiTwilioRecruit(SmsApiTwilio):
         account_sid = company_sudo.sms_twilio_account_sid
         url = twilio_api.messages_url(company_sudo.recruit_sms_twilio_api_url, account_sid)
         try:
-            return session.post(
+            response = session.post(
                 url, data=data, auth=(account_sid, company_sudo.sms_twilio_auth_token), timeout=5,
             )
         except requests.exceptions.RequestException as error:
             # the exception names the URL (account SID, never the token)
             _logger.warning("Twilio SMS API error on %s: %s", url, type(error).__name__)
-        return None
+            return None
+        if not response.ok and self._error_code(response) == twilio_api.UNSUBSCRIBED:
+            self._unsubscribed.append(to_number)
+        return response
+
+    @staticmethod
+    def _error_code(response):
+        try:
+            return twilio_api.error_of(response.status_code, response.json())[0]
+        except ValueError:
+            return None
 
     def _send_sms_batch(self, messages, delivery_reports_url=False):
+        self._unsubscribed = []
         results = super()._send_sms_batch(messages, delivery_reports_url=delivery_reports_url)
+        if self._unsubscribed:
+            self.env["phone.blacklist"].sudo()._recruit_sms_block_unsubscribed(self._unsubscribed)
         for result in results:
             if result.get("state") == "server_error":
                 # core says "contact Odoo support"; the provider did not answer at all

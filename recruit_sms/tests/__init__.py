@@ -1,1 +1,9 @@
-from . import test_access, test_composer, test_providers, test_tour
+from . import (
+    test_access,
+    test_composer,
+    test_inbound,
+    test_providers,
+    test_sandbox_reply,
+    test_status_callback,
+    test_tour,
+)

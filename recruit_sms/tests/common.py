@@ -16,7 +16,7 @@ class RecruitSmsCase(TransactionCase):
         cls.applicant = cls.env["hr.applicant"].create({
             "partner_name": "Ann Applicant",
             "email_from": "ann.applicant@example.com",
-            "partner_phone": "(415) 555-0123",
+            "partner_phone": "(415) 555-0142",
             "job_id": cls.job.id,
             "user_id": cls.recruiter.id,
             "recruit_sms_consent": True,

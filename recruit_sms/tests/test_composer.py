@@ -36,7 +36,7 @@ class TestComposer(RecruitSmsCase):
         with self.assertRaisesRegex(UserError, "SMS consent"):
             composer.action_send()
         self.assertFalse(self.sms_messages())
-        self.assertFalse(self.env["sms.sms"].search([("number", "=", "+14155550123")]))
+        self.assertFalse(self.env["sms.sms"].search([("number", "=", "+14155550142")]))
 
     def test_invalid_or_missing_number_refuses_sms(self):
         self.applicant.partner_phone = "555-12"
@@ -50,7 +50,7 @@ class TestComposer(RecruitSmsCase):
         self.assertFalse(self.sms_messages())
 
     def test_national_number_is_read_in_the_company_country(self):
-        self.assertEqual(self.applicant.recruit_sms_number, "+14155550123")
+        self.assertEqual(self.applicant.recruit_sms_number, "+14155550142")
         self.applicant.partner_phone = "0470 12 34 56"
         self.assertFalse(self.applicant.recruit_sms_number, "not a US number")
         self.applicant.partner_id.country_id = self.env.ref("base.be")

@@ -17,7 +17,7 @@ class TestSandboxProvider(RecruitSmsCase):
         self.assertEqual(message.subject, "Interview")
         notification = message.notification_ids
         self.assertEqual(notification.notification_type, "sms")
-        self.assertEqual(notification.sms_number, "+14155550123")
+        self.assertEqual(notification.sms_number, "+14155550142")
         self.assertEqual(notification.notification_status, "sent", "the sandbox marks messages delivered")
         sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
         self.assertEqual(sms.state, "sent")
@@ -75,7 +75,7 @@ class TestTwilioProvider(RecruitSmsCase):
         [request] = self.twilio.requests
         self.assertEqual(request["path"], f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json")
         self.assertEqual(request["auth"], (ACCOUNT_SID, AUTH_TOKEN))
-        self.assertEqual(request["form"]["To"], "+14155550123")
+        self.assertEqual(request["form"]["To"], "+14155550142")
         self.assertEqual(request["form"]["From"], "+15005550006")
         self.assertEqual(request["form"]["Body"], "Your interview is confirmed")
         self.assertNotIn("MessagingServiceSid", request["form"])

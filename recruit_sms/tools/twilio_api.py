@@ -98,3 +98,36 @@ def error_of(status_code, payload):
     if not message:
         message = f"HTTP {status_code} from the SMS provider"
     return code, message
+
+
+# Readable reasons for the error codes Twilio reports on sends and status callbacks
+# (https://www.twilio.com/docs/api/errors). Callbacks carry the code alone.
+ERROR_REASONS = {
+    21211: "Invalid 'To' phone number",
+    21408: "Permission to send to this region is not enabled",
+    21610: "The recipient replied STOP: Twilio refuses to send to this number until they reply START",
+    21612: "This number cannot be reached from your Twilio number",
+    21614: "'To' is not a mobile number",
+    30001: "Queue overflow: too many messages sent at once",
+    30002: "Twilio account suspended",
+    30003: "Unreachable destination handset (switched off or out of coverage)",
+    30004: "Message blocked by the recipient or their carrier",
+    30005: "Unknown destination handset (the number does not exist)",
+    30006: "Landline or unreachable carrier",
+    30007: "Filtered by the carrier as spam",
+    30008: "Unknown delivery error",
+    30034: "Sender not registered for A2P 10DLC",
+}
+
+UNSUBSCRIBED = 21610
+
+
+def error_reason(code, message=None):
+    """A readable reason for a Twilio error: Twilio's own message, else ours for the code."""
+    if message:
+        return message
+    try:
+        code = int(code)
+    except (TypeError, ValueError):
+        return f"Twilio error {code}" if code else "Unknown error"
+    return f"{ERROR_REASONS.get(code, 'Twilio error')} ({code})"

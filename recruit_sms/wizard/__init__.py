@@ -1,1 +1,1 @@
-from . import recruit_sms_composer
+from . import recruit_sms_composer, recruit_sms_inbound_link

@@ -26,7 +26,7 @@ export class Communications extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.notification = useService("notification");
-        this.state = useState({ conversation: null, busy: false });
+        this.state = useState({ conversation: null, busy: false, simulating: false, reply: "" });
         onWillStart(() => this.load(this.props.record.resId));
         onWillUpdateProps((next) => {
             if (next.record.resId !== this.props.record.resId) {
@@ -61,6 +61,22 @@ export class Communications extends Component {
             additionalContext: context,
             onClose: () => this.load(),
         });
+    }
+
+    async simulateReply() {
+        const body = this.state.reply;
+        if (!body.trim()) {
+            return;
+        }
+        this.state.busy = true;
+        try {
+            await this.orm.call("hr.applicant", "recruit_sms_simulate_reply", [[this.props.record.resId], body]);
+            this.state.reply = "";
+            this.state.simulating = false;
+        } finally {
+            this.state.busy = false;
+            await this.load();
+        }
     }
 
     async resend(message) {

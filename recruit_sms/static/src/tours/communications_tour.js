@@ -47,5 +47,28 @@ registry.category("web_tour.tours").add("recruit_sms_communications_tour", {
             content: "with its subject as header",
             trigger: ".o_recruit_sms_bubble .o_recruit_sms_subject:contains(Tour subject)",
         },
+        {
+            content: "The sandbox can simulate the applicant's reply",
+            trigger: ".o_recruit_sms_simulate",
+            run: "click",
+        },
+        {
+            content: "Type the reply",
+            trigger: ".o_recruit_sms_simulate_input",
+            run: "edit Sure, see you Monday 👍",
+        },
+        {
+            content: "Receive it",
+            trigger: ".o_recruit_sms_simulate_send",
+            run: "click",
+        },
+        {
+            content: "The reply shows as an incoming bubble",
+            trigger: ".o_recruit_sms_bubble.o_recruit_sms_in.o_recruit_sms_channel_sms:contains(Sure, see you Monday 👍)",
+        },
+        {
+            content: "and the conversation waits for a response",
+            trigger: ".o_recruit_sms_waiting",
+        },
     ],
 });

@@ -1,0 +1,68 @@
+import hmac
+import logging
+
+from werkzeug.exceptions import BadRequest, Forbidden
+
+from odoo.http import Controller, request, route
+from odoo.tools.urls import urljoin
+
+from ..tools import inbound as inbound_rules
+from ..tools import phone
+from ..tools.signatures import is_valid_twilio_signature
+
+_logger = logging.getLogger(__name__)
+
+INBOUND_ROUTE = "/recruit_sms/twilio/inbound"
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+
+
+class RecruitSmsInboundController(Controller):
+    """Twilio's "A message comes in" webhook. Public, so it does one thing: check the
+    signature, then hand the message to the model."""
+
+    @route(INBOUND_ROUTE, type="http", auth="public", methods=["POST"], csrf=False, save_session=False)
+    def twilio_inbound(self, **_kwargs):
+        form = request.httprequest.form.to_dict()
+        company = self._company_for(form)
+        if not company:
+            _logger.warning("Twilio inbound refused: no company uses number %r / account %r",
+                            form.get("To"), form.get("AccountSid"))
+            raise Forbidden()
+        url = urljoin(company.get_base_url(), INBOUND_ROUTE)
+        signature = request.httprequest.headers.get("X-Twilio-Signature", "")
+        if not signature:
+            _logger.warning("Twilio inbound refused: no X-Twilio-Signature header (company %s)", company.id)
+            raise Forbidden()
+        if not is_valid_twilio_signature(company.sms_twilio_auth_token, url, form, signature):
+            _logger.warning("Twilio inbound refused: signature does not match %s with company %s's auth token",
+                            url, company.id)
+            raise Forbidden()
+        if not hmac.compare_digest(form.get("AccountSid", ""), company.sms_twilio_account_sid or ""):
+            _logger.warning("Twilio inbound refused: AccountSid %r is not company %s's account",
+                            form.get("AccountSid"), company.id)
+            raise Forbidden()
+        try:
+            sms = inbound_rules.parse_twilio_inbound(form)
+        except inbound_rules.InboundError as error:
+            _logger.warning("Twilio inbound refused: %s", error)
+            raise BadRequest(str(error)) from error
+        request.env["recruit.sms.inbound"].sudo().with_company(company)._recruit_sms_receive(sms, company)
+        return request.make_response(EMPTY_TWIML, headers=[("Content-Type", "text/xml")])
+
+    def _company_for(self, form):
+        """The company whose Twilio number (or Messaging Service) received the message,
+        else the only one using that Twilio account."""
+        env = request.env
+        to_number = phone.try_e164(form.get("To", "")) or form.get("To")
+        if to_number:
+            number = env["sms.twilio.number"].sudo().search([("number", "in", [to_number, form.get("To")])], limit=1)
+            if number:
+                return number.company_id.sudo()
+        companies = env["res.company"].sudo().search([("sms_provider", "=", "twilio")])
+        service_sid = form.get("MessagingServiceSid")
+        if service_sid:
+            by_service = companies.filtered(lambda c: c.recruit_sms_twilio_messaging_service_sid == service_sid)
+            if by_service:
+                return by_service[0]
+        by_account = companies.filtered(lambda c: c.sms_twilio_account_sid and c.sms_twilio_account_sid == form.get("AccountSid"))
+        return by_account[0] if len(by_account) == 1 else env["res.company"]

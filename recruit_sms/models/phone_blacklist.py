@@ -1,0 +1,13 @@
+from odoo import models
+
+from ..tools import phone
+
+
+class PhoneBlacklist(models.Model):
+    _inherit = "phone.blacklist"
+
+    def _recruit_sms_block_unsubscribed(self, numbers):
+        """The provider reported that these numbers unsubscribed (Twilio error 21610)."""
+        numbers = sorted({phone.try_e164(number) or number for number in numbers if number})
+        if numbers:
+            self._add(numbers, message=self.env._("Opted out: the SMS provider reported the number unsubscribed (Twilio 21610)."))

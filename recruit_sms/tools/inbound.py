@@ -1,0 +1,88 @@
+"""Reading Twilio's inbound message webhook, and choosing the applicant a reply belongs to."""
+
+from dataclasses import dataclass, field
+
+MAX_BODY = 1600  # Twilio's limit for one message
+MAX_MEDIA = 10
+
+
+class InboundError(ValueError):
+    """The request is not a usable inbound message; the message says why."""
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    message_sid: str
+    account_sid: str
+    from_number: str
+    to_number: str
+    body: str = ""
+    messaging_service_sid: str = ""
+    media: tuple = field(default_factory=tuple)  # ((url, content_type), ...)
+    num_segments: int = 0
+    from_country: str = ""
+    opt_out_type: str = ""
+
+
+def _int(value, default=0):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def parse_twilio_inbound(form):
+    """Read the form Twilio posts for an incoming message.
+
+    The body is kept exactly as sent (no stripping: whitespace may be the message).
+    """
+    message_sid = (form.get("MessageSid") or form.get("SmsMessageSid") or "").strip()
+    if not message_sid:
+        raise InboundError("MessageSid is missing")
+    from_number = (form.get("From") or "").strip()
+    if not from_number:
+        raise InboundError("From is missing")
+    body = form.get("Body") or ""
+    if len(body) > MAX_BODY:
+        raise InboundError(f"Body is {len(body)} characters, more than Twilio's {MAX_BODY}")
+    num_media = min(_int(form.get("NumMedia")), MAX_MEDIA)
+    media = tuple(
+        (form[f"MediaUrl{index}"], form.get(f"MediaContentType{index}") or "")
+        for index in range(num_media)
+        if form.get(f"MediaUrl{index}")
+    )
+    if not body and not media:
+        raise InboundError("the message has neither a body nor media")
+    return InboundSms(
+        message_sid=message_sid,
+        account_sid=(form.get("AccountSid") or "").strip(),
+        from_number=from_number,
+        to_number=(form.get("To") or "").strip(),
+        body=body,
+        messaging_service_sid=(form.get("MessagingServiceSid") or "").strip(),
+        media=media,
+        num_segments=_int(form.get("NumSegments")),
+        from_country=(form.get("FromCountry") or "").strip().upper(),
+        opt_out_type=(form.get("OptOutType") or "").strip().upper(),
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An application whose phone matches the sender."""
+
+    id: int
+    is_open: bool
+    last_activity: object  # anything comparable (a datetime)
+
+
+def pick_applicant(candidates):
+    """(chosen id, [other ids]) for the applications sharing a number, or (None, []).
+
+    Open applications win over closed ones, then the most recently active, then the most
+    recent record.
+    """
+    ranked = sorted(candidates, key=lambda c: (c.is_open, c.last_activity, c.id), reverse=True)
+    if not ranked:
+        return None, []
+    return ranked[0].id, [c.id for c in ranked[1:]]

@@ -1,0 +1,59 @@
+import datetime
+
+import pytest
+from recruit_sms_tools.inbound import Candidate, InboundError, parse_twilio_inbound, pick_applicant
+
+BASE = {"MessageSid": "SM" + "1" * 32, "AccountSid": "AC" + "2" * 32, "From": "+14155550123", "To": "+15005550006"}
+
+
+def test_parse_a_plain_message():
+    sms = parse_twilio_inbound({**BASE, "Body": "Yes, Monday works", "NumSegments": "1", "FromCountry": "us"})
+    assert sms.message_sid == BASE["MessageSid"]
+    assert (sms.from_number, sms.to_number, sms.body) == ("+14155550123", "+15005550006", "Yes, Monday works")
+    assert (sms.num_segments, sms.from_country, sms.media) == (1, "US", ())
+
+
+@pytest.mark.parametrize("body", ["  spaced  ", "😀🎉", "مرحبا بك", "e\u0301\u0302", "x" * 1600, "line\nbreak\r\n"])
+def test_bodies_are_kept_exactly(body):
+    assert parse_twilio_inbound({**BASE, "Body": body}).body == body
+
+
+def test_media_only_message():
+    form = {**BASE, "Body": "", "NumMedia": "2", "MediaUrl0": "https://api.twilio.com/m/0", "MediaContentType0": "image/jpeg",
+            "MediaUrl1": "https://api.twilio.com/m/1", "MediaContentType1": "application/pdf"}
+    sms = parse_twilio_inbound(form)
+    assert sms.body == ""
+    assert sms.media == (("https://api.twilio.com/m/0", "image/jpeg"), ("https://api.twilio.com/m/1", "application/pdf"))
+
+
+def test_opt_out_type_and_service():
+    sms = parse_twilio_inbound({**BASE, "Body": "STOP", "OptOutType": "stop", "MessagingServiceSid": "MG" + "3" * 32})
+    assert sms.opt_out_type == "STOP"
+    assert sms.messaging_service_sid == "MG" + "3" * 32
+
+
+@pytest.mark.parametrize(
+    ("form", "words"),
+    [
+        ({**BASE, "MessageSid": "", "Body": "x"}, "MessageSid is missing"),
+        ({**BASE, "From": "", "Body": "x"}, "From is missing"),
+        ({**BASE, "Body": ""}, "neither a body nor media"),
+        ({**BASE, "Body": "x" * 1601}, "more than Twilio's 1600"),
+        ({**BASE, "Body": "", "NumMedia": "abc"}, "neither a body nor media"),
+    ],
+)
+def test_unusable_requests_say_why(form, words):
+    with pytest.raises(InboundError, match=words):
+        parse_twilio_inbound(form)
+
+
+def test_pick_applicant_prefers_open_then_recent():
+    day = datetime.datetime(2026, 1, 1)
+    closed_recent = Candidate(1, False, day + datetime.timedelta(days=9))
+    open_old = Candidate(2, True, day)
+    open_recent = Candidate(3, True, day + datetime.timedelta(days=1))
+    assert pick_applicant([closed_recent, open_old, open_recent]) == (3, [2, 1])
+    assert pick_applicant([closed_recent]) == (1, [])
+    assert pick_applicant([]) == (None, [])
+    same = [Candidate(4, True, day), Candidate(7, True, day)]
+    assert pick_applicant(same) == (7, [4])

@@ -1,0 +1,55 @@
+import base64
+import hashlib
+import hmac
+
+from recruit_sms_tools.signatures import is_valid_twilio_signature, url_variants
+from twilio.request_validator import RequestValidator
+
+TOKEN = "12345"
+URL = "https://mycompany.com/myapp.php?foo=1&bar=2"
+PARAMS = {
+    "CallSid": "CA1234567890ABCDE",
+    "Caller": "+12349013030",
+    "Digits": "1234",
+    "From": "+12349013030",
+    "To": "+18005551212",
+}
+
+
+def sign(token, url, params):
+    """An independent implementation of Twilio's scheme, to check ours against."""
+    data = url + "".join(f"{key}{params[key]}" for key in sorted(params))
+    return base64.b64encode(hmac.new(token.encode(), data.encode(), hashlib.sha1).digest()).decode()
+
+
+def test_agrees_with_an_independent_hmac_and_with_twilio():
+    signature = sign(TOKEN, URL, PARAMS)
+    assert RequestValidator(TOKEN).validate(URL, PARAMS, signature)
+    assert is_valid_twilio_signature(TOKEN, URL, PARAMS, signature)
+
+
+def test_valid_signature_with_unicode_body():
+    url = "https://odoo.example.com/recruit_sms/twilio/inbound"
+    params = {"MessageSid": "SM1", "Body": "Oui 👍 مرحبا e\u0301", "From": "+14155550123"}
+    assert is_valid_twilio_signature("tok", url, params, sign("tok", url, params))
+
+
+def test_forged_or_foreign_signatures_are_refused():
+    url = "https://odoo.example.com/recruit_sms/twilio/inbound"
+    params = {"MessageSid": "SM1", "Body": "Hi"}
+    good = sign("tok", url, params)
+    assert not is_valid_twilio_signature("other-token", url, params, good)
+    assert not is_valid_twilio_signature("tok", url + "x", params, good)  # signed for another URL
+    assert not is_valid_twilio_signature("tok", url, {**params, "Body": "Hi!"}, good)  # tampered
+    assert not is_valid_twilio_signature("tok", url, params, "")
+    assert not is_valid_twilio_signature("tok", url, params, None)
+    assert not is_valid_twilio_signature("", url, params, good)
+    assert not is_valid_twilio_signature("tok", url, params, good[:-2])
+
+
+def test_default_port_variants():
+    assert url_variants("https://h.example/x") == ["https://h.example/x", "https://h.example:443/x"]
+    assert url_variants("https://h.example:443/x") == ["https://h.example:443/x", "https://h.example/x"]
+    assert url_variants("http://127.0.0.1:8069/x") == ["http://127.0.0.1:8069/x"]
+    signed_with_port = sign("tok", "https://h.example:443/x", {"a": "1"})
+    assert is_valid_twilio_signature("tok", "https://h.example/x", {"a": "1"}, signed_with_port)
