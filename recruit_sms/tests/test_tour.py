@@ -11,4 +11,4 @@ class TestCommunicationsTour(HttpCase, RecruitSmsCase):
         self.assertEqual((sent.subject, sent.author_id), ("Tour subject", self.recruiter.partner_id))
         self.assertEqual(sent.notification_ids.notification_status, "sent")
         self.assertEqual(received.author_id, self.applicant.partner_id)
-        self.assertEqual(self.applicant.recruit_sms_inbound_ids.body, "Sure, see you Monday 👍")
+        self.assertEqual(self.applicant.recruit_sms_inbound_ids.body, "Sure, see you Monday")

@@ -55,7 +55,7 @@ registry.category("web_tour.tours").add("recruit_sms_communications_tour", {
         {
             content: "Type the reply",
             trigger: ".o_recruit_sms_simulate_input",
-            run: "edit Sure, see you Monday 👍",
+            run: "edit Sure, see you Monday",
         },
         {
             content: "Receive it",
@@ -64,7 +64,7 @@ registry.category("web_tour.tours").add("recruit_sms_communications_tour", {
         },
         {
             content: "The reply shows as an incoming bubble",
-            trigger: ".o_recruit_sms_bubble.o_recruit_sms_in.o_recruit_sms_channel_sms:contains(Sure, see you Monday 👍)",
+            trigger: ".o_recruit_sms_bubble.o_recruit_sms_in.o_recruit_sms_channel_sms:contains(Sure, see you Monday)",
         },
         {
             content: "and the conversation waits for a response",
