@@ -18,6 +18,7 @@
     "data": [
         "security/ir.model.access.csv",
         "data/mail_templates.xml",
+        "data/ir_cron.xml",
         "wizard/recruit_sms_composer_views.xml",
         "wizard/recruit_sms_inbound_link_views.xml",
         "views/recruit_sms_inbound_views.xml",

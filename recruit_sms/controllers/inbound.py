@@ -46,7 +46,9 @@ class RecruitSmsInboundController(Controller):
         except inbound_rules.InboundError as error:
             _logger.warning("Twilio inbound refused: %s", error)
             raise BadRequest(str(error)) from error
-        request.env["recruit.sms.inbound"].sudo().with_company(company)._recruit_sms_receive(sms, company)
+        inbound_model = request.env["recruit.sms.inbound"].sudo()
+        if inbound_model._recruit_sms_store(sms, company):
+            inbound_model._recruit_sms_trigger_processing()
         return request.make_response(EMPTY_TWIML, headers=[("Content-Type", "text/xml")])
 
     def _company_for(self, form):

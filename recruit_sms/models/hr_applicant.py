@@ -4,10 +4,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, plaintext2html
 
+from ..tools import commands, phone
 from ..tools import inbound as inbound_rules
-from ..tools import phone
 
 CHANNELS = [("email", "Email"), ("sms", "SMS")]
+PREVIEW_LENGTH = 120
 
 # mail.notification status of an SMS -> state shown on its bubble
 SMS_BUBBLE_STATE = {
@@ -146,6 +147,18 @@ class HrApplicant(models.Model):
     # Sending: the one path used by the composer and the Communications tab
     # ------------------------------------------------------------
 
+    def recruit_sms_compose(self, channel, subject, body):
+        """What the composers call: a chat command when the body starts with ``^``
+        (never sent), else a message by ``channel``.
+
+        :return: {"message_id": id} or {"feedback": what the command did}
+        """
+        self.ensure_one()
+        self.check_access("write")
+        if commands.is_command(body):
+            return {"feedback": self._recruit_sms_run_command(body.strip(), channel=channel, subject=subject)}
+        return {"message_id": self.recruit_sms_send(channel, subject, body).id}
+
     def recruit_sms_send(self, channel, subject, body):
         """Send ``body`` to the applicant by ``channel`` ('email' or 'sms'), with ``subject``.
 
@@ -164,7 +177,13 @@ class HrApplicant(models.Model):
             message = self._recruit_sms_post_email(subject, body)
         else:
             raise UserError(self.env._("Channel must be Email or SMS, not %(channel)r.", channel=channel))
-        self.sudo().write({"recruit_sms_waiting_since": False, "recruit_sms_last_message_date": message.date})
+        self.sudo().write({
+            "recruit_sms_waiting_since": False,
+            "recruit_sms_last_message_date": message.date,
+            "recruit_sms_last_preview": body[:PREVIEW_LENGTH],
+            "recruit_sms_last_channel": channel,
+        })
+        self._recruit_sms_notify_inbox()
         return message
 
     def _recruit_sms_post_sms(self, subject, body):
@@ -320,12 +339,15 @@ class HrApplicant(models.Model):
             })
         return self.partner_id
 
-    def _recruit_sms_mark_waiting(self, when):
+    def _recruit_sms_mark_waiting(self, when, preview=""):
         """The applicant wrote: the conversation waits for a response from then on."""
         for applicant in self.sudo():
             applicant.write({
                 "recruit_sms_waiting_since": applicant.recruit_sms_waiting_since or when,
                 "recruit_sms_last_message_date": when,
+                "recruit_sms_last_inbound_date": when,
+                "recruit_sms_last_preview": (preview or "")[:PREVIEW_LENGTH],
+                "recruit_sms_last_channel": "sms",
             })
 
     def _recruit_sms_users_to_notify(self):
@@ -355,6 +377,7 @@ class HrApplicant(models.Model):
         }
         for user in users:
             user._bus_send("recruit_sms/inbound", payload)
+        self._recruit_sms_notify_inbox()
         email_users = users.filtered(lambda u: u.recruit_sms_inbound_email and u.email)
         if not email_users:
             return

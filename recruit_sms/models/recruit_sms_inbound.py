@@ -1,6 +1,5 @@
+import json
 import logging
-
-import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.addons.sms.tools.sms_tools import sms_content_to_rendered_html
@@ -44,19 +43,15 @@ class RecruitSmsInbound(models.Model):
     )
     mail_message_id = fields.Many2one("mail.message", "Message", readonly=True, index="btree_not_null", ondelete="set null")
     state = fields.Selection(
-        [("matched", "On an applicant"), ("unmatched", "Unmatched")],
-        compute="_compute_state", store=True, index=True,
+        [("received", "Received"), ("matched", "On an applicant"), ("unmatched", "Unmatched")],
+        default="received", required=True, readonly=True, index=True,
+        help="Received: stored by the webhook, waiting to be attached (within seconds).",
     )
 
     _message_sid_unique = models.Constraint(
         "unique(message_sid)",
         "This provider message was already received.",
     )
-
-    @api.depends("applicant_id")
-    def _compute_state(self):
-        for inbound in self:
-            inbound.state = "matched" if inbound.applicant_id else "unmatched"
 
     @api.depends("media")
     def _compute_media_count(self):
@@ -68,43 +63,81 @@ class RecruitSmsInbound(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _recruit_sms_receive(self, sms, company):
-        """Store ``sms`` (an ``InboundSms``) received on ``company``'s number, attach it to
-        its applicant and tell the recruiter. Returns (record, created).
+    def _recruit_sms_store(self, sms, company):
+        """Store ``sms`` (an ``InboundSms``) received on ``company``'s number, as fast as
+        possible: the webhook answers Twilio right after. Returns the new row, or an
+        empty recordset when the message was already stored.
 
-        Idempotent: the provider's message SID is unique in the database, so a retried
-        or concurrent delivery of the same message returns the stored one.
+        Idempotent in the database: ``INSERT ... ON CONFLICT (message_sid) DO NOTHING``
+        stores a retried or concurrently delivered message once.
         """
-        inbound_model = self.sudo()
-        existing = inbound_model.search([("message_sid", "=", sms.message_sid)], limit=1)
-        if existing:
-            return existing, False
         number = phone.try_e164(sms.from_number, sms.from_country or company.country_id.code) or sms.from_number
-        values = {
-            "message_sid": sms.message_sid,
-            "company_id": company.id,
-            "from_number": number,
-            "to_number": sms.to_number,
-            "messaging_service_sid": sms.messaging_service_sid,
-            "body": sms.body,
-            "media": [list(item) for item in sms.media],
-            "num_segments": sms.num_segments,
-            "from_country": sms.from_country,
-            "opt_out_type": sms.opt_out_type,
-        }
-        try:
-            with self.env.cr.savepoint():
-                record = inbound_model.create(values)
-        except psycopg2.errors.UniqueViolation:
-            # the same message delivered concurrently: the other transaction stored it
-            return inbound_model.search([("message_sid", "=", sms.message_sid)], limit=1), False
+        self.env.cr.execute("""
+            INSERT INTO recruit_sms_inbound (
+                message_sid, company_id, from_number, to_number, messaging_service_sid, body, media,
+                num_segments, from_country, opt_out_type, received_date, state,
+                create_uid, create_date, write_uid, write_date)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC', 'received',
+                    %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')
+            ON CONFLICT (message_sid) DO NOTHING
+            RETURNING id
+        """, [
+            sms.message_sid, company.id, number, sms.to_number or None, sms.messaging_service_sid or None, sms.body,
+            json.dumps([list(item) for item in sms.media]) if sms.media else None,
+            sms.num_segments, sms.from_country or None, sms.opt_out_type or None, self.env.uid, self.env.uid,
+        ])
+        row = self.env.cr.fetchone()
+        if not row:
+            _logger.info("Inbound SMS %s already stored (retry)", sms.message_sid)
+            return self.browse()
         _logger.info("Inbound SMS %s from %s stored", sms.message_sid, number)
         _logger.debug("Inbound SMS %s body: %s", sms.message_sid, sms.body)
-        applicant, others = record._recruit_sms_find_applicant()
-        if applicant:
-            record.related_applicant_ids = others
-            record._recruit_sms_attach(applicant)
+        return self.browse(row[0])
+
+    @api.model
+    def _recruit_sms_receive(self, sms, company):
+        """Store ``sms`` and attach it at once (the sandbox's path). Returns (record, created)."""
+        record = self.sudo()._recruit_sms_store(sms, company)
+        if not record:
+            return self.sudo().search([("message_sid", "=", sms.message_sid)], limit=1), False
+        record._recruit_sms_process()
         return record, True
+
+    def _recruit_sms_process(self):
+        """Attach received messages to their applicant (or leave them unmatched) and tell
+        the recruiter."""
+        for record in self.sudo().filtered(lambda r: r.state == "received"):
+            applicant, others = record._recruit_sms_find_applicant()
+            if applicant:
+                record.related_applicant_ids = others
+                record._recruit_sms_attach(applicant)
+            else:
+                record.state = "unmatched"
+
+    @api.model
+    def _recruit_sms_process_batch(self, batch=100):
+        """Attach a batch of what the webhook stored; returns how many. Rows are locked
+        with SKIP LOCKED, so several workers (or servers) share the queue without
+        processing a message twice."""
+        self.flush_model(["state"])
+        self.env.cr.execute("""
+            SELECT id FROM recruit_sms_inbound WHERE state = 'received'
+             ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+        """, [batch])
+        records = self.browse([row[0] for row in self.env.cr.fetchall()])
+        records._recruit_sms_process()
+        return len(records)
+
+    @api.model
+    def _cron_process_received(self, batch=100):
+        while done := self._recruit_sms_process_batch(batch):
+            remaining = self.search_count([("state", "=", "received")])
+            if self.env["ir.cron"]._commit_progress(done, remaining=remaining) <= 0 or not remaining:
+                break
+
+    @api.model
+    def _recruit_sms_trigger_processing(self):
+        self.env.ref("recruit_sms.ir_cron_recruit_sms_inbound").sudo()._trigger()
 
     def _recruit_sms_find_applicant(self):
         """(applicant, other applicants) the sender's number belongs to.
@@ -156,8 +189,8 @@ class RecruitSmsInbound(models.Model):
             email_from=partner.email_formatted or self.from_number,
             date=self.received_date,
         )
-        self.write({"applicant_id": applicant.id, "mail_message_id": message.id})
-        applicant._recruit_sms_mark_waiting(self.received_date)
+        self.write({"applicant_id": applicant.id, "mail_message_id": message.id, "state": "matched"})
+        applicant._recruit_sms_mark_waiting(self.received_date, self.body or self.env._("(media)"))
         applicant._recruit_sms_notify_inbound(self)
         return message
 
@@ -171,10 +204,10 @@ class RecruitSmsInbound(models.Model):
         applicant.check_access("write")
         if not applicant:
             raise UserError(self.env._("Choose the applicant to link the message to."))
-        if self.filtered("applicant_id"):
+        if self.filtered(lambda r: r.state != "unmatched"):
             raise UserError(self.env._("This message is already on an applicant."))
         pending = self.sudo().search([
-            ("from_number", "in", self.mapped("from_number")), ("applicant_id", "=", False),
+            ("from_number", "in", self.mapped("from_number")), ("state", "=", "unmatched"),
         ], order="received_date asc, id asc")
         for inbound in pending | self.sudo():
             inbound._recruit_sms_attach(applicant)
@@ -182,7 +215,7 @@ class RecruitSmsInbound(models.Model):
 
     def action_create_applicant(self):
         self.ensure_one()
-        if self.applicant_id:
+        if self.state != "unmatched":
             raise UserError(self.env._("This message is already on an applicant."))
         applicant = self.env["hr.applicant"].create({
             "partner_name": self.env._("SMS from %(number)s", number=self.from_number),

@@ -50,11 +50,18 @@ class InboundCase(HttpCase, RecruitSmsCase):
     def sign(self, form, url=None, token=AUTH_TOKEN):
         return RequestValidator(token).compute_signature(url or self.webhook_url(), form)
 
-    def post(self, form, signature=None, headers=None):
+    def post(self, form, signature=None, headers=None, process=True):
+        """POST ``form`` to the webhook, then run what the cron does with it."""
         headers = {"X-Twilio-Signature": self.sign(form) if signature is None else signature, **(headers or {})}
         if signature is False:
             headers.pop("X-Twilio-Signature")
-        return self.url_open(ROUTE, data=form, headers=headers, allow_redirects=False)
+        response = self.url_open(ROUTE, data=form, headers=headers, allow_redirects=False)
+        if process:
+            self.process_received()
+        return response
+
+    def process_received(self):
+        return self.env["recruit.sms.inbound"]._recruit_sms_process_batch()
 
     def inbound(self, form):
         return self.env["recruit.sms.inbound"].sudo().search([("message_sid", "=", form["MessageSid"])])

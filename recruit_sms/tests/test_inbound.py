@@ -73,6 +73,7 @@ class TestInboundWebhook(InboundCase):
         with self.allow_requests(all_requests=True), ThreadPoolExecutor(max_workers=4) as pool:
             codes = list(pool.map(post, range(4)))
         self.assertEqual([code for code, _text in codes], [200] * 4, codes)
+        self.assertEqual(self.process_received(), 1)
         self.assertEqual(len(self.inbound(form)), 1)
         self.assertEqual(len(self.bubbles()), 1)
 
@@ -81,6 +82,17 @@ class TestInboundWebhook(InboundCase):
         self.env["recruit.sms.inbound"].create(values)
         with self.assertRaises(psycopg2.errors.UniqueViolation), mute_logger("odoo.sql_db"), self.cr.savepoint():
             self.env["recruit.sms.inbound"].create(values)
+
+    def test_webhook_stores_then_the_queue_attaches(self):
+        form = self.form("Queued reply")
+        self.assertEqual(self.post(form, process=False).status_code, 200)
+        inbound = self.inbound(form)
+        self.assertEqual((inbound.state, inbound.applicant_id), ("received", self.env["hr.applicant"]))
+        cron = self.env.ref("recruit_sms.ir_cron_recruit_sms_inbound")
+        self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]), "the queue is woken up at once")
+        self.assertEqual(self.process_received(), 1)
+        self.assertEqual((inbound.state, inbound.applicant_id), ("matched", self.applicant))
+        self.assertEqual(self.process_received(), 0, "nothing is attached twice")
 
     def test_bodies_are_stored_exactly(self):
         bodies = ["Oui 😀👍🏽", "مرحبا، هل الوظيفة متاحة؟", "Zoë e\u0301\u0302 ñ", "x" * 1600, "  spaced\nlines  "]

@@ -45,7 +45,19 @@ class RecruitSmsComposer(models.TransientModel):
             units=count.units, segments=count.segments, encoding=encoding, per=count.per_segment,
         )
 
+    @api.model
+    def recruit_sms_count(self, text):
+        """The live counter of the chat composer: the same rule as this form's."""
+        count = count_segments(text or "")
+        return dict(count.as_dict(), label=self._format_count(count))
+
     def action_send(self):
         self.ensure_one()
-        self.applicant_id.recruit_sms_send(self.channel, self.subject, self.body)
+        result = self.applicant_id.recruit_sms_compose(self.channel, self.subject, self.body)
+        if "feedback" in result:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {"message": result["feedback"], "type": "info", "next": {"type": "ir.actions.act_window_close"}},
+            }
         return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,145 @@
+"""Shared pieces of the benchmarks: a PostgreSQL cluster, a database with recruit_sms,
+an Odoo server with workers, and a loopback load generator.
+
+Benchmarks print figures and ratios against Odoo core's own path; they never pass or fail
+on time.
+"""
+
+import contextlib
+import http.client
+import importlib.util
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+_spec = importlib.util.spec_from_file_location("devenv", ROOT / "scripts" / "devenv.py")
+devenv = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(devenv)
+
+
+@contextlib.contextmanager
+def bench_database(name, modules="recruit_sms", setup_script=None):
+    """A throwaway cluster with database ``name`` where ``modules`` are installed and
+    ``setup_script`` (Python run in `odoo shell`, with ``env``) has run. Yields
+    (config path, workdir)."""
+    ok, why = devenv.odoo_importable()
+    if not ok:
+        sys.exit(f"benchmark not run: Odoo 19 is not importable ({why})")
+    devenv.LOCAL.mkdir(exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-", dir=devenv.LOCAL))
+    cluster = devenv.Cluster(workdir / "postgres", devenv.free_port()).start()
+    config = devenv.write_config(workdir / "odoo.conf", cluster.db_options(), workdir / "data")
+    try:
+        started = time.monotonic()
+        result = devenv.odoo(config, "-d", name, "-i", modules, "--stop-after-init", "--log-level=warn")
+        if result.returncode:
+            sys.exit("installing failed")
+        print(f"# installed {modules} in {time.monotonic() - started:.0f} s", flush=True)
+        if setup_script:
+            started = time.monotonic()
+            result = subprocess.run(
+                [sys.executable, "-m", "odoo", "shell", "-c", str(config), "-d", name, "--log-level=warn", "--no-http"],
+                input=setup_script, text=True, check=False, capture_output=True,
+            )
+            print(result.stdout, end="", flush=True)
+            if result.returncode or "Traceback" in result.stderr:
+                print(result.stderr[-4000:])
+                sys.exit("setup failed")
+            print(f"# data set up in {time.monotonic() - started:.0f} s", flush=True)
+        yield config, workdir
+    finally:
+        cluster.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def odoo_server(config, database, workers=2, port=None):
+    port = port or devenv.free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "odoo", "-c", str(config), "-d", database, f"--workers={workers}",
+         "--max-cron-threads=0", f"--http-port={port}", "--log-level=warn", "--limit-time-real=600",
+         "--limit-memory-hard=4294967296", "--limit-memory-soft=3221225472"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/web/webclient/version_info")
+                if connection.getresponse().status < 500:
+                    break
+            time.sleep(0.5)
+        else:
+            sys.exit("Odoo did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def post_load(base_url, requests_, concurrency):
+    """POST each (path, form, headers) with ``concurrency`` keep-alive connections.
+    Returns (wall seconds, latencies in seconds, status counts)."""
+    host = urllib.parse.urlsplit(base_url)
+    queue = list(requests_)
+    lock = threading.Lock()
+    latencies, statuses = [], {}
+
+    def worker():
+        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                path, form, headers = queue.pop()
+            body = urllib.parse.urlencode(form)
+            start = time.perf_counter()
+            try:
+                connection.request("POST", path, body=body, headers={
+                    "Content-Type": "application/x-www-form-urlencoded", **headers})
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection(host.hostname, host.port, timeout=30)
+                status = "error"
+            elapsed = time.perf_counter() - start
+            with lock:
+                latencies.append(elapsed)
+                statuses[status] = statuses.get(status, 0) + 1
+        connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - start, latencies, statuses
+
+
+def percentile(values, fraction):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def summarize(wall, latencies):
+    return {
+        "rps": len(latencies) / wall if wall else 0.0,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
+    }
