@@ -66,7 +66,7 @@ def odoo_server(config, database, workers=2, port=None):
     port = port or devenv.free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "odoo", "-c", str(config), "-d", database, f"--workers={workers}",
-         "--max-cron-threads=0", f"--http-port={port}", "--log-level=warn", "--limit-time-real=600",
+         "--max-cron-threads=0", f"--http-port={port}", f"--gevent-port={devenv.free_port()}", "--log-level=warn", "--limit-time-real=600",
          "--limit-memory-hard=4294967296", "--limit-memory-soft=3221225472"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )

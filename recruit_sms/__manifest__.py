@@ -22,6 +22,7 @@
         "wizard/recruit_sms_composer_views.xml",
         "wizard/recruit_sms_inbound_link_views.xml",
         "views/recruit_sms_inbound_views.xml",
+        "views/recruit_sms_conversation_views.xml",
         "views/res_config_settings_views.xml",
         "views/hr_applicant_views.xml",
     ],
@@ -30,7 +31,8 @@
     ],
     "assets": {
         "web.assets_backend": [
-            "recruit_sms/static/src/communications/*",
+            "recruit_sms/static/src/conversation/*",
+            "recruit_sms/static/src/systray/*",
             "recruit_sms/static/src/scss/*",
         ],
         "web.assets_tests": [

@@ -72,19 +72,19 @@ class RecruitSmsInbound(models.Model):
         stores a retried or concurrently delivered message once.
         """
         number = phone.try_e164(sms.from_number, sms.from_country or company.country_id.code) or sms.from_number
+        now = fields.Datetime.now()
         self.env.cr.execute("""
             INSERT INTO recruit_sms_inbound (
                 message_sid, company_id, from_number, to_number, messaging_service_sid, body, media,
                 num_segments, from_country, opt_out_type, received_date, state,
                 create_uid, create_date, write_uid, write_date)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC', 'received',
-                    %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'received', %s, %s, %s, %s)
             ON CONFLICT (message_sid) DO NOTHING
             RETURNING id
         """, [
             sms.message_sid, company.id, number, sms.to_number or None, sms.messaging_service_sid or None, sms.body,
             json.dumps([list(item) for item in sms.media]) if sms.media else None,
-            sms.num_segments, sms.from_country or None, sms.opt_out_type or None, self.env.uid, self.env.uid,
+            sms.num_segments, sms.from_country or None, sms.opt_out_type or None, now, self.env.uid, now, self.env.uid, now,
         ])
         row = self.env.cr.fetchone()
         if not row:

@@ -1,6 +1,7 @@
 from . import (
     test_access,
     test_composer,
+    test_conversation,
     test_inbound,
     test_providers,
     test_sandbox_reply,

@@ -12,31 +12,26 @@ registry.category("web_tour.tours").add("recruit_sms_communications_tour", {
             trigger: ".o_recruit_sms_empty",
         },
         {
-            content: "Start a new message",
-            trigger: ".o_recruit_sms_new_message",
-            run: "click",
-        },
-        {
             content: "SMS is preselected for a textable applicant",
-            trigger: ".modal .o_field_widget[name=channel] input[data-value=sms]:checked",
+            trigger: ".o_recruit_sms_composer .o_recruit_sms_channel_sms.btn-primary",
         },
         {
             content: "Write the subject",
-            trigger: ".modal .o_field_widget[name=subject] input",
+            trigger: ".o_recruit_sms_subject_input",
             run: "edit Tour subject",
         },
         {
             content: "Write the body",
-            trigger: ".modal .o_field_widget[name=body] textarea",
+            trigger: ".o_recruit_sms_body_input",
             run: "edit Tour body from the Communications tab",
         },
         {
             content: "The live counter shows the length and segments",
-            trigger: ".modal .o_recruit_sms_counter:contains(37 characters, 1 SMS)",
+            trigger: ".o_recruit_sms_counter:contains(37 characters, 1 SMS)",
         },
         {
             content: "Send",
-            trigger: ".modal button[name=action_send]",
+            trigger: ".o_recruit_sms_send",
             run: "click",
         },
         {
