@@ -137,7 +137,15 @@ class RecruitSmsInbound(models.Model):
 
     @api.model
     def _recruit_sms_trigger_processing(self):
-        self.env.ref("recruit_sms.ir_cron_recruit_sms_inbound").sudo()._trigger()
+        """Wake the queue up now, unless a wake-up is already due (a burst of messages
+        then costs one trigger; the cron also runs every minute as a safety net)."""
+        cron = self.env.ref("recruit_sms.ir_cron_recruit_sms_inbound").sudo()
+        self.env.cr.execute(
+            "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s LIMIT 1",
+            [cron.id, fields.Datetime.now()],
+        )
+        if not self.env.cr.fetchone():
+            cron._trigger()
 
     def _recruit_sms_find_applicant(self):
         """(applicant, other applicants) the sender's number belongs to.
