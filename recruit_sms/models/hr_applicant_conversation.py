@@ -14,7 +14,8 @@ class HrApplicant(models.Model):
     What the inbox sorts and filters on is stored on the applicant and indexed, so the
     counts do not grow with the number of messages."""
 
-    _inherit = "hr.applicant"
+    # one concern per file: the conversation state lives beside the texting rules
+    _inherit = "hr.applicant"  # pylint: disable=consider-merging-classes-inherited
 
     recruit_sms_assigned_user_id = fields.Many2one(
         "res.users",
@@ -47,13 +48,14 @@ class HrApplicant(models.Model):
     recruit_sms_scheduled_ids = fields.One2many("recruit.sms.scheduled", "applicant_id", "Scheduled messages")
 
     def init(self):
-        super().init()
+        result = super().init()
         # the inbox: open conversations waiting for an answer, per assignee
         self.env.cr.execute("""
             CREATE INDEX IF NOT EXISTS hr_applicant_recruit_sms_inbox_idx
                 ON hr_applicant (recruit_sms_assigned_user_id, recruit_sms_waiting_since)
              WHERE recruit_sms_waiting_since IS NOT NULL AND recruit_sms_state = 'open' AND active
         """)
+        return result
 
     @api.depends("user_id")
     def _compute_recruit_sms_assigned_user_id(self):

@@ -26,7 +26,7 @@ class RecruitSmsInbound(models.Model):
     _rec_name = "from_number"
 
     message_sid = fields.Char("Provider message ID", required=True, readonly=True)
-    company_id = fields.Many2one("res.company", "Company", readonly=True, index=True)
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
     from_number = fields.Char("From", required=True, readonly=True, index=True)
     to_number = fields.Char("To", readonly=True)
     messaging_service_sid = fields.Char("Messaging Service SID", readonly=True)
@@ -37,7 +37,7 @@ class RecruitSmsInbound(models.Model):
     from_country = fields.Char("Sender country", readonly=True)
     opt_out_type = fields.Char("Opt-out type", readonly=True)
     received_date = fields.Datetime("Received", default=fields.Datetime.now, readonly=True, required=True)
-    applicant_id = fields.Many2one("hr.applicant", "Applicant", readonly=True, index="btree_not_null", ondelete="set null")
+    applicant_id = fields.Many2one("hr.applicant", readonly=True, index="btree_not_null", ondelete="set null")
     related_applicant_ids = fields.Many2many(
         "hr.applicant", string="Other applications with this number", readonly=True,
     )

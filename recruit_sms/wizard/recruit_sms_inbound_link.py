@@ -6,7 +6,7 @@ class RecruitSmsInboundLink(models.TransientModel):
     _description = "Link unmatched text messages to an applicant"
 
     inbound_ids = fields.Many2many("recruit.sms.inbound", string="Messages", required=True)
-    applicant_id = fields.Many2one("hr.applicant", "Applicant", required=True)
+    applicant_id = fields.Many2one("hr.applicant", required=True)
 
     def action_link(self):
         self.ensure_one()
