@@ -241,7 +241,7 @@ class HrApplicant(models.Model):
             "applicant": {
                 "id": self.id,
                 "name": self.partner_name or self.display_name,
-                "can_text": self.recruit_sms_can_text,
+                "can_text": not self._recruit_sms_blocked_reason(),
                 "sms_blocked_reason": self._recruit_sms_blocked_reason() or False,
                 "has_email": bool(self.email_from),
                 "sandbox": self._recruit_sms_company().sms_provider == "sandbox",
@@ -265,6 +265,7 @@ class HrApplicant(models.Model):
             "failure_reason": False,
             "can_resend": False,
             "media": [],
+            "held_until": False,
         }
         if inbound:
             bubble["body"] = inbound.body or ""
@@ -273,11 +274,16 @@ class HrApplicant(models.Model):
             notification = message.notification_ids.filtered(lambda n: n.notification_type == "sms")[:1]
             if notification:
                 bubble["state"] = SMS_BUBBLE_STATE.get(notification.notification_status, notification.notification_status)
-                if bubble["state"] == "failed":
+                if bubble["state"] in ("failed", "cancelled"):
                     bubble["failure_reason"] = notification.failure_reason or dict(
                         notification._fields["failure_type"]._description_selection(self.env)
                     ).get(notification.failure_type) or self.env._("Unknown error")
-                    bubble["can_resend"] = True
+                    bubble["can_resend"] = bubble["state"] == "failed"
+                elif bubble["state"] == "queued":
+                    held = self.env["sms.sms"].sudo().search([
+                        ("mail_message_id", "=", message.id), ("state", "=", "outgoing"), ("recruit_sms_hold_until", "!=", False),
+                    ], limit=1)
+                    bubble["held_until"] = fields.Datetime.to_string(held.recruit_sms_hold_until) if held else False
         return bubble
 
     def recruit_sms_resend(self, message_id):

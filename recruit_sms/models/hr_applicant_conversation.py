@@ -316,9 +316,3 @@ class HrApplicant(models.Model):
             "Scheduled for %(when)s (message %(id)s); it can be cancelled until then.",
             when=when.strftime("%Y-%m-%d %H:%M"), id=scheduled.id,
         )
-
-    def _recruit_sms_command_opt_out(self, reason, **_kwargs):
-        raise UserError(self.env._("^opt-out is not available yet."))
-
-    def _recruit_sms_command_opt_in(self, reason, **_kwargs):
-        raise UserError(self.env._("^opt-in is not available yet."))

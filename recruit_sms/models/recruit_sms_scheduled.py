@@ -55,7 +55,7 @@ class RecruitSmsScheduled(models.Model):
         """Send a batch of what is due, as the user who scheduled it; returns how many."""
         due = self.search([("state", "=", "scheduled"), ("send_at", "<=", fields.Datetime.now())], limit=batch)
         for scheduled in due:
-            applicant = scheduled.applicant_id.with_user(scheduled.user_id)
+            applicant = scheduled.applicant_id.with_user(scheduled.user_id).with_context(recruit_sms_manual=False)
             try:
                 with self.env.cr.savepoint():
                     message = applicant.recruit_sms_send(scheduled.channel, scheduled.subject, scheduled.body)

@@ -7,7 +7,10 @@ class RecruitSmsCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
-        cls.company.write({"sms_provider": "sandbox", "country_id": cls.env.ref("base.us").id})
+        # texting at any hour here; the quiet hours tests set the window they check
+        cls.company.write({"sms_provider": "sandbox", "country_id": cls.env.ref("base.us").id,
+                           "recruit_sms_quiet_start": 0, "recruit_sms_quiet_end": 24,
+                           "recruit_sms_first_contact_notice": False})
         cls.recruiter = mail_new_test_user(
             cls.env, login="rsms_recruiter", name="Rita Recruiter", email="rita@example.com",
             groups="base.group_user,hr_recruitment.group_hr_recruitment_user",

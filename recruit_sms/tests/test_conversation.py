@@ -170,8 +170,8 @@ class TestCommands(ConversationCase):
             "^assign Ivy": "no member of the recruiting team matches",  # an interviewer is not in the team
             "^claim now": "takes no argument",
             "^at 25:00 hi": "not a time of day",
-            "^opt-out changed her mind": "not available",
-            "^opt-in by phone": "not available",
+            "^opt-in by phone": "is not opted out",
+            "^opt-out": "needs reason",
             "^note": "needs text",
         }
         for text, words in cases.items():

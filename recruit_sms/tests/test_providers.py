@@ -93,14 +93,15 @@ class TestTwilioProvider(RecruitSmsCase):
         self.assertNotIn("From", request["form"])
 
     def test_twilio_error_ends_as_failed_sms_with_reason_then_resend(self):
-        self.twilio.answer(400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient", "status": 400})
+        reason = "Permission to send an SMS has not been enabled for the region indicated by the 'To' number"
+        self.twilio.answer(400, {"code": 21408, "message": reason, "status": 400})
         message = self.applicant.recruit_sms_send("sms", "Hello", "Still interested?")
         notification = message.notification_ids
         self.assertEqual(notification.notification_status, "exception")
-        self.assertEqual(notification.failure_reason, "Attempt to send to unsubscribed recipient")
+        self.assertEqual(notification.failure_reason, reason)
         [bubble] = self.bubbles()
         self.assertEqual(bubble["state"], "failed")
-        self.assertEqual(bubble["failure_reason"], "Attempt to send to unsubscribed recipient")
+        self.assertEqual(bubble["failure_reason"], reason)
         self.assertTrue(bubble["can_resend"])
 
         self.applicant.recruit_sms_resend(message.id)

@@ -33,10 +33,11 @@ class RecruitSmsComposer(models.TransientModel):
             composer.sms_available = bool(composer.applicant_id) and not reason
             composer.sms_blocked_reason = reason or False
 
-    @api.depends("body", "channel")
+    @api.depends("body", "channel", "applicant_id")
     def _compute_sms_count_info(self):
         for composer in self:
-            composer.sms_count_info = composer._format_count(count_segments(composer.body or ""))
+            suffix = composer.applicant_id._recruit_sms_first_contact_suffix() if composer.applicant_id else ""
+            composer.sms_count_info = composer._format_count(count_segments((composer.body or "") + suffix))
 
     def _format_count(self, count):
         encoding = "GSM-7" if count.encoding == "gsm7" else "Unicode"
@@ -46,9 +47,12 @@ class RecruitSmsComposer(models.TransientModel):
         )
 
     @api.model
-    def recruit_sms_count(self, text):
-        """The live counter of the chat composer: the same rule as this form's."""
-        count = count_segments(text or "")
+    def recruit_sms_count(self, text, applicant_id=False):
+        """The live counter of the chat composer: the same rule as this form's, with the
+        first-contact notice when it will be appended."""
+        applicant = self.env["hr.applicant"].browse(applicant_id)
+        suffix = applicant._recruit_sms_first_contact_suffix() if applicant else ""
+        count = count_segments((text or "") + suffix)
         return dict(count.as_dict(), label=self._format_count(count))
 
     def action_send(self):

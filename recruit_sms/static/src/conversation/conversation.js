@@ -91,7 +91,10 @@ export class Conversation extends Component {
             this.state.counter = "";
             return;
         }
-        const result = await this.orm.call("recruit.sms.composer", "recruit_sms_count", [this.state.body]);
+        const result = await this.orm.call("recruit.sms.composer", "recruit_sms_count", [
+            this.state.body,
+            this.props.applicantId,
+        ]);
         this.state.counter = result.label;
     }
 

@@ -1,0 +1,68 @@
+import csv
+import io
+
+from odoo import fields, models
+
+EVENTS = [
+    ("consent", "Consent given"),
+    ("consent_withdrawn", "Consent withdrawn"),
+    ("opt_out", "Opted out"),
+    ("opt_in", "Opted back in"),
+]
+SOURCES = [
+    ("keyword", "Candidate's keyword (STOP/START)"),
+    ("twilio_21610", "Provider: unsubscribed (Twilio 21610)"),
+    ("command", "Recruiter's command"),
+    ("import", "Import"),
+    ("form", "Applicant form"),
+    ("application", "Application form"),
+]
+
+
+class RecruitSmsConsentEvent(models.Model):
+    """The consent ledger: every change of a number's SMS status, as evidence.
+
+    Written by the code paths that change the status (never by hand); read-only for
+    everyone but administrators."""
+
+    _name = "recruit.sms.consent.event"
+    _description = "SMS consent ledger"
+    _order = "date desc, id desc"
+    _rec_name = "number"
+
+    date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True, index=True)
+    number = fields.Char(required=True, readonly=True, index=True)
+    applicant_id = fields.Many2one("hr.applicant", readonly=True, index="btree_not_null", ondelete="set null")
+    event = fields.Selection(EVENTS, required=True, readonly=True)
+    source = fields.Selection(SOURCES, "How", required=True, readonly=True)
+    user_id = fields.Many2one("res.users", "By", readonly=True, default=lambda self: self.env.user)
+    reason = fields.Char(readonly=True)
+    inbound_id = fields.Many2one("recruit.sms.inbound", "Message that caused it", readonly=True, ondelete="set null")
+
+    def _log(self, number, event, source, *, applicant=None, reason=None, inbound=None):
+        return self.sudo().create({
+            "number": number,
+            "event": event,
+            "source": source,
+            "applicant_id": applicant.id if applicant else False,
+            "reason": reason or False,
+            "inbound_id": inbound.id if inbound else False,
+            "user_id": self.env.user.id,
+        })
+
+    def _last_opt_out(self, number):
+        return self.sudo().search([("number", "=", number), ("event", "in", ("opt_out", "opt_in"))], limit=1).filtered(
+            lambda e: e.event == "opt_out")
+
+    def _to_csv(self):
+        selection = {name: dict(self._fields[name]._description_selection(self.env)) for name in ("event", "source")}
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["date (UTC)", "number", "applicant", "event", "how", "by", "reason", "message"])
+        for event in self.sorted(lambda e: (e.date, e.id)):
+            writer.writerow([
+                fields.Datetime.to_string(event.date), event.number, event.applicant_id.partner_name or "",
+                selection["event"][event.event], selection["source"][event.source], event.user_id.name or "",
+                event.reason or "", (event.inbound_id.body or "") if event.inbound_id else "",
+            ])
+        return out.getvalue()

@@ -1,0 +1,42 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    recruit_sms_optout_reply = fields.Char(
+        "Opt-out confirmation", translate=True,
+        default="You have successfully been unsubscribed, you will not receive any more messages from this number. "
+                "Reply START to re-subscribe.",
+    )
+    recruit_sms_optin_reply = fields.Char(
+        "Opt-in confirmation", translate=True,
+        default="You have successfully been re-subscribed to this number. Reply STOP to unsubscribe. Msg&Data Rates May Apply.",
+    )
+    recruit_sms_help_reply = fields.Char(
+        "Help reply", translate=True,
+        default="Recruitment messages. Reply STOP to unsubscribe. Msg&Data Rates May Apply.",
+    )
+    recruit_sms_first_contact_notice = fields.Char(
+        "First-contact notice", translate=True, default="Reply STOP to opt out.",
+        help="Appended to the first SMS ever sent to a number.",
+    )
+    recruit_sms_provider_answers_keywords = fields.Boolean(
+        "The provider answers STOP/START/HELP itself",
+        help="Twilio's Advanced Opt-Out (or the carrier) already confirms: do not send our confirmations.",
+    )
+    recruit_sms_quiet_start = fields.Float("Texts from", default=8.0, help="Earliest hour at the recipient's local time.")
+    recruit_sms_quiet_end = fields.Float("Texts until", default=21.0, help="Latest hour at the recipient's local time.")
+    recruit_sms_quiet_hold_replies = fields.Boolean(
+        "Hold manual replies too",
+        help="By default a recruiter's one-to-one reply to a candidate who wrote in the last 24 hours goes out at "
+             "once; tick this to hold it until the window opens like automated messages.",
+    )
+
+    @api.constrains("recruit_sms_quiet_start", "recruit_sms_quiet_end")
+    def _check_recruit_sms_quiet_hours(self):
+        for company in self:
+            if not 0 <= company.recruit_sms_quiet_start < company.recruit_sms_quiet_end <= 24:
+                raise ValidationError(self.env._(
+                    "Texting hours: 'Texts from' must be before 'Texts until', both between 0 and 24 (e.g. 8 and 21)."))
