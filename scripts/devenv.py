@@ -176,11 +176,14 @@ def cmd_run(args):
     marker = LOCAL / f"{args.database}.installed"
     if not marker.exists():
         say(f"creating database {args.database!r} with demo data and {ADDON} (a few minutes the first time)")
-        result = odoo(config, "-d", args.database, "-i", ADDON, "--with-demo", "--stop-after-init",
-                      "--log-level=warn")
-        if result.returncode:
-            fail("installing recruit_sms failed: see the log above", result.returncode)
-        marker.touch()
+        step = ("-i", ADDON, "--with-demo")
+    else:
+        say(f"updating {ADDON} in database {args.database!r} to this checkout")
+        step = ("-u", ADDON)
+    result = odoo(config, "-d", args.database, *step, "--stop-after-init", "--log-level=warn")
+    if result.returncode:
+        fail(f"installing {ADDON} failed: see the log above", result.returncode)
+    marker.touch()
     say(f"Odoo is starting on http://localhost:{args.port}  (login: admin, password: admin)")
     say("the SMS provider is the sandbox: nothing leaves this machine; stop with Ctrl+C")
     try:

@@ -10,7 +10,7 @@ from odoo.tests import tagged
 
 from ..tools import quiet_hours
 from .inbound_common import InboundCase
-from .twilio_double import TwilioDouble
+from .twilio_double import serve_for
 
 OPT_OUT_REPLY = ("You have successfully been unsubscribed, you will not receive any more messages from this number. "
                  "Reply START to re-subscribe.")
@@ -22,9 +22,7 @@ class ComplianceCase(InboundCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.twilio = TwilioDouble().start()
-        cls.addClassCleanup(cls.twilio.stop)
-        cls.company.recruit_sms_twilio_api_url = cls.twilio.base_url
+        cls.twilio = serve_for(cls)
         # the number was texted before: no first-contact notice in these bodies
         cls.env["sms.sms"].sudo().create({"number": NUMBER, "body": "earlier", "state": "sent", "to_delete": True})
 

@@ -2,7 +2,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from .common import RecruitSmsCase
-from .twilio_double import TwilioDouble
+from .twilio_double import serve_for
 
 ACCOUNT_SID = "AC" + "1234567890abcdef" * 2
 AUTH_TOKEN = "secret-auth-token"
@@ -53,13 +53,11 @@ class TestTwilioProvider(RecruitSmsCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.twilio = TwilioDouble().start()
-        cls.addClassCleanup(cls.twilio.stop)
+        cls.twilio = serve_for(cls)
         cls.company.write({
             "sms_provider": "twilio",
             "sms_twilio_account_sid": ACCOUNT_SID,
             "sms_twilio_auth_token": AUTH_TOKEN,
-            "recruit_sms_twilio_api_url": cls.twilio.base_url,
         })
         cls.env["sms.twilio.number"].create({
             "company_id": cls.company.id, "number": "+15005550006", "country_id": cls.env.ref("base.us").id,

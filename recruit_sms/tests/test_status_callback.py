@@ -2,7 +2,7 @@ from odoo.addons.sms_twilio.tools.sms_twilio import generate_twilio_sms_callback
 from odoo.tests import tagged
 
 from .inbound_common import InboundCase
-from .twilio_double import TwilioDouble
+from .twilio_double import serve_for
 
 
 @tagged("post_install", "-at_install")
@@ -10,9 +10,7 @@ class TestStatusCallback(InboundCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.twilio = TwilioDouble().start()
-        cls.addClassCleanup(cls.twilio.stop)
-        cls.company.recruit_sms_twilio_api_url = cls.twilio.base_url
+        cls.twilio = serve_for(cls)
 
     def send(self, body="Hello"):
         message = self.applicant.recruit_sms_send("sms", "Subject", body)

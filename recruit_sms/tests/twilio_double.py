@@ -75,3 +75,12 @@ class TwilioDouble:
                 pass
 
         return Handler
+
+
+def serve_for(case_class):
+    """Start a double for a test class, stop it with the class, and point the class's
+    company at it."""
+    double = TwilioDouble().start()
+    case_class.addClassCleanup(double.stop)
+    case_class.company.recruit_sms_twilio_api_url = double.base_url
+    return double
