@@ -196,16 +196,29 @@ def cmd_run(args):
 
 
 def junit_counts(path):
+    """Tests, failures, errors and skips of a junit file, one per test function (subtests
+    are folded into their test, as pytest's own summary counts them)."""
     try:
         root = ET.parse(path).getroot()
     except (OSError, ET.ParseError):
         return None
-    suites = [root] if root.tag == "testsuite" else list(root)
-    total = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    for suite in suites:
-        for key in total:
-            total[key] += int(suite.get(key, 0))
-    return total
+    outcome = {}
+    rank = {"passed": 0, "skipped": 1, "failures": 2, "errors": 3}
+    for case in root.iter("testcase"):
+        key = (case.get("classname"), case.get("name"))
+        status = "passed"
+        for child, name in (("skipped", "skipped"), ("failure", "failures"), ("error", "errors")):
+            if case.find(child) is not None:
+                status = name
+        if rank[status] >= rank[outcome.get(key, "passed")]:
+            outcome[key] = status
+    statuses = list(outcome.values())
+    return {
+        "tests": len(statuses),
+        "failures": statuses.count("failures"),
+        "errors": statuses.count("errors"),
+        "skipped": statuses.count("skipped"),
+    }
 
 
 def run_pytest(args, junit):
