@@ -23,6 +23,7 @@
         "wizard/recruit_sms_inbound_link_views.xml",
         "views/recruit_sms_inbound_views.xml",
         "views/recruit_sms_conversation_views.xml",
+        "views/recruit_sms_campaign_views.xml",
         "views/res_config_settings_views.xml",
         "views/hr_applicant_views.xml",
     ],

@@ -4,6 +4,7 @@ from . import (
     hr_applicant_conversation,
     mail_notification,
     phone_blacklist,
+    recruit_sms_campaign,
     recruit_sms_consent_event,
     recruit_sms_inbound,
     recruit_sms_inbound_keywords,

@@ -316,3 +316,22 @@ class HrApplicant(models.Model):
             "Scheduled for %(when)s (message %(id)s); it can be cancelled until then.",
             when=when.strftime("%Y-%m-%d %H:%M"), id=scheduled.id,
         )
+
+    # ------------------------------------------------------------
+    # Bulk Text (list and kanban action)
+    # ------------------------------------------------------------
+
+    def action_recruit_sms_bulk_text(self):
+        cap = self.env.company.recruit_sms_bulk_cap
+        if len(self) > cap:
+            raise UserError(self.env._(
+                "You selected %(count)s applicants; Bulk Text takes at most %(cap)s at once. Select %(cap)s or fewer to "
+                "create the campaign, then add more recipients inside it (Recipients tab) before sending.",
+                count=len(self), cap=cap))
+        campaign = self.env["recruit.sms.campaign"].create({
+            "name": self.env._("Text campaign %(date)s", date=fields.Date.to_string(fields.Date.today())),
+            "job_id": self.job_id.id if len(self.job_id) == 1 else False,
+            "recipient_ids": [fields.Command.set(self.ids)],
+        })
+        return {"type": "ir.actions.act_window", "res_model": "recruit.sms.campaign", "res_id": campaign.id,
+                "views": [(False, "form")], "target": "current"}

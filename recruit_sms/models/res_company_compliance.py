@@ -34,6 +34,22 @@ class ResCompany(models.Model):
              "once; tick this to hold it until the window opens like automated messages.",
     )
 
+    recruit_sms_rate = fields.Float(
+        "Messages per second", default=1.0,
+        help="The sender's throughput (1 for a long code; more for toll-free, short codes or Messaging Services): "
+             "campaigns never go faster.",
+    )
+    recruit_sms_bulk_cap = fields.Integer(
+        "Bulk Text selection limit", default=50,
+        help="How many applicants can be selected at once for Bulk Text; add more inside the campaign.",
+    )
+
+    @api.constrains("recruit_sms_rate", "recruit_sms_bulk_cap")
+    def _check_recruit_sms_bulk(self):
+        for company in self:
+            if company.recruit_sms_rate <= 0 or company.recruit_sms_bulk_cap <= 0:
+                raise ValidationError(self.env._("Messages per second and Bulk Text selection limit must be positive."))
+
     @api.constrains("recruit_sms_quiet_start", "recruit_sms_quiet_end")
     def _check_recruit_sms_quiet_hours(self):
         for company in self:

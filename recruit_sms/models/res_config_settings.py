@@ -20,3 +20,5 @@ class ResConfigSettings(models.TransientModel):
     recruit_sms_quiet_start = fields.Float(related="company_id.recruit_sms_quiet_start", readonly=False)
     recruit_sms_quiet_end = fields.Float(related="company_id.recruit_sms_quiet_end", readonly=False)
     recruit_sms_quiet_hold_replies = fields.Boolean(related="company_id.recruit_sms_quiet_hold_replies", readonly=False)
+    recruit_sms_rate = fields.Float(related="company_id.recruit_sms_rate", readonly=False)
+    recruit_sms_bulk_cap = fields.Integer(related="company_id.recruit_sms_bulk_cap", readonly=False)

@@ -64,6 +64,15 @@ class SmsApiTwilioRecruit(SmsApiTwilio):
             self._unsubscribed.append(to_number)
         return response
 
+    def _twilio_error_code_to_odoo_state(self, response_json):
+        # Twilio's own overload answers (429, 5xx) are transient: core's server error,
+        # which campaigns retry, not an unknown failure
+        code = response_json.get("code") or response_json.get("error_code")
+        status = response_json.get("status")
+        if code in twilio_api.TRANSIENT_CODES or (isinstance(status, int) and (status == 429 or status >= 500)):
+            return "server_error"
+        return super()._twilio_error_code_to_odoo_state(response_json)
+
     @staticmethod
     def _error_code(response):
         try:

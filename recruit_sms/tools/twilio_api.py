@@ -120,6 +120,7 @@ ERROR_REASONS = {
 }
 
 UNSUBSCRIBED = 21610
+TRANSIENT_CODES = frozenset({20429, 20500, 20503, 30001})
 
 
 def error_reason(code, message=None):

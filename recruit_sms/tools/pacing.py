@@ -1,0 +1,28 @@
+"""Pacing: hand messages to the provider no faster than ``rate`` per second, and as close
+to it as possible (a token bucket of one)."""
+
+import time
+
+
+class Pacer:
+    def __init__(self, rate, clock=time.monotonic, sleep=time.sleep):
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.interval = 1.0 / rate
+        self.clock = clock
+        self.sleep = sleep
+        self.next_at = None
+
+    def wait(self):
+        """Block until the next message may go; returns the moment it goes."""
+        now = self.clock()
+        if self.next_at is not None and now < self.next_at:
+            self.sleep(self.next_at - now)
+            now = self.clock()
+        self.next_at = max(now, self.next_at or now) + self.interval
+        return now
+
+
+def backoff(attempt, base=2.0, cap=300.0):
+    """Seconds to wait before retry number ``attempt`` (1, 2, ...) of a transient error."""
+    return min(cap, base ** attempt)
