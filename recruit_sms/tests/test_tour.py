@@ -25,3 +25,18 @@ class TestTours(HttpCase, RecruitSmsCase):
         self.assertFalse(self.applicant.recruit_sms_waiting_since)
         self.assertFalse(self.applicant.with_user(self.recruiter).recruit_sms_unread, "opening the chat read it")
         self.assertEqual(self.env["hr.applicant"].with_user(self.recruiter).recruit_sms_inbox_count(), 0)
+
+    def test_bulk_text_from_the_list_to_done(self):
+        self.env["hr.applicant"].create([
+            {"partner_name": name, "partner_phone": phone, "recruit_sms_consent": True, "job_id": self.job.id}
+            for name, phone in (("Bulk Alice", "+1 628 555 0101"), ("Bulk Bob", "+1 628 555 0102"))])
+        self.start_tour("/odoo/action-hr_recruitment.crm_case_categ0_act_job", "recruit_sms_bulk_text_tour",
+                        login="rsms_recruiter")
+        campaign = self.env["recruit.sms.campaign"].search([], order="id desc", limit=1)
+        self.assertEqual((campaign.state, len(campaign.recipient_ids)), ("sending", 2))
+        self.env["recruit.sms.campaign"]._recruit_sms_send_due()  # what the cron does
+        self.assertEqual(campaign.state, "done")
+        self.start_tour(f"/odoo/action-recruit_sms.recruit_sms_campaign_action/{campaign.id}",
+                        "recruit_sms_campaign_done_tour", login="rsms_recruiter")
+        bodies = [m.body for m in self.env["mail.message"].search([("subject", "=", campaign.name)])]
+        self.assertTrue(any("Hello Bulk Alice, can you work Saturday?" in str(body) for body in bodies))

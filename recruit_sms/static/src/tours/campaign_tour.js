@@ -1,0 +1,76 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("recruit_sms_bulk_text_tour", {
+    steps: () => [
+        {
+            content: "Switch the applications to the list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
+        {
+            content: "Select the first applicant",
+            trigger: ".o_data_row:contains(Bulk Alice) .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Select the second applicant",
+            trigger: ".o_data_row:contains(Bulk Bob) .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Open the actions",
+            trigger: ".o_cp_action_menus button:contains(Actions)",
+            run: "click",
+        },
+        {
+            content: "Bulk Text",
+            trigger: ".o-dropdown-item:contains(Bulk Text)",
+            run: "click",
+        },
+        {
+            content: "Write the message, with a merge field",
+            trigger: ".o_field_widget[name=body] textarea",
+            run: "edit Hello {{ object.partner_name }}, can you work Saturday?",
+        },
+        {
+            content: "Review",
+            trigger: ".o_notebook .nav-link:contains(Review)",
+            run: "click",
+        },
+        {
+            content: "Both can receive it",
+            trigger: ".o_field_widget[name=review_eligible]:contains(2)",
+        },
+        {
+            content: "Send",
+            trigger: "button[name=action_send]",
+            run: "click",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "The campaign is sending",
+            trigger: ".o_field_widget[name=state] .o_arrow_button_current:contains(Sending)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("recruit_sms_campaign_done_tour", {
+    steps: () => [
+        {
+            content: "The campaign is done",
+            trigger: ".o_field_widget[name=state] .o_arrow_button_current:contains(Done)",
+        },
+        {
+            content: "Its progress is full",
+            trigger: ".o_recruit_sms_campaign_progress:contains(100)",
+        },
+        {
+            content: "Two sent",
+            trigger: ".o_field_widget[name=count_sent]:contains(2)",
+        },
+    ],
+});
