@@ -212,7 +212,7 @@ class RecruitSmsCampaign(models.Model):
             pacer = pacers.setdefault(campaign.company_id, pacing.Pacer(
                 campaign.rate, **({"clock": clock[0], "sleep": clock[1]} if clock else {})))
             while limit is None or handed < limit:
-                line = campaign.line_ids._recruit_sms_claim_next()
+                line = self.env["recruit.sms.campaign.line"]._recruit_sms_claim_next(campaign)
                 if not line:
                     break
                 pacer.wait()
@@ -269,16 +269,15 @@ class RecruitSmsCampaignLine(models.Model):
             line.replied = bool(line.sent_at and last_in and last_in > line.sent_at)
             line.opted_out = line.number in blacklisted
 
-    def _recruit_sms_claim_next(self):
-        """Lock the next due line of these (another worker skips it)."""
-        if not self:
-            return self
+    @api.model
+    def _recruit_sms_claim_next(self, campaign):
+        """Lock the next due line of ``campaign`` (another worker skips it)."""
         self.flush_model()
         self.env.cr.execute("""
             SELECT id FROM recruit_sms_campaign_line
-             WHERE campaign_id IN %s AND state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+             WHERE campaign_id = %s AND state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
              ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
-        """, [tuple(self.campaign_id.ids), fields.Datetime.now()])
+        """, [campaign.id, fields.Datetime.now()])
         row = self.env.cr.fetchone()
         return self.browse(row[0]) if row else self.browse()
 

@@ -1,14 +1,17 @@
 """Pacing: hand messages to the provider no faster than ``rate`` per second, and as close
-to it as possible (a token bucket of one)."""
+to it as possible (a token bucket of one).
+
+A small ``margin`` (2 % by default) keeps the provider's view of the rate under the limit
+when network latency varies between two sends."""
 
 import time
 
 
 class Pacer:
-    def __init__(self, rate, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, rate, clock=time.monotonic, sleep=time.sleep, margin=0.02):
         if rate <= 0:
             raise ValueError("rate must be positive")
-        self.interval = 1.0 / rate
+        self.interval = (1.0 + margin) / rate
         self.clock = clock
         self.sleep = sleep
         self.next_at = None

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Campaign sending cost, side by side with core's sms.composer mass mode.
+
+Builds a database with recruit_sms and N applicants, starts a loopback Twilio stand-in
+(the shared fake_twilio.py, no rate limit), then in one Odoo process measures the CPU
+seconds per message spent in Odoo (rendering, checks, enqueue, hand-off):
+
+- ours: a campaign to all N applicants, sent by the engine;
+- peer: core's sms.composer in mass mode (mass_force_send) on the same applicants and the
+  same endpoint.
+
+Then it sends a campaign paced at --rate messages per second and reports the achieved rate.
+
+    python3 bench/campaign.py [--applicants 2000] [--rate 10] [--paced 100]
+"""
+
+import argparse
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ROOT, bench_database
+
+DATABASE = "recruit_sms_bench_campaign"
+ACCOUNT_SID = "AC" + "c" * 32
+TOKEN = "bench-token"
+FAKE = ROOT.parent / "shared" / "bench" / "fake_twilio.py"
+
+SCRIPT = r'''
+import time, json, urllib.request
+N, RATE, PACED, FAKE_URL = %(n)d, %(rate)f, %(paced)d, %(fake)r
+company = env.company
+company.write({"sms_provider": "twilio", "sms_twilio_account_sid": %(sid)r, "sms_twilio_auth_token": %(token)r,
+               "recruit_sms_twilio_api_url": FAKE_URL, "country_id": env.ref("base.us").id,
+               "recruit_sms_quiet_start": 0, "recruit_sms_quiet_end": 24, "recruit_sms_first_contact_notice": False,
+               "recruit_sms_rate": 1000000})
+env["sms.twilio.number"].create({"company_id": company.id, "number": "+15005550006", "country_id": env.ref("base.us").id})
+ctx = dict(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
+applicants = env["hr.applicant"].with_context(**ctx).create([
+    {"partner_name": f"Cand {i}", "partner_phone": f"+1628555{i:04d}", "recruit_sms_consent": True} for i in range(N + PACED)])
+env.cr.commit()
+ours_set, paced_set = applicants[:N], applicants[N:]
+
+def fake_count():
+    return len(json.load(urllib.request.urlopen(FAKE_URL + "/_admin/messages")))
+
+body = "Hi {{ object.partner_name }}, new shifts are open this week. Reply YES if interested."
+# ours
+before = fake_count()
+start_cpu, start_wall = time.process_time(), time.perf_counter()
+campaign = env["recruit.sms.campaign"].create({"name": "Bench", "body": body, "recipient_ids": [(6, 0, ours_set.ids)]})
+campaign.action_send()
+env["recruit.sms.campaign"]._recruit_sms_send_due()
+env.cr.commit()
+ours_cpu, ours_wall = time.process_time() - start_cpu, time.perf_counter() - start_wall
+ours_sent = fake_count() - before
+# peer: core's mass composer, same records, same endpoint
+before = fake_count()
+start_cpu, start_wall = time.process_time(), time.perf_counter()
+composer = env["sms.composer"].with_context(default_res_model="hr.applicant", default_res_ids=ours_set.ids,
+                                            default_composition_mode="mass").create(
+    {"body": body, "mass_keep_log": True, "mass_force_send": True})
+composer._action_send_sms()
+env.cr.commit()
+peer_cpu, peer_wall = time.process_time() - start_cpu, time.perf_counter() - start_wall
+peer_sent = fake_count() - before
+print(f"{'path':<32}{'sent':>7}{'CPU s':>9}{'CPU ms/msg':>12}{'wall s':>9}")
+print(f"{'recruit_sms campaign':<32}{ours_sent:>7}{ours_cpu:>9.2f}{1000 * ours_cpu / max(ours_sent, 1):>12.2f}{ours_wall:>9.2f}")
+print(f"{'core sms.composer mass (peer)':<32}{peer_sent:>7}{peer_cpu:>9.2f}{1000 * peer_cpu / max(peer_sent, 1):>12.2f}{peer_wall:>9.2f}")
+print(f"ratio ours/peer CPU per message: {(ours_cpu / max(ours_sent, 1)) / (peer_cpu / max(peer_sent, 1)):.2f}")
+# paced
+company.recruit_sms_rate = RATE
+before = fake_count()
+campaign = env["recruit.sms.campaign"].create({"name": "Paced", "body": body, "recipient_ids": [(6, 0, paced_set.ids)]})
+campaign.action_send()
+env["recruit.sms.campaign"]._recruit_sms_send_due()
+env.cr.commit()
+arrivals = sorted(m["arrived_monotonic"] for m in json.load(urllib.request.urlopen(FAKE_URL + "/_admin/messages"))[before:])
+span = arrivals[-1] - arrivals[0] if len(arrivals) > 1 else 0
+achieved = (len(arrivals) - 1) / span if span else 0
+worst = max(sum(1 for b in arrivals if a <= b < a + 1) for a in arrivals) if arrivals else 0
+print(f"paced at {RATE:g}/s: {len(arrivals)} messages, achieved {achieved:.2f}/s ({100 * achieved / RATE:.1f} %% of the limit), "
+      f"most in any 1 s window: {worst}")
+'''
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--applicants", type=int, default=2000)
+    parser.add_argument("--rate", type=float, default=10.0)
+    parser.add_argument("--paced", type=int, default=100)
+    args = parser.parse_args()
+    if not FAKE.exists():
+        sys.exit(f"benchmark not run: the loopback Twilio stand-in {FAKE} is not here")
+    fake = subprocess.Popen([sys.executable, str(FAKE), "--port", "0", "--account-sid", ACCOUNT_SID, "--auth-token", TOKEN],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        line = fake.stdout.readline()
+        url = re.search(r"http://\S+", line).group(0)
+        script = SCRIPT % {"n": args.applicants, "rate": args.rate, "paced": args.paced, "fake": url,
+                           "sid": ACCOUNT_SID, "token": TOKEN}
+        with bench_database(DATABASE, setup_script=script):
+            pass
+    finally:
+        fake.terminate()
+
+
+if __name__ == "__main__":
+    main()
