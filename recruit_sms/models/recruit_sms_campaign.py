@@ -56,6 +56,7 @@ class RecruitSmsCampaign(models.Model):
     count_replied = fields.Integer("Replied", compute="_compute_counts")
     count_opted_out = fields.Integer("Opted out", compute="_compute_counts")
     count_pending = fields.Integer("To send", compute="_compute_counts")
+    count_held = fields.Integer("Held", compute="_compute_counts")
     progress = fields.Float(compute="_compute_counts")
 
     @api.depends("company_id")
@@ -121,6 +122,7 @@ class RecruitSmsCampaign(models.Model):
             campaign.count_sent = counted["sent"]
             campaign.count_failed = counted["failed"]
             campaign.count_pending = counted["pending"]
+            campaign.count_held = counted["held"]
             campaign.count_delivered = len(lines.filtered(lambda line: line.delivery_state == "delivered"))
             campaign.count_replied = len(lines.filtered("replied"))
             campaign.count_opted_out = len(lines.filtered("opted_out"))
@@ -242,7 +244,8 @@ class RecruitSmsCampaignLine(models.Model):
     applicant_id = fields.Many2one("hr.applicant", required=True, ondelete="cascade")
     number = fields.Char()
     state = fields.Selection(
-        [("pending", "To send"), ("sent", "Sent"), ("failed", "Failed"), ("excluded", "Excluded"), ("cancelled", "Cancelled")],
+        [("pending", "To send"), ("held", "Held (quiet hours)"), ("sent", "Sent"), ("failed", "Failed"),
+         ("excluded", "Excluded"), ("cancelled", "Cancelled")],
         default="pending", required=True, index=True,
     )
     attempts = fields.Integer(default=0)
@@ -306,7 +309,11 @@ class RecruitSmsCampaignLine(models.Model):
         sms.send(raise_exception=False)
         sms = sms.exists()
         self.attempts += 1
-        if not sms or sms.state in ("pending", "sent") or (sms.state == "outgoing" and sms.recruit_sms_hold_until):
+        if sms and sms.state == "outgoing" and sms.recruit_sms_hold_until:
+            # outside the recipient's hours: the SMS queue sends it when they open
+            self.write({"state": "held", "failure_reason": self.env._(
+                "Held until %(when)s (UTC), the recipient's texting hours", when=sms.recruit_sms_hold_until)})
+        elif not sms or sms.state in ("pending", "sent"):
             self.write({"state": "sent", "sent_at": fields.Datetime.now(), "failure_reason": False})
         elif sms.failure_type == "sms_server" and self.attempts < MAX_ATTEMPTS:
             self.write({"next_attempt_at": fields.Datetime.now() + timedelta(seconds=pacing.backoff(self.attempts)),

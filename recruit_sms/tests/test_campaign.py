@@ -127,6 +127,8 @@ class TestCampaignEngine(CampaignCase):
                                 (429, {"code": 20429, "message": "Too Many Requests", "status": 429}),
                                 (503, {"code": 20503, "message": "Service unavailable", "status": 503})] * 4:
             self.twilio.answer(status, payload)
+        # and one timeout: answered after the client gave up (Odoo's tests stretch timeouts to 10 s)
+        self.twilio.answer(201, {"sid": "SMlate", "status": "queued"}, delay=11)
         campaign.action_send()
         clock = FakeClock()
         for _round in range(6):  # transient failures wait for their backoff
@@ -136,8 +138,8 @@ class TestCampaignEngine(CampaignCase):
                 break
         self.assertEqual(campaign.state, "done")
         delivered = self.sent_to()
-        self.assertEqual(len(self.twilio.requests), 200 + 12, "12 transient failures retried")
-        successes = Counter(r["form"]["To"] for r in self.twilio.requests[12:])
+        self.assertEqual(len(self.twilio.requests), 200 + 13, "12 transient failures and a timeout retried")
+        successes = Counter(r["form"]["To"] for r in self.twilio.requests[13:])
         self.assertEqual(set(successes), set(recipients.mapped("recruit_sms_number")))
         self.assertTrue(all(n == 1 for n in successes.values()), "exactly one accepted message each")
         self.assertFalse(set(delivered) & {"+16285550300"}, "excluded recipients get nothing")

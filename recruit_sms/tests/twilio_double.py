@@ -7,6 +7,7 @@ so that tests exercise the real HTTP client code of the provider.
 import base64
 import json
 import threading
+import time
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
@@ -33,16 +34,18 @@ class TwilioDouble:
         self.server.shutdown()
         self.server.server_close()
 
-    def answer(self, status, payload):
-        """Queue the answer to the next request (default: 201 with a new SID)."""
-        self.responses.append((status, payload))
+    def answer(self, status, payload, delay=0):
+        """Queue the answer to the next request (default: 201 with a new SID), given
+        after ``delay`` seconds (longer than the client's timeout: a timeout)."""
+        self.responses.append((status, payload, delay))
 
     def _next_answer(self, form):
         with self._lock:
             if self.responses:
-                return self.responses.popleft()
+                status, payload, delay = self.responses.popleft()
+                return status, delay, payload
             self._sid += 1
-            return 201, {
+            return 201, 0, {
                 "sid": f"SM{self._sid:032d}",
                 "status": "queued",
                 "to": form.get("To"),
@@ -63,7 +66,9 @@ class TwilioDouble:
                 auth = self.headers.get("Authorization", "")
                 user, _, password = base64.b64decode(auth[6:]).decode().partition(":") if auth.startswith("Basic ") else ("", "", "")
                 double.requests.append({"path": self.path, "auth": (user, password), "form": form})
-                status, payload = double._next_answer(form)
+                status, delay, payload = double._next_answer(form)
+                if delay:
+                    time.sleep(delay)
                 body = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
