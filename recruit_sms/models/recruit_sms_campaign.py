@@ -28,7 +28,7 @@ class RecruitSmsCampaign(models.Model):
     job_id = fields.Many2one("hr.job", "Job position")
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     channel = fields.Selection([("sms", "SMS")], required=True, default="sms")
-    template_id = fields.Many2one("sms.template", "Template", domain=[("model", "=", "hr.applicant")])
+    template_id = fields.Many2one("sms.template", domain=[("model", "=", "hr.applicant")])
     body = fields.Text(help="Merge fields: {{ object.partner_name }}, {{ object.job_id.name }}, ...")
     recipient_ids = fields.Many2many("hr.applicant", string="Recipients")
     schedule = fields.Selection([("now", "Send now"), ("later", "At a date and time")], required=True, default="now")
@@ -134,11 +134,17 @@ class RecruitSmsCampaign(models.Model):
     # ------------------------------------------------------------
 
     def write(self, vals):
+        if self.env.context.get("recruit_sms_campaign_state_only"):
+            return super().write(vals)
         if self.filtered(lambda c: c.state in ("done", "cancelled")) and set(vals) - {"message_follower_ids"}:
             raise UserError(self.env._("A finished campaign cannot be changed."))
         if CONTENT_FIELDS & set(vals) and self.filtered(lambda c: c.state not in ("draft", "scheduled")):
             raise UserError(self.env._("A campaign can only be edited while it is unsent (draft or scheduled)."))
         return super().write(vals)
+
+    def _set_state(self, state):
+        """The engine's and the actions' own moves, past the edit rules."""
+        return self.with_context(recruit_sms_campaign_state_only=True).write({"state": state})
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_unsent(self):
@@ -168,7 +174,7 @@ class RecruitSmsCampaign(models.Model):
                     "state": "excluded", "failure_reason": reason} for a, reason in excluded.items()]
             )
             later = campaign.schedule == "later" and campaign.scheduled_at > fields.Datetime.now()
-            super(RecruitSmsCampaign, campaign).write({"state": "scheduled" if later else "sending"})
+            campaign._set_state("scheduled" if later else "sending")
             self.env.ref("recruit_sms.ir_cron_recruit_sms_campaign").sudo()._trigger(
                 campaign.scheduled_at if later else None)
         return True
@@ -178,7 +184,8 @@ class RecruitSmsCampaign(models.Model):
             if campaign.state not in ("draft", "scheduled", "sending"):
                 raise UserError(self.env._("This campaign is finished."))
             campaign.line_ids.filtered(lambda line: line.state == "pending").sudo().write({"state": "cancelled"})
-            super(RecruitSmsCampaign, campaign).write({"state": "cancelled"})
+            campaign._set_state("cancelled")
+        return True
 
     def action_retry_failed(self):
         for campaign in self:
@@ -186,7 +193,7 @@ class RecruitSmsCampaign(models.Model):
             if not failed:
                 raise UserError(self.env._("No failed message to retry."))
             failed.sudo().write({"state": "pending", "attempts": 0, "next_attempt_at": False, "failure_reason": False})
-            super(RecruitSmsCampaign, campaign).write({"state": "sending"})
+            campaign._set_state("sending")
             self.env.ref("recruit_sms.ir_cron_recruit_sms_campaign").sudo()._trigger()
         return True
 
@@ -206,8 +213,7 @@ class RecruitSmsCampaign(models.Model):
         the provider. ``clock`` is (now, sleep) for the pacer; ``commit`` is called after
         each message (the cron commits there)."""
         now = fields.Datetime.now()
-        self.search([("state", "=", "scheduled"), ("scheduled_at", "<=", now)]).with_context(
-            tracking_disable=True).write({"state": "sending"})
+        self.search([("state", "=", "scheduled"), ("scheduled_at", "<=", now)])._set_state("sending")
         handed = 0
         pacers = {}
         for campaign in self.search([("state", "=", "sending")], order="id"):
@@ -228,9 +234,10 @@ class RecruitSmsCampaign(models.Model):
     def _recruit_sms_close_if_done(self):
         lines = self.line_ids
         if not lines.filtered(lambda line: line.state == "pending"):
-            super().write({"state": "done"})
-        elif waiting := lines.filtered(lambda line: line.state == "pending" and line.next_attempt_at):
+            return self._set_state("done")
+        if waiting := lines.filtered(lambda line: line.state == "pending" and line.next_attempt_at):
             self.env.ref("recruit_sms.ir_cron_recruit_sms_campaign").sudo()._trigger(min(waiting.mapped("next_attempt_at")))
+        return True
 
 
 class RecruitSmsCampaignLine(models.Model):

@@ -7,9 +7,10 @@ class RecruitSmsInbound(models.Model):
     _inherit = "recruit.sms.inbound"
 
     def _recruit_sms_process(self):
-        super()._recruit_sms_process()
+        result = super()._recruit_sms_process()
         for record in self.sudo():
             record._recruit_sms_handle_keyword()
+        return result
 
     def _recruit_sms_handle_keyword(self):
         """STOP, START and HELP from the candidate (seed 002, CTIA): the message itself

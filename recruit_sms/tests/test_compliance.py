@@ -233,7 +233,7 @@ class TestNoSlipProperty(ComplianceCase):
         applicants = self.applicant | self.env["hr.applicant"].create([
             {"partner_name": f"P{i}", "partner_phone": f"+1 415 555 02{i:02d}", "recruit_sms_consent": True} for i in range(3)])
         clock = datetime(2026, 3, 7, 0, 0)  # a DST weekend in the US
-        log = []
+        log, refused = [], 0
         for step in range(60):
             clock += timedelta(minutes=rng.choice([7, 45, 90, 200, 400]))
             applicant = rng.choice(applicants)
@@ -259,7 +259,7 @@ class TestNoSlipProperty(ComplianceCase):
                         self.env["recruit.sms.scheduled"]._send_due()
                         self.env["sms.sms"].sudo().search(self.env["sms.sms"]._recruit_sms_queue_domain()).send()
                 except UserError:
-                    pass
+                    refused += 1  # the gate said no before sending: what we want
                 for request in self.twilio.requests[before:]:
                     to, body = request["form"]["To"], request["form"]["Body"]
                     target = applicants.filtered(lambda a, to=to: a.recruit_sms_number == to)
@@ -270,4 +270,5 @@ class TestNoSlipProperty(ComplianceCase):
                     zones = target._recruit_sms_zones()
                     self.assertTrue(quiet_hours.is_open(clock, zones), f"step {step}: texted {to} at {clock} UTC in {zones}: {body!r}")
         self.assertGreater(len(log), 5, "the scenario must actually send texts")
+        self.assertGreater(refused, 0, "and must meet refusals")
         self.assertTrue(any(action == "release" for _c, action, _t, _b in log), "held texts were released")
