@@ -38,10 +38,10 @@ class RecruitSmsCampaign(models.Model):
         default="draft", required=True, tracking=True, index=True,
     )
     rate = fields.Float("Messages per second", compute="_compute_rate")
-    line_ids = fields.One2many("recruit.sms.campaign.line", "campaign_id", "Messages")
+    line_ids = fields.One2many("recruit.sms.campaign.line", "campaign_id", "Recipient messages")
 
     # review
-    review_recipients = fields.Integer("Recipients", compute="_compute_review")
+    review_recipients = fields.Integer("Selected recipients", compute="_compute_review")
     review_eligible = fields.Integer("Will receive it", compute="_compute_review")
     review_exclusions = fields.Text("Excluded", compute="_compute_review")
     review_segments = fields.Integer("SMS per message", compute="_compute_review")
