@@ -237,12 +237,13 @@ class HrApplicant(models.Model):
             inbound.mail_message_id.id: inbound
             for inbound in self.env["recruit.sms.inbound"].sudo().search([("mail_message_id", "in", messages.ids)])
         }
+        blocked_reason = self._recruit_sms_blocked_reason()
         return {
             "applicant": {
                 "id": self.id,
                 "name": self.partner_name or self.display_name,
-                "can_text": not self._recruit_sms_blocked_reason(),
-                "sms_blocked_reason": self._recruit_sms_blocked_reason() or False,
+                "can_text": not blocked_reason,
+                "sms_blocked_reason": blocked_reason or False,
                 "has_email": bool(self.email_from),
                 "sandbox": self._recruit_sms_company().sms_provider == "sandbox",
                 "waiting_since": fields.Datetime.to_string(self.recruit_sms_waiting_since) or False,
@@ -333,6 +334,14 @@ class HrApplicant(models.Model):
         self.ensure_one()
         return self.company_id or self.env.company
 
+    def _recruit_sms_known_number(self):
+        """The applicant's number as texts come from it (E.164), or a clear error."""
+        self.ensure_one()
+        number = self.recruit_sms_number or self.partner_phone_sanitized
+        if not number:
+            raise UserError(self.env._("%(name)s has no valid phone number.", name=self.partner_name or self.display_name))
+        return number
+
     def _recruit_sms_ensure_partner(self, number):
         """The applicant's contact, created from the applicant when missing."""
         self.ensure_one()
@@ -410,9 +419,7 @@ class HrApplicant(models.Model):
         company = self._recruit_sms_company()
         if company.sms_provider != "sandbox":
             raise UserError(self.env._("Simulating a reply is only possible with the sandbox SMS provider."))
-        number = self.recruit_sms_number or self.partner_phone_sanitized
-        if not number:
-            raise UserError(self.env._("%(name)s has no valid phone number to reply from.", name=self.partner_name or self.display_name))
+        number = self._recruit_sms_known_number()
         if not (body or "").strip():
             raise UserError(self.env._("Write the reply to simulate."))
         sms = inbound_rules.InboundSms(

@@ -93,14 +93,8 @@ class HrApplicant(models.Model):
     # Opting out and back in
     # ------------------------------------------------------------
 
-    def _recruit_sms_number_for_commands(self):
-        number = self.recruit_sms_number or self.partner_phone_sanitized
-        if not number:
-            raise UserError(self.env._("%(name)s has no valid phone number.", name=self.partner_name or self.display_name))
-        return number
-
     def _recruit_sms_command_opt_out(self, reason, **_kwargs):
-        number = self._recruit_sms_number_for_commands()
+        number = self._recruit_sms_known_number()
         self.env["phone.blacklist"].sudo()._add([number], message=self.env._("Opted out by %(user)s: %(reason)s",
                                                                             user=self.env.user.name, reason=reason))
         self.env["recruit.sms.consent.event"]._log(number, "opt_out", "command", applicant=self, reason=reason)
@@ -109,7 +103,7 @@ class HrApplicant(models.Model):
         return self.env._("%(number)s is opted out; no text will reach it.", number=number)
 
     def _recruit_sms_command_opt_in(self, reason, **_kwargs):
-        number = self._recruit_sms_number_for_commands()
+        number = self._recruit_sms_known_number()
         if not self.env["phone.blacklist"].sudo().search_count([("number", "=", number)], limit=1):
             raise UserError(self.env._("^opt-in: %(number)s is not opted out.", number=number))
         last = self.env["recruit.sms.consent.event"]._last_opt_out(number)
