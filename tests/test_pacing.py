@@ -51,3 +51,35 @@ def test_rate_must_be_positive():
 def test_backoff_grows_and_caps():
     assert [backoff(n) for n in (1, 2, 3)] == [2, 4, 8]
     assert backoff(20) == 300
+
+
+def test_interleave_paces_each_sender_at_its_own_rate():
+    from recruit_sms_tools.pacing import interleave
+
+    clock = FakeClock()
+    rates = {"+15550001": 1.0, "MGservice": 10.0}
+    items = [("+15550001", i) for i in range(5)] + [("MGservice", i) for i in range(40)]
+    pacers = {}
+    handed = []
+    for item in interleave(items, lambda item: item[0], pacers,
+                           lambda sender: Pacer(rates[sender], clock=clock, sleep=clock.sleep)):
+        handed.append((item, clock.now))
+    assert [item for item, _ in handed if item[0] == "MGservice"] == [("MGservice", i) for i in range(40)], "order kept"
+    for sender, rate in rates.items():
+        moments = [moment for item, moment in handed if item[0] == sender]
+        for start in moments:
+            assert sum(1 for m in moments if start <= m < start + 1 - 1e-9) <= rate
+    # the fast sender does not wait for the slow one: 40 messages at 10/s take about 4 s
+    fast_done = max(moment for item, moment in handed if item[0] == "MGservice")
+    assert fast_done - 100.0 < 4.2
+    slow = [moment for item, moment in handed if item[0] == "+15550001"]
+    assert slow[-1] - slow[0] >= 4.0
+    # the pacers outlive the batch: the next batch of the slow sender keeps its pace
+    later = list(interleave([("+15550001", 9)], lambda item: item[0], pacers, None))
+    assert later == [("+15550001", 9)] and clock.now >= slow[-1] + 1.0
+
+
+def test_interleave_of_nothing_waits_for_nothing():
+    from recruit_sms_tools.pacing import interleave
+
+    assert list(interleave([], lambda item: item, {}, None)) == []

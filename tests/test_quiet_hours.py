@@ -78,3 +78,14 @@ def test_custom_window_and_float_hours():
     assert hour_to_time(24) == time(23, 59, 59)
     assert is_open(datetime(2026, 7, 1, 8, 45), ["UTC"], time(8, 30), time(9))
     assert not is_open(datetime(2026, 7, 1, 9, 0), ["UTC"], time(8, 30), time(9))
+
+
+def test_next_closing():
+    from recruit_sms_tools.quiet_hours import next_closing
+
+    # 20:30 in Brussels (summer, UTC+2): the 8-21 window closes at 21:00 local, 19:00 UTC
+    assert next_closing(datetime(2026, 7, 1, 18, 30), ["Europe/Brussels"]) == datetime(2026, 7, 1, 19, 0)
+    # several zones: the first of them to close
+    assert next_closing(datetime(2026, 7, 1, 16, 0), ["Europe/Brussels", "Europe/London"]) == datetime(2026, 7, 1, 19, 0)
+    assert next_closing(datetime(2026, 7, 1, 22, 0), ["Europe/Brussels"]) is None, "closed now"
+    assert next_closing(datetime(2026, 7, 1, 12, 0), ["UTC"], time(0, 0), hour_to_time(24)) is None, "never closes"

@@ -5,6 +5,7 @@ A small ``margin`` (2 % by default) keeps the provider's view of the rate under 
 when network latency varies between two sends."""
 
 import time
+from collections import deque
 
 
 class Pacer:
@@ -24,6 +25,29 @@ class Pacer:
             now = self.clock()
         self.next_at = max(now, self.next_at or now) + self.interval
         return now
+
+
+def interleave(items, sender_of, pacers, make_pacer):
+    """Yield ``items`` one at a time, each at the moment its sender may send again.
+
+    ``sender_of(item)`` names the sender (a Twilio number, a Messaging Service);
+    ``pacers`` maps senders to their Pacer (kept by the caller, so the rate holds from
+    one batch to the next) and ``make_pacer(sender)`` makes a missing one. Items of one
+    sender keep their order; a sender never waits for another one's pace.
+    """
+    queues = {}
+    for item in items:
+        queues.setdefault(sender_of(item), deque()).append(item)
+    for sender in queues:
+        if sender not in pacers:
+            pacers[sender] = make_pacer(sender)
+    while queues:
+        sender = min(queues, key=lambda s: pacers[s].next_at or float("-inf"))
+        pacers[sender].wait()
+        queue = queues[sender]
+        yield queue.popleft()
+        if not queue:
+            del queues[sender]
 
 
 def backoff(attempt, base=2.0, cap=300.0):

@@ -99,3 +99,13 @@ def next_opening(now_utc, zones, start=DEFAULT_START, end=DEFAULT_END):
             return moment
         moment += timedelta(minutes=15)
     return None
+
+
+def next_closing(now_utc, zones, start=DEFAULT_START, end=DEFAULT_END):
+    """While the window is open at ``now_utc``: the first moment (naive UTC) it closes in
+    one of ``zones``, so a text prepared now is not sent after it. None when it is closed
+    now or never closes (texting at any hour)."""
+    if not is_open(now_utc, zones, start, end) or (start == time(0, 0) and end >= time(23, 59, 59)):
+        return None
+    moments = [moment for zone in zones if (moment := _next_local_start(now_utc, zone, end)) is not None]
+    return min(moments) if moments else None
