@@ -93,9 +93,10 @@ class HrApplicant(models.Model):
         for applicant in self:
             applicant.recruit_sms_blocked_reason = applicant._recruit_sms_blocked_reason() or False
 
-    def _recruit_sms_blocked_reason(self):
+    def _recruit_sms_blocked_reason(self, opted_out=None):
         """Why this applicant cannot be texted now, or None. The one gate every SMS
-        sent to an applicant passes."""
+        sent to an applicant passes. ``opted_out``: the opted-out numbers, when the caller
+        already looked them up for many applicants."""
         self.ensure_one()
         if not self.partner_phone:
             return self.env._("%(name)s has no phone number: add one in the Phone field.", name=self.partner_name or self.display_name)

@@ -32,11 +32,15 @@ class HrApplicant(models.Model):
     # The gate: why a text cannot go
     # ------------------------------------------------------------
 
-    def _recruit_sms_blocked_reason(self):
-        reason = super()._recruit_sms_blocked_reason()
+    def _recruit_sms_blocked_reason(self, opted_out=None):
+        reason = super()._recruit_sms_blocked_reason(opted_out=opted_out)
         if reason or not self.recruit_sms_number:
             return reason
-        if self.env["phone.blacklist"].sudo().search_count([("number", "=", self.recruit_sms_number)], limit=1):
+        if opted_out is not None:
+            is_opted_out = self.recruit_sms_number in opted_out
+        else:
+            is_opted_out = self.env["phone.blacklist"].sudo().search_count([("number", "=", self.recruit_sms_number)], limit=1)
+        if is_opted_out:
             last = self.env["recruit.sms.consent.event"]._last_opt_out(self.recruit_sms_number)
             if last.source in ("keyword", "twilio_21610"):
                 return self.env._(
@@ -168,6 +172,33 @@ class HrApplicant(models.Model):
         if manual and wrote_lately and not company.recruit_sms_quiet_hold_replies:
             return None
         return quiet_hours.next_opening(now, zones, start, end) or now + timedelta(days=1)
+
+    def _recruit_sms_closes_at(self, now, number=None):
+        """While the applicant's texting hours are open: when they close (None: never)."""
+        self.ensure_one()
+        company = self._recruit_sms_company()
+        if company.recruit_sms_quiet_start <= 0 and company.recruit_sms_quiet_end >= 24:
+            return None
+        start, end = self._recruit_sms_window()
+        return quiet_hours.next_closing(now, self._recruit_sms_zones(number), start, end)
+
+    def _recruit_sms_gate_batch(self, numbers, now, hours=True):
+        """The gate for many applicants at once (a campaign's batch), with one look-up of
+        the opt-outs: {applicant id: (reason it may not go, held until, hours close at)}.
+        ``numbers`` maps each applicant's id to the number texted."""
+        opted_out = self.env["phone.blacklist"]._recruit_sms_opted_out(numbers.values())
+        gate = {}
+        for applicant in self:
+            number = numbers[applicant.id]
+            reason = applicant._recruit_sms_blocked_reason(opted_out=opted_out)
+            if not reason and number in opted_out:
+                reason = self.env._("Not sent: %(number)s is opted out of SMS.", number=number)
+            hold = closes = None
+            if not reason and hours:
+                hold = applicant._recruit_sms_hold_until(now=now, number=number)
+                closes = None if hold else applicant._recruit_sms_closes_at(now, number)
+            gate[applicant.id] = (reason, hold, closes)
+        return gate
 
     def recruit_sms_get_conversation(self):
         result = super().recruit_sms_get_conversation()

@@ -1,17 +1,20 @@
 import logging
+import time
 from collections import Counter
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools import pacing
 from ..tools.segments import count_segments
+from .sms_api import open_sms_stream
 
 _logger = logging.getLogger(__name__)
 
 REVIEW_WARNING_ABOVE = 500
-MAX_ATTEMPTS = 5
+BATCH_SECONDS = 10
+BATCH_MAX = 500
 CONTENT_FIELDS = {"name", "job_id", "body", "template_id", "recipient_ids", "schedule", "scheduled_at"}
 
 
@@ -37,7 +40,8 @@ class RecruitSmsCampaign(models.Model):
         [("draft", "Draft"), ("scheduled", "Scheduled"), ("sending", "Sending"), ("done", "Done"), ("cancelled", "Cancelled")],
         default="draft", required=True, tracking=True, index=True,
     )
-    rate = fields.Float("Messages per second", compute="_compute_rate")
+    review_senders = fields.Char("Sent from", compute="_compute_review",
+                                 help="Each sender (Twilio number or Messaging Service) and its pace.")
     line_ids = fields.One2many("recruit.sms.campaign.line", "campaign_id", "Recipient messages")
 
     # review
@@ -59,11 +63,6 @@ class RecruitSmsCampaign(models.Model):
     count_held = fields.Integer("Held", compute="_compute_counts")
     progress = fields.Float(compute="_compute_counts")
 
-    @api.depends("company_id")
-    def _compute_rate(self):
-        for campaign in self:
-            campaign.rate = campaign.company_id.recruit_sms_rate or 1.0
-
     @api.onchange("template_id")
     def _onchange_template_id(self):
         if self.template_id:
@@ -77,8 +76,9 @@ class RecruitSmsCampaign(models.Model):
         """(eligible applicants, {applicant: exclusion reason})."""
         self.ensure_one()
         eligible, excluded, seen = self.env["hr.applicant"], {}, set()
+        opted_out = self.env["phone.blacklist"]._recruit_sms_opted_out(self.recipient_ids.mapped("recruit_sms_number"))
         for applicant in self.recipient_ids.sorted("id"):
-            reason = applicant._recruit_sms_blocked_reason()
+            reason = applicant._recruit_sms_blocked_reason(opted_out=opted_out)
             if not reason and applicant.recruit_sms_number in seen:
                 reason = self.env._("Duplicate number in this campaign (%(number)s)", number=applicant.recruit_sms_number)
             if reason:
@@ -96,19 +96,25 @@ class RecruitSmsCampaign(models.Model):
                 return kind
         return "other"
 
-    @api.depends("recipient_ids", "body", "rate")
+    @api.depends("recipient_ids", "body", "company_id")
     def _compute_review(self):
         for campaign in self:
             eligible, excluded = campaign._recruit_sms_split_recipients()
             segments = count_segments(campaign.body or "").segments
             kinds = Counter(self._exclusion_kind(reason) for reason in excluded.values())
-            seconds = len(eligible) / (campaign.rate or 1.0)
+            stream = open_sms_stream(self.env, campaign.company_id)
+            per_sender = Counter(stream.sender(number) for number in eligible.mapped("recruit_sms_number"))
+            # senders go side by side: the slowest of them sets the duration
+            seconds = max((count / stream.rate(sender) for sender, count in per_sender.items()), default=0)
             campaign.review_recipients = len(campaign.recipient_ids)
             campaign.review_eligible = len(eligible)
             campaign.review_exclusions = "\n".join(f"{kind}: {count}" for kind, count in sorted(kinds.items())) or False
             campaign.review_segments = segments
             campaign.review_total_segments = segments * len(eligible)
             campaign.review_duration = str(timedelta(seconds=round(seconds)))
+            campaign.review_senders = ", ".join(
+                self.env._("%(sender)s at %(rate)g/s", sender=sender or self.env._("the SMS provider"), rate=stream.rate(sender))
+                for sender in sorted(per_sender)) or False
             campaign.review_warning = self.env._(
                 "More than %(limit)s recipients: consider smaller campaigns (carriers watch large bursts).",
                 limit=REVIEW_WARNING_ABOVE,
@@ -168,6 +174,7 @@ class RecruitSmsCampaign(models.Model):
             eligible, excluded = campaign._recruit_sms_split_recipients()
             if not eligible:
                 raise UserError(self.env._("No recipient can receive this campaign: see the review."))
+            campaign._recruit_sms_check_body(eligible[:1])
             self.env["recruit.sms.campaign.line"].sudo().create(
                 [{"campaign_id": campaign.id, "applicant_id": a.id, "number": a.recruit_sms_number} for a in eligible]
                 + [{"campaign_id": campaign.id, "applicant_id": a.id, "number": a.recruit_sms_number or a.partner_phone,
@@ -179,11 +186,26 @@ class RecruitSmsCampaign(models.Model):
                 campaign.scheduled_at if later else None)
         return True
 
+    def _recruit_sms_check_body(self, applicant):
+        """Render the body once now, as its author: a merge field the author may not use
+        stops the campaign here, with the way out, rather than in the sending engine."""
+        try:
+            self.env["mail.render.mixin"]._render_template(self.body, "hr.applicant", applicant.ids, engine="inline_template")
+        except (AccessError, UserError) as error:
+            raise UserError(self.env._(
+                "Body: a merge field cannot be used (%(error)s). Use only these, or ask a Mail Template Editor: %(fields)s",
+                error=error.args[0] if error.args else error,
+                fields=", ".join(f"{{{{ {expression} }}}}" for expression in applicant.mail_allowed_qweb_expressions()),
+            )) from error
+
     def action_cancel(self):
         for campaign in self:
             if campaign.state not in ("draft", "scheduled", "sending"):
                 raise UserError(self.env._("This campaign is finished."))
-            campaign.line_ids.filtered(lambda line: line.state == "pending").sudo().write({"state": "cancelled"})
+            unsent = campaign.line_ids.filtered(lambda line: line.state in ("pending", "held")).sudo()
+            unsent.write({"state": "cancelled", "next_attempt_at": False})
+            posted = self.env["sms.sms"].sudo().search([("uuid", "in", [u for u in unsent.mapped("sms_uuid") if u])])
+            posted._update_sms_state_and_trackers("canceled")
             campaign._set_state("cancelled")
         return True
 
@@ -192,7 +214,8 @@ class RecruitSmsCampaign(models.Model):
             failed = campaign.line_ids.filtered(lambda line: line.state == "failed")
             if not failed:
                 raise UserError(self.env._("No failed message to retry."))
-            failed.sudo().write({"state": "pending", "attempts": 0, "next_attempt_at": False, "failure_reason": False})
+            failed.sudo().write({"state": "pending", "attempts": 0, "next_attempt_at": False, "failure_reason": False,
+                                 "to_settle": False})
             campaign._set_state("sending")
             self.env.ref("recruit_sms.ir_cron_recruit_sms_campaign").sudo()._trigger()
         return True
@@ -203,129 +226,62 @@ class RecruitSmsCampaign(models.Model):
 
     @api.model
     def _cron_send(self):
-        """Cron: send what is due, one committed message at a time, so a worker that dies
-        loses nothing and the next run continues where it stopped."""
-        self._recruit_sms_send_due(commit=self.env["ir.cron"]._commit_progress)
+        """Cron: send what is due. Odoo runs a cron job on one worker at a time, whichever
+        server it is on, so a sender's pace holds across them all; each message's outcome
+        is committed before the next one goes, so a worker that dies loses nothing and the
+        next run continues where it stopped."""
+        self._recruit_sms_send_due(commit=True)
 
     @api.model
-    def _recruit_sms_send_due(self, limit=None, clock=None, commit=None):
-        """Send due campaign messages, paced per company; returns how many were handed to
-        the provider. ``clock`` is (now, sleep) for the pacer; ``commit`` is called after
-        each message (the cron commits there)."""
-        now = fields.Datetime.now()
-        self.search([("state", "=", "scheduled"), ("scheduled_at", "<=", now)])._set_state("sending")
+    def _recruit_sms_send_due(self, limit=None, clock=None, commit=False):
+        """Send due campaign messages, each sender at its own pace; returns how many were
+        handed to the provider. ``clock`` is (now, sleep) for the pacers."""
+        now_fn, sleep_fn = clock or (time.monotonic, time.sleep)
+        self.search([("state", "=", "scheduled"), ("scheduled_at", "<=", fields.Datetime.now())])._set_state("sending")
         handed = 0
-        pacers = {}
-        for campaign in self.search([("state", "=", "sending")], order="id"):
-            pacer = pacers.setdefault(campaign.company_id, pacing.Pacer(
-                campaign.rate, **({"clock": clock[0], "sleep": clock[1]} if clock else {})))
-            while limit is None or handed < limit:
-                line = self.env["recruit.sms.campaign.line"]._recruit_sms_claim_next(campaign)
-                if not line:
-                    break
-                pacer.wait()
-                with self.env.cr.savepoint():
-                    handed += line._recruit_sms_send()
-                if commit:
-                    commit(1)
-            campaign._recruit_sms_close_if_done()
+        for company, campaigns in self.search([("state", "=", "sending")], order="id").grouped("company_id").items():
+            stream = open_sms_stream(self.env, company)
+            pacers = {}
+
+            def make_pacer(sender, stream=stream):
+                return pacing.Pacer(stream.rate(sender), clock=now_fn, sleep=sleep_fn)
+
+            try:
+                for campaign in campaigns:
+                    budget = None if limit is None else limit - handed
+                    if budget is not None and budget <= 0:
+                        break
+                    handed += campaign._recruit_sms_run(stream, pacers, make_pacer, now_fn=now_fn, budget=budget, commit=commit)
+            finally:
+                stream.close()
+        return handed
+
+    def _recruit_sms_run(self, stream, pacers, make_pacer, *, now_fn, budget, commit):
+        self.ensure_one()
+        lines = self.env["recruit.sms.campaign.line"]
+        # outcomes a dead worker recorded without updating the delivery tracking
+        lines.search([("campaign_id", "=", self.id), ("to_settle", "=", True)])._recruit_sms_settle(stream)
+        # a batch spans about BATCH_SECONDS at the sender's pace: the gate it passed stays fresh
+        size = max(1, min(BATCH_MAX, int(stream.max_rate() * BATCH_SECONDS)))
+        handed = 0
+        while budget is None or handed < budget:
+            batch = lines._recruit_sms_claim(self, size if budget is None else min(size, budget - handed))
+            if not batch:
+                break
+            handoffs = batch._recruit_sms_prepare(stream)
+            if commit:  # the batch's messages are posted: keep them whatever happens next
+                self.env["ir.cron"]._commit_progress(0)
+            handed += lines._recruit_sms_hand_off(handoffs, stream, pacers, make_pacer, clock=now_fn, commit=commit)
+            batch._recruit_sms_settle(stream)
+            if commit and self.env["ir.cron"]._commit_progress(len(batch)) <= 0:
+                break  # out of time: the cron runs again for the rest
+        self._recruit_sms_close_if_done()
         return handed
 
     def _recruit_sms_close_if_done(self):
         lines = self.line_ids
-        if not lines.filtered(lambda line: line.state == "pending"):
+        if not lines.filtered(lambda line: line.state in ("pending", "held")):
             return self._set_state("done")
-        if waiting := lines.filtered(lambda line: line.state == "pending" and line.next_attempt_at):
+        if waiting := lines.filtered(lambda line: line.state in ("pending", "held") and line.next_attempt_at):
             self.env.ref("recruit_sms.ir_cron_recruit_sms_campaign").sudo()._trigger(min(waiting.mapped("next_attempt_at")))
         return True
-
-
-class RecruitSmsCampaignLine(models.Model):
-    """One recipient of a campaign: exactly one SMS, retried on transient errors."""
-
-    _name = "recruit.sms.campaign.line"
-    _description = "Text campaign message"
-    _order = "id"
-
-    campaign_id = fields.Many2one("recruit.sms.campaign", required=True, ondelete="cascade", index=True)
-    applicant_id = fields.Many2one("hr.applicant", required=True, ondelete="cascade")
-    number = fields.Char()
-    state = fields.Selection(
-        [("pending", "To send"), ("held", "Held (quiet hours)"), ("sent", "Sent"), ("failed", "Failed"),
-         ("excluded", "Excluded"), ("cancelled", "Cancelled")],
-        default="pending", required=True, index=True,
-    )
-    attempts = fields.Integer(default=0)
-    next_attempt_at = fields.Datetime()
-    failure_reason = fields.Char()
-    mail_message_id = fields.Many2one("mail.message", "Message")
-    sent_at = fields.Datetime()
-    delivery_state = fields.Char(compute="_compute_delivery_state")
-    replied = fields.Boolean(compute="_compute_delivery_state")
-    opted_out = fields.Boolean(compute="_compute_delivery_state")
-
-    _applicant_once = models.Constraint(
-        "unique(campaign_id, applicant_id)",
-        "An applicant receives a campaign once.",
-    )
-
-    def _compute_delivery_state(self):
-        numbers = [n for n in self.mapped("number") if n]
-        blacklisted = set(self.env["phone.blacklist"].sudo().search([("number", "in", numbers)]).mapped("number"))
-        for line in self:
-            notification = line.mail_message_id.notification_ids.filtered(lambda n: n.notification_type == "sms")[:1]
-            line.delivery_state = "delivered" if notification.notification_status == "sent" else (notification.notification_status or False)
-            last_in = line.applicant_id.recruit_sms_last_inbound_date
-            line.replied = bool(line.sent_at and last_in and last_in > line.sent_at)
-            line.opted_out = line.number in blacklisted
-
-    @api.model
-    def _recruit_sms_claim_next(self, campaign):
-        """Lock the next due line of ``campaign`` (another worker skips it)."""
-        self.flush_model()
-        self.env.cr.execute("""
-            SELECT id FROM recruit_sms_campaign_line
-             WHERE campaign_id = %s AND state = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
-             ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
-        """, [campaign.id, fields.Datetime.now()])
-        row = self.env.cr.fetchone()
-        return self.browse(row[0]) if row else self.browse()
-
-    def _recruit_sms_send(self):
-        """Send this line's SMS; returns 1 when the provider was called."""
-        self.ensure_one()
-        campaign, applicant = self.campaign_id, self.applicant_id.with_company(self.campaign_id.company_id)
-        reason = applicant._recruit_sms_blocked_reason()
-        if reason:
-            self.write({"state": "failed", "failure_reason": reason})
-            return 0
-        if self.mail_message_id:
-            sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", self.mail_message_id.id)], limit=1)
-            sms.action_set_outgoing()
-        else:
-            body = self.env["mail.render.mixin"]._render_template(
-                campaign.body, "hr.applicant", applicant.ids, engine="inline_template")[applicant.id]
-            if applicant.partner_id:
-                recipients = {"partner_ids": applicant.partner_id.ids, "sms_pid_to_number": {applicant.partner_id.id: self.number}}
-            else:
-                recipients = {"partner_ids": [], "sms_numbers": [self.number]}
-            message = applicant.with_context(recruit_sms_manual=False).sudo()._message_sms(
-                body, subject=campaign.name, put_in_queue=True, **recipients)
-            self.mail_message_id = message
-            sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)], limit=1)
-        sms.send(raise_exception=False)
-        sms = sms.exists()
-        self.attempts += 1
-        if sms and sms.state == "outgoing" and sms.recruit_sms_hold_until:
-            # outside the recipient's hours: the SMS queue sends it when they open
-            self.write({"state": "held", "failure_reason": self.env._(
-                "Held until %(when)s (UTC), the recipient's texting hours", when=sms.recruit_sms_hold_until)})
-        elif not sms or sms.state in ("pending", "sent"):
-            self.write({"state": "sent", "sent_at": fields.Datetime.now(), "failure_reason": False})
-        elif sms.failure_type == "sms_server" and self.attempts < MAX_ATTEMPTS:
-            self.write({"next_attempt_at": fields.Datetime.now() + timedelta(seconds=pacing.backoff(self.attempts)),
-                        "failure_reason": self.env._("Provider unavailable, retrying")})
-        else:
-            notification = self.mail_message_id.notification_ids.filtered(lambda n: n.notification_type == "sms")[:1]
-            self.write({"state": "failed", "failure_reason": notification.failure_reason or sms.failure_type or "error"})
-        return 1

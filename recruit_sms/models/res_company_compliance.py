@@ -37,8 +37,8 @@ class ResCompany(models.Model):
 
     recruit_sms_rate = fields.Float(
         "Messages per second", default=1.0,
-        help="The sender's throughput (1 for a long code; more for toll-free, short codes or Messaging Services): "
-             "campaigns never go faster.",
+        help="What the Twilio Messaging Service (or another SMS provider) may send per second: campaigns never "
+             "go faster. Each Twilio number has its own rate, set with the number.",
     )
     recruit_sms_bulk_cap = fields.Integer(
         "Bulk Text selection limit", default=50,

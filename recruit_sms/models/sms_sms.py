@@ -16,6 +16,10 @@ class SmsSms(models.Model):
         help="Outside the recipient's texting hours: the queue sends it when they open.",
     )
     recruit_sms_block_reason = fields.Char("Blocked because", readonly=True)
+    recruit_sms_campaign_line_id = fields.Many2one(
+        "recruit.sms.campaign.line", "Campaign message", readonly=True, index="btree_not_null", ondelete="set null",
+        help="Sent by its campaign, at the sender's pace; the SMS queue leaves it alone.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -103,7 +107,7 @@ class SmsSms(models.Model):
     def _recruit_sms_queue_domain(self):
         """What the queue may send now: held messages wait for their time."""
         return [
-            ("state", "=", "outgoing"), ("to_delete", "!=", True),
+            ("state", "=", "outgoing"), ("to_delete", "!=", True), ("recruit_sms_campaign_line_id", "=", False),
             "|", ("recruit_sms_hold_until", "=", False), ("recruit_sms_hold_until", "<=", fields.Datetime.now()),
         ]
 

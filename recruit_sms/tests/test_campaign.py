@@ -3,6 +3,9 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
+from odoo.addons.recruit_sms.models.sms_api import open_sms_stream
+from odoo.addons.recruit_sms.tools.inbound import InboundSms
+from odoo.addons.recruit_sms.tools.pacing import Pacer
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -35,13 +38,15 @@ class CampaignCase(RecruitSmsCase):
         cls.twilio = serve_for(cls)
         cls.company.write({"sms_provider": "twilio", "sms_twilio_account_sid": ACCOUNT_SID, "sms_twilio_auth_token": "tok",
                            "recruit_sms_rate": 5})
-        cls.env["sms.twilio.number"].create({"company_id": cls.company.id, "number": "+15005550006",
-                                             "country_id": cls.env.ref("base.us").id})
+        cls.us_number = cls.env["sms.twilio.number"].create({
+            "company_id": cls.company.id, "number": "+15005550006", "country_id": cls.env.ref("base.us").id,
+            "recruit_sms_rate": 5})
 
     def setUp(self):
         super().setUp()
         self.twilio.requests.clear()
         self.twilio.responses.clear()
+        self.twilio.stamp = None
 
     def applicants(self, count, **values):
         return self.env["hr.applicant"].create([{
@@ -192,7 +197,7 @@ class TestCampaignEngine(CampaignCase):
         self.assertEqual(handed, 30)
         send_moments = sorted(set(moments))
         self.assertGreaterEqual(len(send_moments), 30)
-        rate = self.company.recruit_sms_rate
+        rate = self.us_number.recruit_sms_rate
         for start in send_moments:
             self.assertLessEqual(sum(1 for m in send_moments if start <= m < start + 1 - 1e-9), rate)
         self.assertAlmostEqual(send_moments[-1] - send_moments[0], 29 * 1.02 / rate, delta=0.01,
@@ -208,3 +213,157 @@ class TestCampaignEngine(CampaignCase):
         self.assertEqual(campaign.count_failed, 1)
         self.assertNotIn(recipients[1].recruit_sms_number, self.sent_to())
         self.assertIn("opted out", campaign.line_ids.filtered(lambda line: line.state == "failed").failure_reason)
+
+
+class HookedClock(FakeClock):
+    """A pacer clock that runs ``hook`` (in the engine's own transaction) at its n-th reading."""
+
+    def __init__(self, at, hook):
+        super().__init__()
+        self.at, self.hook = at, hook
+
+    def __call__(self):
+        now = super().__call__()
+        if self.calls == self.at:
+            self.hook()
+        return now
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignSendersAndGate(CampaignCase):
+    def test_each_twilio_number_keeps_its_own_pace(self):
+        self.env["sms.twilio.number"].create({"company_id": self.company.id, "number": "+3225550006",
+                                              "country_id": self.env.ref("base.be").id, "recruit_sms_rate": 2})
+        us = self.applicants(10)
+        be = self.env["hr.applicant"].create([{
+            "partner_name": f"Kand {i}", "partner_phone": f"+32 470 12 34 {i:02d}", "recruit_sms_consent": True,
+        } for i in range(6)])
+        campaign = self.campaign(us | be)
+        self.assertEqual(campaign.review_senders, "+15005550006 at 5/s, +3225550006 at 2/s")
+        self.assertEqual(campaign.review_duration, "0:00:03", "the slower sender sets it: 6 at 2/s")
+        campaign.action_send()
+        clock = FakeClock()
+        self.twilio.stamp = lambda: clock.now
+        self.run_engine(clock)
+        by_sender = {}
+        for request in self.twilio.requests:
+            by_sender.setdefault(request["form"]["From"], []).append((request["form"]["To"], request["at"]))
+        self.assertEqual({sender: len(sent) for sender, sent in by_sender.items()}, {"+15005550006": 10, "+3225550006": 6})
+        self.assertTrue(all(to.startswith("+32") for to, _at in by_sender["+3225550006"]), "Belgians from the Belgian number")
+        for sender, rate in (("+15005550006", 5), ("+3225550006", 2)):
+            moments = [at for _to, at in by_sender[sender]]
+            for start in moments:
+                self.assertLessEqual(sum(1 for m in moments if start <= m < start + 1 - 1e-9), rate, sender)
+        # side by side, not one after the other: the whole run lasts about the slow sender's 6 messages
+        self.assertLess(clock.now - 1000.0, 5 * 1.02 / 2 + 0.1)
+        self.assertEqual(campaign.state, "done")
+
+    def test_messaging_service_sends_at_its_rate(self):
+        self.company.recruit_sms_twilio_messaging_service_sid = "MG" + "5" * 32
+        self.company.recruit_sms_rate = 3
+        campaign = self.campaign(self.applicants(4))
+        self.assertEqual(campaign.review_senders, f"MG{'5' * 32} at 3/s")
+        campaign.action_send()
+        clock = FakeClock()
+        self.twilio.stamp = lambda: clock.now
+        self.run_engine(clock)
+        self.assertEqual({r["form"].get("MessagingServiceSid") for r in self.twilio.requests}, {"MG" + "5" * 32})
+        moments = [r["at"] for r in self.twilio.requests]
+        self.assertAlmostEqual(moments[-1] - moments[0], 3 * 1.02 / 3, delta=0.01)
+
+    def test_opt_out_while_the_campaign_runs_stops_later_messages(self):
+        recipients = self.applicants(12)
+        campaign = self.campaign(recipients)
+        campaign.action_send()
+        late = recipients[10]
+        clock = HookedClock(3, lambda: self.env["phone.blacklist"].sudo()._add([late.recruit_sms_number]))
+        self.run_engine(clock)
+        self.assertNotIn(late.recruit_sms_number, self.sent_to(), "STOP recorded mid-run: no text after the next check")
+        self.assertEqual(len(self.twilio.requests), 11)
+        line = campaign.line_ids.filtered(lambda line: line.applicant_id == late)
+        self.assertEqual(line.state, "failed")
+        self.assertIn("opted out", line.failure_reason)
+        self.assertEqual((campaign.count_sent, campaign.state), (11, "done"))
+
+    def test_quiet_hours_hold_recipients_and_release_them(self):
+        self.company.write({"recruit_sms_quiet_start": 8, "recruit_sms_quiet_end": 21})
+        recipients = self.applicants(3)  # +1 628: Los Angeles
+        campaign = self.campaign(recipients)
+        with freeze_time("2026-07-01 06:00:00"):  # 23:00 in Los Angeles
+            campaign.action_send()
+            self.run_engine()
+            self.assertEqual(self.twilio.requests, [])
+            self.assertEqual((campaign.count_held, campaign.state), (3, "sending"))
+            self.assertIn("Held until 2026-07-01 15:00", campaign.line_ids[0].failure_reason)
+        with freeze_time("2026-07-01 14:59:00"):
+            self.run_engine()
+            self.assertEqual(self.twilio.requests, [], "still night in Los Angeles")
+        with freeze_time("2026-07-01 15:00:00"):  # 08:00 there
+            self.run_engine()
+        self.assertEqual(sorted(self.sent_to().values()), [1, 1, 1])
+        self.assertEqual((campaign.count_held, campaign.count_sent, campaign.state), (0, 3, "done"))
+
+    def test_a_batch_prepared_before_the_hours_close_is_not_sent_after(self):
+        self.company.write({"recruit_sms_quiet_start": 8, "recruit_sms_quiet_end": 21})
+        recipients = self.applicants(2)
+        campaign = self.campaign(recipients)
+        campaign.action_send()
+        lines = self.env["recruit.sms.campaign.line"]
+        stream = open_sms_stream(self.env, self.company)
+        with freeze_time("2026-07-01 03:59:59"):  # 20:59:59 in Los Angeles: open for one more second
+            batch = lines._recruit_sms_claim(campaign, 10)
+            handoffs = batch._recruit_sms_prepare(stream)
+        self.assertEqual(len(handoffs), 2)
+        self.assertEqual(handoffs[0].closes_at, datetime(2026, 7, 1, 4, 0))
+        with freeze_time("2026-07-01 04:00:01"):
+            clock = FakeClock()
+            handed = lines._recruit_sms_hand_off(
+                handoffs, stream, {}, lambda _sender: Pacer(5, clock=clock, sleep=clock.sleep), clock=clock)
+        self.assertEqual((handed, self.twilio.requests), (0, []))
+        self.assertEqual(set(batch.mapped("state")), {"held"})
+        self.assertEqual(set(batch.mapped("next_attempt_at")), {datetime(2026, 7, 1, 15, 0)})
+
+    def test_the_sms_queue_leaves_campaign_messages_to_the_campaign(self):
+        recipients = self.applicants(3)
+        campaign = self.campaign(recipients)
+        campaign.action_send()
+        lines = self.env["recruit.sms.campaign.line"]
+        lines._recruit_sms_claim(campaign, 10)._recruit_sms_prepare(open_sms_stream(self.env, self.company))
+        posted = self.env["sms.sms"].sudo().search([("recruit_sms_campaign_line_id", "in", campaign.line_ids.ids)])
+        self.assertEqual(set(posted.mapped("state")), {"outgoing"})
+        self.env["sms.sms"]._process_queue()
+        self.assertEqual(self.twilio.requests, [], "core's queue does not send them unpaced")
+        self.run_engine()
+        self.assertEqual(sorted(self.sent_to().values()), [1, 1, 1])
+
+    def test_merge_fields_recruiters_may_use(self):
+        recipients = self.applicants(1)
+        recipients.job_id = self.env["hr.job"].create({"name": "Night nurse"})
+        ok = self.campaign(recipients, body="Hi {{ object.partner_name }}, about {{ object.job_id.name }}")
+        ok.action_send()
+        self.run_engine()
+        self.assertEqual(self.twilio.requests[-1]["form"]["Body"], "Hi Cand 0, about Night nurse")
+        risky = self.campaign(self.applicants(1, partner_phone="+1 628 555 0990"), body="{{ object.env.user.login }}")
+        with self.assertRaisesRegex(UserError, "Body: a merge field cannot be used.*object.partner_name"):
+            risky.with_user(self.recruiter).action_send()
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignReplies(CampaignCase):
+    def test_a_reply_lands_in_the_inbox_with_the_campaign(self):
+        recipients = self.applicants(2, user_id=self.recruiter.id)
+        campaign = self.campaign(recipients)
+        campaign.action_send()
+        self.run_engine()
+        replier = recipients[1]
+        record, _created = self.env["recruit.sms.inbound"]._recruit_sms_receive(InboundSms(
+            message_sid="SMreply1", account_sid=ACCOUNT_SID, from_number=replier.recruit_sms_number,
+            to_number="+15005550006", body="Yes please"), self.company)
+        self.assertEqual(record.applicant_id, replier)
+        self.assertEqual(record.campaign_id, campaign)
+        self.assertEqual(replier.recruit_sms_campaign_id, campaign)
+        self.assertEqual((campaign.count_replied, campaign.line_ids.filtered("replied").applicant_id), (1, replier))
+        rows = [row for group in replier.with_user(self.recruiter).recruit_sms_inbox_data()["groups"]
+                for row in group["conversations"] if row["id"] == replier.id]
+        self.assertEqual(rows[0]["campaign"], "Night shift")
+        self.assertEqual(self.bubbles(replier)[-1]["campaign"], "Night shift")

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 class TwilioDouble:
     def __init__(self):
         self.requests = []
+        self.stamp = None  # optional callable: its value is recorded with each request (a test's clock)
         self.responses = deque()
         self._sid = 0
         self._lock = threading.Lock()
@@ -65,7 +66,8 @@ class TwilioDouble:
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode(), keep_blank_values=True).items()}
                 auth = self.headers.get("Authorization", "")
                 user, _, password = base64.b64decode(auth[6:]).decode().partition(":") if auth.startswith("Basic ") else ("", "", "")
-                double.requests.append({"path": self.path, "auth": (user, password), "form": form})
+                double.requests.append({"path": self.path, "auth": (user, password), "form": form,
+                                        "at": double.stamp() if double.stamp else None})
                 status, delay, payload = double._next_answer(form)
                 if delay:
                     time.sleep(delay)

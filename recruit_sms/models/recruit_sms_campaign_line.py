@@ -1,0 +1,310 @@
+import logging
+from collections import defaultdict, namedtuple
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools.mail import plaintext2html
+
+from ..tools import pacing
+
+_logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+# how stale the opt-out and consent seen by a running campaign may get (seconds)
+RECHECK_EVERY = 1.0
+
+# one message ready to hand to the provider
+Handoff = namedtuple("Handoff", "line_id applicant_id uuid number body closes_at sender")
+
+
+class RecruitSmsCampaignLine(models.Model):
+    """One recipient of a campaign: exactly one SMS, retried on transient errors.
+
+    The engine works in batches: claim due lines, pass them through the compliance gate,
+    post their messages in one go (``_recruit_sms_prepare``), hand them to the provider
+    one at a time at the sender's pace, recording each outcome durably before the next
+    (``_recruit_sms_hand_off``), then bring core's trackers up to date
+    (``_recruit_sms_settle``)."""
+
+    _name = "recruit.sms.campaign.line"
+    _description = "Text campaign message"
+    _order = "id"
+
+    campaign_id = fields.Many2one("recruit.sms.campaign", required=True, ondelete="cascade", index=True)
+    applicant_id = fields.Many2one("hr.applicant", required=True, ondelete="cascade", index=True)
+    number = fields.Char()
+    state = fields.Selection(
+        [("pending", "To send"), ("held", "Held (quiet hours)"), ("sent", "Sent"), ("failed", "Failed"),
+         ("excluded", "Excluded"), ("cancelled", "Cancelled")],
+        default="pending", required=True, index=True,
+    )
+    attempts = fields.Integer(default=0)
+    next_attempt_at = fields.Datetime()
+    failure_reason = fields.Char()
+    mail_message_id = fields.Many2one("mail.message", "Message")
+    sms_uuid = fields.Char("SMS UUID", readonly=True)
+    provider_sid = fields.Char("Provider ID", readonly=True)
+    to_settle = fields.Boolean(readonly=True, index="btree_not_null",
+                               help="Handed to the provider; Odoo's delivery tracking not updated yet.")
+    sent_at = fields.Datetime()
+    delivery_state = fields.Char(compute="_compute_delivery_state")
+    replied = fields.Boolean(compute="_compute_delivery_state")
+    opted_out = fields.Boolean(compute="_compute_delivery_state")
+
+    _applicant_once = models.Constraint(
+        "unique(campaign_id, applicant_id)",
+        "An applicant receives a campaign once.",
+    )
+
+    def _compute_delivery_state(self):
+        blacklisted = self.env["phone.blacklist"]._recruit_sms_opted_out(self.mapped("number"))
+        replied = set(self.env["recruit.sms.inbound"].sudo().search([("campaign_line_id", "in", self.ids)]).mapped("campaign_line_id").ids)
+        for line in self:
+            notification = line.mail_message_id.notification_ids.filtered(lambda n: n.notification_type == "sms")[:1]
+            line.delivery_state = "delivered" if notification.notification_status == "sent" else (notification.notification_status or False)
+            line.replied = line.id in replied
+            line.opted_out = line.number in blacklisted
+
+    # ------------------------------------------------------------
+    # Claim and prepare
+    # ------------------------------------------------------------
+
+    @api.model
+    def _recruit_sms_claim(self, campaign, size):
+        """Lock the next due lines of ``campaign`` (another worker skips them)."""
+        self.flush_model()
+        self.env.cr.execute("""
+            SELECT id FROM recruit_sms_campaign_line
+             WHERE campaign_id = %s AND state IN ('pending', 'held')
+               AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+             ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+        """, [campaign.id, fields.Datetime.now(), size])
+        return self.browse(row[0] for row in self.env.cr.fetchall())
+
+    def _recruit_sms_prepare(self, stream):
+        """Pass the batch through the gate and post the messages of those that may go.
+        Returns their Handoff, in line order. Lines that may not go are failed (with the
+        reason) or held until the recipient's texting hours (and released then)."""
+        if not self:
+            return []
+        campaign = self.campaign_id.ensure_one()
+        now = fields.Datetime.now()
+        applicants = self.applicant_id.with_company(campaign.company_id)
+        gate = applicants._recruit_sms_gate_batch({line.applicant_id.id: line.number for line in self}, now)
+        blocked, held, ready = defaultdict(self.browse), defaultdict(self.browse), self.browse()
+        for line in self:
+            reason, hold, _closes = gate[line.applicant_id.id]
+            if reason:
+                blocked[reason] |= line
+            elif hold:
+                held[hold] |= line
+            else:
+                ready |= line
+        for reason, lines in blocked.items():
+            lines._recruit_sms_fail(reason)
+        for until, lines in held.items():
+            lines.write({"state": "held", "next_attempt_at": until, "failure_reason": self.env._(
+                "Held until %(when)s (UTC), the recipient's texting hours", when=fields.Datetime.to_string(until)[:16])})
+        ready.filtered(lambda line: not line.sms_uuid)._recruit_sms_post(campaign)
+        sms_by_uuid = {sms.uuid: sms for sms in self.env["sms.sms"].sudo().search([("uuid", "in", ready.mapped("sms_uuid"))])}
+        lost = ready.filtered(lambda line: line.sms_uuid not in sms_by_uuid)
+        if lost:  # a retry whose SMS was cleaned up: post it again
+            lost._recruit_sms_post(campaign)
+            sms_by_uuid.update({sms.uuid: sms for sms in self.env["sms.sms"].sudo().search([("uuid", "in", lost.mapped("sms_uuid"))])})
+        return [
+            Handoff(line.id, line.applicant_id.id, line.sms_uuid, line.number, sms_by_uuid[line.sms_uuid].body,
+                    gate[line.applicant_id.id][2], stream.sender(line.number))
+            for line in ready
+        ]
+
+    def _recruit_sms_post(self, campaign):
+        """Post each line's SMS on its applicant's conversation, as core's ``_message_sms``
+        does for one record, but in one batch: the message (a log, no e-mail), the SMS,
+        its notification and tracker. The SMS is left to the engine, not to the queue."""
+        if not self:
+            return
+        applicants = self.applicant_id
+        author = campaign.create_uid
+        # rendered as the campaign's author: Odoo's template restrictions apply to them
+        bodies = self.env["mail.render.mixin"].with_user(author).with_company(campaign.company_id)._render_template(
+            campaign.body, "hr.applicant", applicants.ids, engine="inline_template")
+        messages = applicants.sudo()._message_log_batch(
+            bodies={applicant_id: plaintext2html(body) for applicant_id, body in bodies.items()},
+            subject=campaign.name, author_id=author.partner_id.id, message_type="sms",
+        )
+        message_of = {message.res_id: message for message in messages}
+        sms_all = self.env["sms.sms"].sudo().create([{
+            "body": bodies[line.applicant_id.id],
+            "number": line.number,
+            "partner_id": line.applicant_id.partner_id.id,
+            "mail_message_id": message_of[line.applicant_id.id].id,
+            "state": "outgoing",
+            "recruit_sms_campaign_line_id": line.id,
+        } for line in self])
+        notifications = self.env["mail.notification"].sudo().create([{
+            "author_id": author.partner_id.id,
+            "mail_message_id": sms.mail_message_id.id,
+            "res_partner_id": sms.partner_id.id,
+            "sms_number": sms.number,
+            "notification_type": "sms",
+            "sms_id_int": sms.id,
+            "is_read": True,
+            "notification_status": "ready",
+        } for sms in sms_all])
+        self.env["sms.tracker"].sudo().create([
+            {"sms_uuid": sms.uuid, "mail_notification_id": notification.id}
+            for sms, notification in zip(sms_all, notifications, strict=True)
+        ])
+        # one statement for the batch (the ORM would write each line on its own)
+        self.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE recruit_sms_campaign_line l SET mail_message_id = v.message_id, sms_uuid = v.uuid"
+            "  FROM (SELECT unnest(%s::int[]) AS id, unnest(%s::int[]) AS message_id, unnest(%s::varchar[]) AS uuid) v"
+            " WHERE l.id = v.id",
+            [self.ids, [s.mail_message_id.id for s in sms_all], sms_all.mapped("uuid")])
+        self.invalidate_recordset(["mail_message_id", "sms_uuid"])
+
+    def _recruit_sms_fail(self, reason):
+        """Fail these lines for good, and cancel their SMS if one was posted."""
+        self.write({"state": "failed", "failure_reason": reason, "next_attempt_at": False})
+        sms = self.env["sms.sms"].sudo().search([("uuid", "in", [u for u in self.mapped("sms_uuid") if u])])
+        if sms:
+            sms._recruit_sms_block(reason)
+
+    # ------------------------------------------------------------
+    # Hand-off: one message at a time, at the sender's pace
+    # ------------------------------------------------------------
+
+    @api.model
+    def _recruit_sms_hand_off(self, handoffs, stream, pacers, make_pacer, *, clock, commit=False):
+        """Hand ``handoffs`` to the provider, each when its sender's pace allows and while
+        the gate still lets it go. Each outcome is written (and committed with ``commit``)
+        before the next message, so a worker that dies loses nothing and sends nothing
+        twice. Returns how many were handed to the provider."""
+        handed, checked_at, stopped, done = 0, None, {}, set()
+        try:
+            for handoff in pacing.interleave(handoffs, lambda h: h.sender, pacers, make_pacer):
+                if checked_at is None or clock() - checked_at >= RECHECK_EVERY:
+                    waiting = [h for h in handoffs if h.line_id not in stopped and h.line_id not in done]
+                    stopped.update(self._recruit_sms_recheck(waiting))
+                    checked_at = clock()
+                done.add(handoff.line_id)
+                if handoff.line_id in stopped:
+                    continue
+                if handoff.closes_at and fields.Datetime.now() >= handoff.closes_at:
+                    # the recipient's texting hours closed while the batch was sent
+                    stopped[handoff.line_id] = None
+                    continue
+                result = stream.send(handoff.number, handoff.body, handoff.uuid)
+                self._recruit_sms_record(handoff, result, stream)
+                handed += 1
+                if commit:
+                    # the outcome must be durable before the next message goes (exactly once
+                    # across a worker's death); the cron's progress is written per batch
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        finally:
+            # outcomes were written in SQL: drop what the ORM cached of these lines and SMS,
+            # and what it computed from them (the campaigns' counts)
+            self.env["sms.sms"].invalidate_model()
+            self.invalidate_model()
+            self.env["recruit.sms.campaign"].invalidate_model()
+        gated = self.browse([line_id for line_id, reason in stopped.items() if reason])
+        for line in gated:
+            line._recruit_sms_fail(stopped[line.id])
+        closing = self.browse([line_id for line_id, reason in stopped.items() if not reason])
+        closing._recruit_sms_prepare(stream)  # held until their hours open again
+        return handed
+
+    def _recruit_sms_recheck(self, handoffs):
+        """{line id: reason} of the messages the gate stops now (an opt-out or withdrawn
+        consent recorded while the campaign runs). Two indexed look-ups; the full gate runs
+        only for the recipients they flag."""
+        if not handoffs:
+            return {}
+        opted_out = self.env["phone.blacklist"]._recruit_sms_opted_out([h.number for h in handoffs])
+        applicants = self.env["hr.applicant"]
+        applicants.flush_model(["recruit_sms_consent"])
+        self.env.cr.execute("SELECT id FROM hr_applicant WHERE id = ANY(%s) AND recruit_sms_consent IS NOT TRUE",
+                            [[h.applicant_id for h in handoffs]])
+        no_consent = {row[0] for row in self.env.cr.fetchall()}
+        flagged = [h for h in handoffs if h.number in opted_out or h.applicant_id in no_consent]
+        if not flagged:
+            return {}
+        numbers = {h.applicant_id: h.number for h in flagged}
+        flagged_applicants = applicants.browse(numbers)
+        flagged_applicants.invalidate_recordset(["recruit_sms_consent"])
+        gate = flagged_applicants._recruit_sms_gate_batch(numbers, fields.Datetime.now(), hours=False)
+        return {h.line_id: gate[h.applicant_id][0] for h in flagged if gate[h.applicant_id][0]}
+
+    def _recruit_sms_record(self, handoff, result, stream):
+        """Write one provider outcome on the SMS and the line, in SQL: it runs once per
+        message, between two messages, and must cost little."""
+        state = result.get("state")
+        now = fields.Datetime.now()
+        success = self.env["sms.sms"].IAP_TO_SMS_STATE_SUCCESS.get(state)
+        reason = result.get("failure_reason") or False
+        cr = self.env.cr
+        if success:
+            cr.execute(
+                "UPDATE sms_sms SET state = %s, failure_type = NULL, to_delete = TRUE WHERE uuid = %s;"
+                "UPDATE recruit_sms_campaign_line SET state = 'sent', attempts = attempts + 1, sent_at = %s,"
+                " next_attempt_at = NULL, failure_reason = NULL, provider_sid = %s, to_settle = TRUE WHERE id = %s",
+                [success, handoff.uuid, now, result.get("sms_twilio_sid"), handoff.line_id])
+            return
+        cr.execute("SELECT attempts FROM recruit_sms_campaign_line WHERE id = %s", [handoff.line_id])
+        attempts = cr.fetchone()[0] + 1
+        if state == "server_error" and attempts < MAX_ATTEMPTS:
+            cr.execute(
+                "UPDATE recruit_sms_campaign_line SET attempts = %s, next_attempt_at = %s, failure_reason = %s WHERE id = %s",
+                [attempts, now + timedelta(seconds=pacing.backoff(attempts)),
+                 self.env._("Provider unavailable, retrying (%(reason)s)", reason=reason or state), handoff.line_id])
+            return
+        failure_type = stream.failure_type(state)
+        reason = reason or stream.failure_message(failure_type)
+        cr.execute(
+            "UPDATE sms_sms SET state = 'error', failure_type = %s WHERE uuid = %s;"
+            "UPDATE recruit_sms_campaign_line SET state = 'failed', attempts = %s, next_attempt_at = NULL,"
+            " failure_reason = %s, to_settle = TRUE WHERE id = %s",
+            [failure_type, handoff.uuid, attempts, reason, handoff.line_id])
+
+    # ------------------------------------------------------------
+    # Settle: core's delivery tracking, in batch
+    # ------------------------------------------------------------
+
+    def _recruit_sms_settle(self, stream=None):
+        """Bring the notifications of handed messages to core's states (sent, or error
+        with the reason), as ``sms.sms._send`` does, once per batch."""
+        lines = self.filtered("to_settle")
+        if not lines:
+            return
+        sms_by_uuid = {sms.uuid: sms for sms in self.env["sms.sms"].sudo().search([("uuid", "in", lines.mapped("sms_uuid"))])}
+        trackers = {t.sms_uuid: t for t in self.env["sms.tracker"].sudo().search([("sms_uuid", "in", lines.mapped("sms_uuid"))])}
+        groups = defaultdict(list)
+        for line in lines:
+            sms = sms_by_uuid.get(line.sms_uuid)
+            if line.state == "sent":
+                key = (sms.state if sms and sms.state in ("process", "pending", "sent") else "pending", None, None)
+            else:
+                key = ("error", sms.failure_type if sms else "unknown", line.failure_reason)
+            if line.sms_uuid in trackers:
+                groups[key].append(trackers[line.sms_uuid])
+        # the conversation shows the new state when opened: no bus message per SMS here
+        trackers_sudo = self.env["sms.tracker"].sudo().with_context(sms_skip_msg_notification=True)
+        for (state, failure_type, reason), members in groups.items():
+            group = trackers_sudo.union(*members)
+            if state == "error":
+                group._action_update_from_sms_state("error", failure_type=failure_type, failure_reason=reason)
+            else:
+                group._action_update_from_sms_state(state)
+        sids = [(line.sms_uuid, line.provider_sid) for line in lines if line.provider_sid]
+        if sids and "sms_twilio_sid" in self.env["sms.tracker"]._fields:
+            self.env["sms.tracker"].flush_model()
+            self.env.cr.execute(
+                "UPDATE sms_tracker t SET sms_twilio_sid = v.sid FROM (SELECT unnest(%s::varchar[]) AS uuid,"
+                " unnest(%s::varchar[]) AS sid) v WHERE t.sms_uuid = v.uuid",
+                [[uuid for uuid, _sid in sids], [sid for _uuid, sid in sids]])
+            self.env["sms.tracker"].invalidate_model(["sms_twilio_sid"])
+        if stream is not None and stream.unsubscribed:
+            self.env["phone.blacklist"].sudo()._recruit_sms_block_unsubscribed(stream.unsubscribed)
+            stream.unsubscribed.clear()
+        lines.write({"to_settle": False})
