@@ -40,7 +40,7 @@ number = env["sms.twilio.number"].create({"company_id": company.id, "number": "+
                                           "recruit_sms_rate": 1000000})
 ctx = dict(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
 applicants = env["hr.applicant"].with_context(**ctx).create([
-    {"partner_name": f"Cand {i}", "partner_phone": f"+1628555{i:04d}", "recruit_sms_consent": True} for i in range(N + PACED)])
+    {"partner_name": f"Cand {i}", "partner_phone": f"+1628{2000000 + i:07d}", "recruit_sms_consent": True} for i in range(N + PACED)])
 env.cr.commit()
 ours_set, paced_set = applicants[:N], applicants[N:]
 

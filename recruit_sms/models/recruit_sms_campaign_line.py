@@ -44,6 +44,8 @@ class RecruitSmsCampaignLine(models.Model):
     mail_message_id = fields.Many2one("mail.message", "Message")
     sms_uuid = fields.Char("SMS UUID", readonly=True)
     provider_sid = fields.Char("Provider ID", readonly=True)
+    provider_state = fields.Char(readonly=True, help="The SMS state the provider's answer led to (Odoo's states).")
+    failure_type = fields.Char(readonly=True)
     to_settle = fields.Boolean(readonly=True, index="btree_not_null",
                                help="Handed to the provider; Odoo's delivery tracking not updated yet.")
     sent_at = fields.Datetime()
@@ -237,8 +239,9 @@ class RecruitSmsCampaignLine(models.Model):
         return {h.line_id: gate[h.applicant_id][0] for h in flagged if gate[h.applicant_id][0]}
 
     def _recruit_sms_record(self, handoff, result, stream):
-        """Write one provider outcome on the SMS and the line, in SQL: it runs once per
-        message, between two messages, and must cost little."""
+        """Write one provider outcome on the line, in SQL: it runs once per message,
+        between two messages, and must cost little. The line is what the engine trusts;
+        the SMS and its tracking follow at settle time, per batch."""
         state = result.get("state")
         now = fields.Datetime.now()
         success = self.env["sms.sms"].IAP_TO_SMS_STATE_SUCCESS.get(state)
@@ -246,10 +249,10 @@ class RecruitSmsCampaignLine(models.Model):
         cr = self.env.cr
         if success:
             cr.execute(
-                "UPDATE sms_sms SET state = %s, failure_type = NULL, to_delete = TRUE WHERE uuid = %s;"
                 "UPDATE recruit_sms_campaign_line SET state = 'sent', attempts = attempts + 1, sent_at = %s,"
-                " next_attempt_at = NULL, failure_reason = NULL, provider_sid = %s, to_settle = TRUE WHERE id = %s",
-                [success, handoff.uuid, now, result.get("sms_twilio_sid"), handoff.line_id])
+                " next_attempt_at = NULL, failure_reason = NULL, provider_sid = %s, provider_state = %s,"
+                " failure_type = NULL, to_settle = TRUE WHERE id = %s",
+                [now, result.get("sms_twilio_sid"), success, handoff.line_id])
             return
         cr.execute("SELECT attempts FROM recruit_sms_campaign_line WHERE id = %s", [handoff.line_id])
         attempts = cr.fetchone()[0] + 1
@@ -260,12 +263,10 @@ class RecruitSmsCampaignLine(models.Model):
                  self.env._("Provider unavailable, retrying (%(reason)s)", reason=reason or state), handoff.line_id])
             return
         failure_type = stream.failure_type(state)
-        reason = reason or stream.failure_message(failure_type)
         cr.execute(
-            "UPDATE sms_sms SET state = 'error', failure_type = %s WHERE uuid = %s;"
             "UPDATE recruit_sms_campaign_line SET state = 'failed', attempts = %s, next_attempt_at = NULL,"
-            " failure_reason = %s, to_settle = TRUE WHERE id = %s",
-            [failure_type, handoff.uuid, attempts, reason, handoff.line_id])
+            " failure_reason = %s, provider_state = 'error', failure_type = %s, to_settle = TRUE WHERE id = %s",
+            [attempts, reason or stream.failure_message(failure_type), failure_type, handoff.line_id])
 
     # ------------------------------------------------------------
     # Settle: core's delivery tracking, in batch
@@ -277,17 +278,22 @@ class RecruitSmsCampaignLine(models.Model):
         lines = self.filtered("to_settle")
         if not lines:
             return
-        sms_by_uuid = {sms.uuid: sms for sms in self.env["sms.sms"].sudo().search([("uuid", "in", lines.mapped("sms_uuid"))])}
-        trackers = {t.sms_uuid: t for t in self.env["sms.tracker"].sudo().search([("sms_uuid", "in", lines.mapped("sms_uuid"))])}
-        groups = defaultdict(list)
+        uuids = lines.mapped("sms_uuid")
+        trackers = {t.sms_uuid: t for t in self.env["sms.tracker"].sudo().search([("sms_uuid", "in", uuids)])}
+        groups, sms_groups = defaultdict(list), defaultdict(list)
         for line in lines:
-            sms = sms_by_uuid.get(line.sms_uuid)
             if line.state == "sent":
-                key = (sms.state if sms and sms.state in ("process", "pending", "sent") else "pending", None, None)
+                key = (line.provider_state or "pending", None, None)
             else:
-                key = ("error", sms.failure_type if sms else "unknown", line.failure_reason)
+                key = ("error", line.failure_type or "unknown", line.failure_reason)
+            sms_groups[key[:2]].append(line.sms_uuid)
             if line.sms_uuid in trackers:
                 groups[key].append(trackers[line.sms_uuid])
+        sms_sudo = self.env["sms.sms"].sudo()
+        for (state, failure_type), group_uuids in sms_groups.items():
+            # sent ones are cleaned up by Odoo, as after its own sends
+            sms_sudo.search([("uuid", "in", group_uuids)]).write(
+                {"state": state, "failure_type": failure_type or False, "to_delete": state != "error"})
         # the conversation shows the new state when opened: no bus message per SMS here
         trackers_sudo = self.env["sms.tracker"].sudo().with_context(sms_skip_msg_notification=True)
         for (state, failure_type, reason), members in groups.items():
