@@ -34,15 +34,15 @@ class SmsStream:
         self.unsubscribed = []  # numbers the provider reports opted out (21610)
 
     def sender(self, number):
-        """Who sends to ``number``: the key the pace is kept per."""
-        return "company"
+        """Who sends to ``number``: the key the pace is kept per ("": the provider)."""
+        return ""
 
     def rate(self, sender):
         """Messages per second that ``sender`` may send."""
         return self.company.recruit_sms_rate or 1.0
 
     def max_rate(self):
-        return self.rate("company")
+        return self.rate("")
 
     def send(self, number, body, uuid):
         try:

@@ -367,3 +367,17 @@ class TestCampaignReplies(CampaignCase):
                 for row in group["conversations"] if row["id"] == replier.id]
         self.assertEqual(rows[0]["campaign"], "Night shift")
         self.assertEqual(self.bubbles(replier)[-1]["campaign"], "Night shift")
+
+
+@tagged("post_install", "-at_install")
+class TestCampaignOnTheSandbox(CampaignCase):
+    def test_sandbox_campaign_is_delivered_without_any_provider(self):
+        self.company.sms_provider = "sandbox"
+        recipients = self.applicants(3)
+        campaign = self.campaign(recipients)
+        self.assertEqual(campaign.review_senders, "the SMS provider at 5/s")
+        campaign.action_send()
+        self.run_engine()
+        self.assertEqual(self.twilio.requests, [], "the sandbox sends nothing out")
+        self.assertEqual((campaign.state, campaign.count_sent, campaign.count_delivered), ("done", 3, 3))
+        self.assertEqual(self.bubbles(recipients[0])[-1]["state"], "delivered")
