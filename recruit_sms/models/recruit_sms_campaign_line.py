@@ -205,9 +205,8 @@ class RecruitSmsCampaignLine(models.Model):
                     # across a worker's death); the cron's progress is written per batch
                     self.env.cr.commit()  # pylint: disable=invalid-commit
         finally:
-            # outcomes were written in SQL: drop what the ORM cached of these lines and SMS,
+            # outcomes were written on the lines in SQL: drop what the ORM cached of them,
             # and what it computed from them (the campaigns' counts)
-            self.env["sms.sms"].invalidate_model()
             self.invalidate_model()
             self.env["recruit.sms.campaign"].invalidate_model()
         gated = self.browse([line_id for line_id, reason in stopped.items() if reason])
