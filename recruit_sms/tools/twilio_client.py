@@ -8,6 +8,7 @@ that this needs: a POST with a form, an answer with a length or in chunks.
 """
 
 import base64
+import contextlib
 import json
 import socket
 import ssl
@@ -83,6 +84,7 @@ class TwilioClient:
                 self.close()
                 if not reused:
                     raise
+        self._ack_at_once()
         try:
             status, keep_alive, raw = self._read_answer()
         except (OSError, ValueError) as error:
@@ -96,6 +98,15 @@ class TwilioClient:
         except ValueError:
             payload = {}
         return status, payload if isinstance(payload, dict) else {}
+
+    def _ack_at_once(self):
+        """Acknowledge the answer's segments as they come (Linux). A server that writes its
+        answer's head and body apart, with Nagle's algorithm on, holds the body until the
+        head is acknowledged: with delayed acknowledgements that costs 40 ms a message, and
+        a worker woken from idle twice per message, for nothing."""
+        if hasattr(socket, "TCP_QUICKACK"):
+            with contextlib.suppress(OSError):  # an optimisation only: never a reason to resend
+                self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
 
     def _line(self):
         line = self._reader.readline(_MAX_LINE + 1)
