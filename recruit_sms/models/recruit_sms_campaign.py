@@ -75,7 +75,7 @@ class RecruitSmsCampaign(models.Model):
     def _recruit_sms_split_recipients(self):
         """(eligible applicants, {applicant: exclusion reason})."""
         self.ensure_one()
-        eligible, excluded, seen = self.env["hr.applicant"], {}, set()
+        eligible_ids, excluded, seen = [], {}, set()
         opted_out = self.env["phone.blacklist"]._recruit_sms_opted_out(self.recipient_ids.mapped("recruit_sms_number"))
         for applicant in self.recipient_ids.sorted("id"):
             reason = applicant._recruit_sms_blocked_reason(opted_out=opted_out)
@@ -85,8 +85,9 @@ class RecruitSmsCampaign(models.Model):
                 excluded[applicant] = reason
             else:
                 seen.add(applicant.recruit_sms_number)
-                eligible |= applicant
-        return eligible, excluded
+                eligible_ids.append(applicant.id)
+        # one recordset at the end: growing it one applicant at a time is quadratic
+        return self.env["hr.applicant"].browse(eligible_ids), excluded
 
     @staticmethod
     def _exclusion_kind(reason):
