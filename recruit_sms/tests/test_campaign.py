@@ -171,17 +171,29 @@ class TestCampaignEngine(CampaignCase):
         self.assertEqual(len(self.twilio.requests), 4)
 
     def test_killed_worker_resumes_exactly_once(self):
+        """As the cron runs the engine: each outcome is committed before the next message
+        goes, and a worker's death rolls back whatever it had not committed."""
         recipients = self.applicants(20)
         campaign = self.campaign(recipients)
         campaign.action_send()
+        self.env.flush_all()
+        self.registry_enter_test_mode()  # the registry's cursors commit to savepoints of this test
+
+        def cron_run(clock):
+            with self.registry.cursor() as cr:  # rolled back if the run raises, as the cron does
+                self.env(cr=cr)["recruit.sms.campaign"]._recruit_sms_send_due(clock=(clock, clock.sleep), commit=True)
+
         with self.assertRaisesRegex(RuntimeError, "worker killed"):
-            self.run_engine(FakeClock(crash_at=9))  # dies while pacing the ninth message
+            cron_run(FakeClock(crash_at=9))  # dies while pacing the ninth message
+        self.env.invalidate_all()
         handed_before = len(self.twilio.requests)
         self.assertTrue(0 < handed_before < 20)
-        self.assertEqual(campaign.count_sent, handed_before)
-        self.run_engine()
+        self.assertEqual(campaign.count_sent, handed_before, "every message handed over is recorded, crash or not")
+        cron_run(FakeClock())
+        self.env.invalidate_all()
         self.assertEqual(campaign.state, "done")
         self.assertEqual(sorted(self.sent_to().values()), [1] * 20, "nobody twice, nobody skipped")
+        self.assertEqual(len(self.sms_messages(recipients[0])), 1, "one message on the conversation")
 
     def test_pacing_never_exceeds_the_rate(self):
         recipients = self.applicants(30)
