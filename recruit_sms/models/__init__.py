@@ -6,6 +6,7 @@ from . import (
     mail_notification,
     phone_blacklist,
     recruit_sms_campaign,
+    recruit_sms_campaign_recipients,
     recruit_sms_campaign_line,
     recruit_sms_consent_event,
     recruit_sms_inbound,

@@ -7,7 +7,7 @@ from odoo.addons.recruit_sms.models.sms_api import open_sms_stream
 from odoo.addons.recruit_sms.tools.inbound import InboundSms
 from odoo.addons.recruit_sms.tools.pacing import Pacer
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import RecruitSmsCase
 from .twilio_double import serve_for
@@ -78,6 +78,38 @@ class TestBulkTextAndReview(CampaignCase):
         self.assertEqual(len(campaign.recipient_ids), 51)
         self.company.recruit_sms_bulk_cap = 60
         self.assertTrue(many.with_user(self.recruiter).action_recruit_sms_bulk_text())
+
+    def test_add_recipients_from_a_saved_filter(self):
+        day = self.applicants(2)
+        night = self.env["hr.applicant"].create([{"partner_name": f"Night {i}", "partner_phone": f"+1 628 555 07{i:02d}",
+                                                  "recruit_sms_consent": True} for i in range(3)])
+        elsewhere = self.env["hr.applicant"].create({
+            "partner_name": "Night elsewhere", "partner_phone": "+1 628 555 0799",
+            "company_id": self.env["res.company"].create({"name": "Other company"}).id})
+        favorite = self.env["ir.filters"].with_user(self.recruiter).create({
+            "name": "Night crew", "model_id": "hr.applicant", "domain": "[('partner_name', 'ilike', 'Night')]",
+            "user_ids": [(6, 0, self.recruiter.ids)]})
+        campaign = self.campaign(day[:1])
+        with Form(campaign) as form:
+            form.recipient_filter_id = favorite
+            self.assertEqual(form.recipient_domain, favorite.domain)
+        campaign.action_add_recipients()
+        self.assertEqual(campaign.recipient_ids, day[:1] | night,
+                         "the favorite's matches the recruiter may see (not another company's) join the recipients")
+        self.assertNotIn(elsewhere, campaign.recipient_ids)
+        with self.assertRaisesRegex(UserError, "no applicant you can see matches that is not already a recipient"):
+            campaign.action_add_recipients()
+        campaign.recipient_domain = "[('no_such_field', '=', 1)]"
+        with self.assertRaisesRegex(UserError, "Applicants matching: .* is not a usable condition"):
+            campaign.action_add_recipients()
+        campaign.recipient_domain = "[]"
+        with self.assertRaisesRegex(UserError, "set at least one condition"):
+            campaign.action_add_recipients()
+        campaign.recipient_domain = "[('partner_name', '=', 'Cand 1')]"
+        campaign.action_send()
+        with self.assertRaisesRegex(UserError, "only be edited while it is unsent"):
+            campaign.action_add_recipients()
+        self.assertEqual(len(campaign.line_ids), 4, "the sent campaign kept its recipients")
 
     def test_review_counts_exclusions_segments_and_duration(self):
         ok = self.applicants(4)
