@@ -10,6 +10,10 @@ run:
 test:
 	$(PYTHON) scripts/devenv.py test
 
+## Regenerate the translation template from a fresh install
+pot:
+	$(PYTHON) scripts/devenv.py pot
+
 lint:
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m pylint --rcfile=.pylintrc recruit_sms

@@ -283,6 +283,30 @@ def run_odoo_suite(workdir, args):
             cluster.stop()
 
 
+def cmd_pot(_args):
+    """Regenerate the addon's translation template from a fresh install."""
+    ok, why = odoo_importable()
+    if not ok:
+        fail(f"Odoo 19 is not importable ({why}): the template is exported by Odoo itself.")
+    LOCAL.mkdir(exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="pot-", dir=LOCAL))
+    cluster = Cluster(workdir / "postgres", free_port()).start()
+    try:
+        config = write_config(workdir / "odoo.conf", cluster.db_options(), workdir / "data")
+        database = "recruit_sms_pot"
+        if odoo(config, "-d", database, "-i", ADDON, "--stop-after-init", "--log-level=warn").returncode:
+            fail(f"installing {ADDON} failed: see the log above")
+        target = ROOT / ADDON / "i18n" / f"{ADDON}.pot"
+        export = [sys.executable, "-m", "odoo", "i18n", "export", "-c", str(config), "-d", database, "-l", "pot",
+                  "-o", str(target), ADDON]
+        if subprocess.run(export, check=False).returncode:
+            fail("exporting the translation template failed: see the log above")
+        say(f"wrote {target.relative_to(ROOT)}")
+    finally:
+        cluster.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
 def summary(results):
     grand = {"passed": 0, "failed": 0, "skipped": 0}
     for name, (code, counts) in results.items():
@@ -311,6 +335,8 @@ def main():
     test.add_argument("-k", help="only Odoo tests matching this pytest expression")
     test.add_argument("--keep", action="store_true", help="keep the throwaway cluster folder for inspection")
     test.set_defaults(func=cmd_test)
+    pot = commands.add_parser("pot", help="regenerate the translation template (recruit_sms/i18n/recruit_sms.pot)")
+    pot.set_defaults(func=cmd_pot)
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
         args.func(args)
