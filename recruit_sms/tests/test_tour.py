@@ -29,11 +29,14 @@ class TestTours(HttpCase, RecruitSmsCase):
     def test_bulk_text_from_the_list_to_done(self):
         self.env["hr.applicant"].create([
             {"partner_name": name, "partner_phone": phone, "recruit_sms_consent": True, "job_id": self.job.id}
-            for name, phone in (("Bulk Alice", "+1 628 555 0101"), ("Bulk Bob", "+1 628 555 0102"))])
+            for name, phone in (("Bulk Alice", "+1 628 555 0101"), ("Bulk Bob", "+1 628 555 0102"),
+                                ("Bulk Carol", "+1 628 555 0103"))])
+        self.env["ir.filters"].create({"name": "Weekend crew", "model_id": "hr.applicant",
+                                       "domain": "[('partner_name', '=', 'Bulk Carol')]", "user_ids": [(6, 0, self.recruiter.ids)]})
         self.start_tour("/odoo/action-hr_recruitment.crm_case_categ0_act_job", "recruit_sms_bulk_text_tour",
                         login="rsms_recruiter")
         campaign = self.env["recruit.sms.campaign"].search([], order="id desc", limit=1)
-        self.assertEqual((campaign.state, len(campaign.recipient_ids)), ("sending", 2))
+        self.assertEqual((campaign.state, len(campaign.recipient_ids)), ("sending", 3))
         self.env["recruit.sms.campaign"]._recruit_sms_send_due()  # what the cron does
         self.assertEqual(campaign.state, "done")
         self.start_tour(f"/odoo/action-recruit_sms.recruit_sms_campaign_action/{campaign.id}",

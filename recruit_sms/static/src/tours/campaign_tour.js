@@ -33,13 +33,37 @@ registry.category("web_tour.tours").add("recruit_sms_bulk_text_tour", {
             run: "edit Hello {{ object.partner_name }}, can you work Saturday?",
         },
         {
+            content: "Add more recipients: open the Recipients tab",
+            trigger: ".o_notebook .nav-link:contains(Recipients)",
+            run: "click",
+        },
+        {
+            content: "Pick the recruiter's saved filter",
+            trigger: ".o_field_widget[name=recipient_filter_id] input",
+            run: "edit Weekend crew",
+        },
+        {
+            content: "Choose it",
+            trigger: ".o-autocomplete--dropdown-item .dropdown-item:contains(Weekend crew)",
+            run: "click",
+        },
+        {
+            content: "Add the applicants it matches",
+            trigger: "button[name=action_add_recipients]",
+            run: "click",
+        },
+        {
+            content: "Carol joined Alice and Bob",
+            trigger: ".o_field_widget[name=recipient_ids] .o_data_row:contains(Bulk Carol)",
+        },
+        {
             content: "Review",
             trigger: ".o_notebook .nav-link:contains(Review)",
             run: "click",
         },
         {
-            content: "Both can receive it",
-            trigger: ".o_field_widget[name=review_eligible]:contains(2)",
+            content: "All three can receive it",
+            trigger: ".o_field_widget[name=review_eligible]:contains(3)",
         },
         {
             content: "Send",
@@ -69,8 +93,8 @@ registry.category("web_tour.tours").add("recruit_sms_campaign_done_tour", {
             trigger: ".o_recruit_sms_campaign_progress:contains(100)",
         },
         {
-            content: "Two sent",
-            trigger: ".o_field_widget[name=count_sent]:contains(2)",
+            content: "Three sent",
+            trigger: ".o_field_widget[name=count_sent]:contains(3)",
         },
     ],
 });
