@@ -274,8 +274,9 @@ class RecruitSmsCampaign(models.Model):
                 self.env["ir.cron"]._commit_progress(0)
             handed += lines._recruit_sms_hand_off(handoffs, stream, pacers, make_pacer, clock=now_fn, commit=commit)
             batch._recruit_sms_settle(stream)
-            if commit and self.env["ir.cron"]._commit_progress(len(batch)) <= 0:
-                break  # out of time: the cron runs again for the rest
+            # what is left tells Odoo's cron to call again at once rather than at its interval
+            if commit and self.env["ir.cron"]._commit_progress(len(batch), remaining=lines._recruit_sms_due_count()) <= 0:
+                break  # out of time: the cron calls again for the rest
         self._recruit_sms_close_if_done()
         return handed
 

@@ -72,6 +72,14 @@ class RecruitSmsCampaignLine(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _recruit_sms_due_count(self):
+        """How many messages of the campaigns being sent are due now."""
+        return self.search_count([
+            ("campaign_id.state", "=", "sending"), ("state", "in", ("pending", "held")),
+            "|", ("next_attempt_at", "=", False), ("next_attempt_at", "<=", fields.Datetime.now()),
+        ])
+
+    @api.model
     def _recruit_sms_claim(self, campaign, size):
         """Lock the next due lines of ``campaign`` (another worker skips them)."""
         self.flush_model()

@@ -3,6 +3,8 @@ from datetime import datetime
 
 from freezegun import freeze_time
 
+from odoo.addons.base.models import ir_cron as ir_cron_model
+from odoo.addons.recruit_sms.models import recruit_sms_campaign as campaign_model
 from odoo.addons.recruit_sms.models.sms_api import open_sms_stream
 from odoo.addons.recruit_sms.tools.inbound import InboundSms
 from odoo.addons.recruit_sms.tools.pacing import Pacer
@@ -247,6 +249,27 @@ class TestCampaignEngine(CampaignCase):
         self.assertAlmostEqual(send_moments[-1] - send_moments[0], 29 * 1.02 / rate, delta=0.01,
                                msg="as close to the rate as possible, with the 2 % margin")
         self.assertEqual(len(self.twilio.requests), 30)
+
+    def test_the_cron_sends_a_campaign_larger_than_its_time_budget_without_waiting_its_interval(self):
+        """Through Odoo's own cron runner: each call stops when the job's time is up and
+        says what is left, so Odoo calls again at once instead of in five minutes."""
+        self.us_number.recruit_sms_rate = 500
+        self.patch(campaign_model, "BATCH_MAX", 5)  # batches of 5: 20 recipients take 4 calls
+        self.patch(ir_cron_model, "MIN_TIME_PER_JOB", 0)  # every call finds its time up after one batch
+        campaign = self.campaign(self.applicants(20))
+        campaign.action_send()
+        cron = self.env.ref("recruit_sms.ir_cron_recruit_sms_campaign")
+        job = {**cron.read(load=None)[0], "done": 0, "remaining": 0, "timed_out_counter": 0}
+        self.env.flush_all()
+        self.registry_enter_test_mode()
+        with self.registry.cursor() as cr:
+            self.registry["ir.cron"]._process_job(cr, job)
+        self.env.invalidate_all()
+        self.assertEqual(len(self.twilio.requests), 20)
+        self.assertEqual(campaign.state, "done", "one cron job, several calls: the whole campaign")
+        progress = self.env["ir.cron.progress"].search([("cron_id", "=", cron.id)], order="id")
+        self.assertEqual(progress.mapped("done"), [5, 5, 5, 5])
+        self.assertEqual(progress.mapped("remaining"), [15, 10, 5, 0])
 
     def test_campaign_respects_the_gate_at_send_time(self):
         recipients = self.applicants(3)
