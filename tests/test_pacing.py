@@ -43,6 +43,26 @@ def test_margin_keeps_under_the_rate():
     assert 9.7 < 100 / (moments[-1] - moments[0]) < 10
 
 
+def test_a_new_pacer_resumes_the_pace_of_the_previous_one():
+    clock = FakeClock()
+    first = Pacer(2, clock=clock, sleep=clock.sleep, margin=0)
+    moments = [first.wait() for _ in range(3)]
+    assert first.last_at == moments[-1]
+    second = Pacer(2, clock=clock, sleep=clock.sleep, margin=0)  # the next run of the engine
+    second.resume_after(first.last_at)
+    assert second.wait() == moments[-1] + 0.5, "one interval after the previous run's last message"
+    fresh = Pacer(2, clock=clock, sleep=clock.sleep, margin=0)
+    fresh.resume_after(None)
+    assert fresh.wait() == clock.now, "nothing sent before: no wait"
+
+
+def test_resuming_never_waits_more_than_one_interval():
+    clock = FakeClock()
+    pacer = Pacer(1, clock=clock, sleep=clock.sleep, margin=0)
+    pacer.resume_after(clock.now + 3600)  # recorded before the clock was set back an hour
+    assert pacer.wait() == 101.0
+
+
 def test_rate_must_be_positive():
     with pytest.raises(ValueError, match="rate must be positive"):
         Pacer(0)

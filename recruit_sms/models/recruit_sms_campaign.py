@@ -236,8 +236,10 @@ class RecruitSmsCampaign(models.Model):
     @api.model
     def _recruit_sms_send_due(self, limit=None, clock=None, commit=False):
         """Send due campaign messages, each sender at its own pace; returns how many were
-        handed to the provider. ``clock`` is (now, sleep) for the pacers."""
-        now_fn, sleep_fn = clock or (time.monotonic, time.sleep)
+        handed to the provider. ``clock`` is (now, sleep) for the pacers: by default the
+        wall clock, which every server shares, so that a sender's pace resumes from one run
+        to the next wherever they run."""
+        now_fn, sleep_fn = clock or (time.time, time.sleep)
         self.search([("state", "=", "scheduled"), ("scheduled_at", "<=", fields.Datetime.now())])._set_state("sending")
         handed = 0
         for company, campaigns in self.search([("state", "=", "sending")], order="id").grouped("company_id").items():
@@ -245,7 +247,9 @@ class RecruitSmsCampaign(models.Model):
             pacers = {}
 
             def make_pacer(sender, stream=stream):
-                return pacing.Pacer(stream.rate(sender), clock=now_fn, sleep=sleep_fn)
+                pacer = pacing.Pacer(stream.rate(sender), clock=now_fn, sleep=sleep_fn)
+                pacer.resume_after(self.env["recruit.sms.campaign.line"]._recruit_sms_last_handed(sender))
+                return pacer
 
             try:
                 for campaign in campaigns:

@@ -46,6 +46,9 @@ class RecruitSmsCampaignLine(models.Model):
     provider_sid = fields.Char("Provider ID", readonly=True)
     provider_state = fields.Char(readonly=True, help="The SMS state the provider's answer led to (Odoo's states).")
     failure_type = fields.Char(readonly=True)
+    sender = fields.Char(readonly=True, help="The Twilio number or Messaging Service it was handed from.")
+    handed_at = fields.Float(readonly=True, help="When it was last handed to the provider (the engine's clock, "
+                                                 "seconds): the sender's pace resumes from it in the next run.")
     to_settle = fields.Boolean(readonly=True, index="btree_not_null",
                                help="Handed to the provider; Odoo's delivery tracking not updated yet.")
     sent_at = fields.Datetime()
@@ -53,6 +56,7 @@ class RecruitSmsCampaignLine(models.Model):
     replied = fields.Boolean(compute="_compute_delivery_state")
     opted_out = fields.Boolean(compute="_compute_delivery_state")
 
+    _sender_pace = models.Index("(sender, handed_at) WHERE handed_at IS NOT NULL")
     _applicant_once = models.Constraint(
         "unique(campaign_id, applicant_id)",
         "An applicant receives a campaign once.",
@@ -206,7 +210,7 @@ class RecruitSmsCampaignLine(models.Model):
                     stopped[handoff.line_id] = None
                     continue
                 result = stream.send(handoff.number, handoff.body, handoff.uuid)
-                self._recruit_sms_record(handoff, result, stream)
+                self._recruit_sms_record(handoff, result, stream, pacers[handoff.sender].last_at)
                 handed += 1
                 if commit:
                     # the outcome must be durable before the next message goes (exactly once
@@ -245,10 +249,12 @@ class RecruitSmsCampaignLine(models.Model):
         gate = flagged_applicants._recruit_sms_gate_batch(numbers, fields.Datetime.now(), hours=False)
         return {h.line_id: gate[h.applicant_id][0] for h in flagged if gate[h.applicant_id][0]}
 
-    def _recruit_sms_record(self, handoff, result, stream):
+    def _recruit_sms_record(self, handoff, result, stream, handed_at):
         """Write one provider outcome on the line, in SQL: it runs once per message,
         between two messages, and must cost little. The line is what the engine trusts;
-        the SMS and its tracking follow at settle time, per batch."""
+        the SMS and its tracking follow at settle time, per batch. Every outcome records
+        when and from whom the message was handed: a refused message used its slot of the
+        sender's pace too."""
         state = result.get("state")
         now = fields.Datetime.now()
         success = self.env["sms.sms"].IAP_TO_SMS_STATE_SUCCESS.get(state)
@@ -258,22 +264,36 @@ class RecruitSmsCampaignLine(models.Model):
             cr.execute(
                 "UPDATE recruit_sms_campaign_line SET state = 'sent', attempts = attempts + 1, sent_at = %s,"
                 " next_attempt_at = NULL, failure_reason = NULL, provider_sid = %s, provider_state = %s,"
-                " failure_type = NULL, to_settle = TRUE WHERE id = %s",
-                [now, result.get("sms_twilio_sid"), success, handoff.line_id])
+                " failure_type = NULL, to_settle = TRUE, sender = %s, handed_at = %s WHERE id = %s",
+                [now, result.get("sms_twilio_sid"), success, handoff.sender, handed_at, handoff.line_id])
             return
         cr.execute("SELECT attempts FROM recruit_sms_campaign_line WHERE id = %s", [handoff.line_id])
         attempts = cr.fetchone()[0] + 1
         if state == "server_error" and attempts < MAX_ATTEMPTS:
             cr.execute(
-                "UPDATE recruit_sms_campaign_line SET attempts = %s, next_attempt_at = %s, failure_reason = %s WHERE id = %s",
+                "UPDATE recruit_sms_campaign_line SET attempts = %s, next_attempt_at = %s, failure_reason = %s,"
+                " sender = %s, handed_at = %s WHERE id = %s",
                 [attempts, now + timedelta(seconds=pacing.backoff(attempts)),
-                 self.env._("Provider unavailable, retrying (%(reason)s)", reason=reason or state), handoff.line_id])
+                 self.env._("Provider unavailable, retrying (%(reason)s)", reason=reason or state),
+                 handoff.sender, handed_at, handoff.line_id])
             return
         failure_type = stream.failure_type(state)
         cr.execute(
             "UPDATE recruit_sms_campaign_line SET state = 'failed', attempts = %s, next_attempt_at = NULL,"
-            " failure_reason = %s, provider_state = 'error', failure_type = %s, to_settle = TRUE WHERE id = %s",
-            [attempts, reason or stream.failure_message(failure_type), failure_type, handoff.line_id])
+            " failure_reason = %s, provider_state = 'error', failure_type = %s, to_settle = TRUE,"
+            " sender = %s, handed_at = %s WHERE id = %s",
+            [attempts, reason or stream.failure_message(failure_type), failure_type, handoff.sender, handed_at,
+             handoff.line_id])
+
+    @api.model
+    def _recruit_sms_last_handed(self, sender):
+        """When the engine last handed a message from ``sender`` (None: never), on the
+        engine's clock: a new run resumes the sender's pace from there, whichever server
+        it runs on."""
+        self.flush_model(["sender", "handed_at"])
+        self.env.cr.execute("SELECT max(handed_at) FROM recruit_sms_campaign_line WHERE sender = %s AND handed_at IS NOT NULL",
+                            [sender])
+        return self.env.cr.fetchone()[0]
 
     # ------------------------------------------------------------
     # Settle: core's delivery tracking, in batch

@@ -250,6 +250,19 @@ class TestCampaignEngine(CampaignCase):
                                msg="as close to the rate as possible, with the 2 % margin")
         self.assertEqual(len(self.twilio.requests), 30)
 
+    def test_pace_holds_from_one_run_to_the_next(self):
+        campaign = self.campaign(self.applicants(6))
+        campaign.action_send()
+        clock = FakeClock()
+        self.assertEqual(self.run_engine(clock, limit=3), 3)  # a run stopped part-way, as the cron's time budget does
+        self.assertEqual(self.run_engine(clock, limit=3), 3)  # the next run starts with new pacers
+        moments = sorted(campaign.line_ids.mapped("handed_at"))
+        self.assertEqual(len(moments), 6)
+        self.assertEqual(set(campaign.line_ids.mapped("sender")), {"+15005550006"})
+        interval = 1 / self.us_number.recruit_sms_rate
+        gaps = [later - earlier for earlier, later in zip(moments, moments[1:])]
+        self.assertTrue(all(gap >= interval - 1e-9 for gap in gaps), f"never faster than the rate, across runs too: {gaps}")
+
     def test_the_cron_sends_a_campaign_larger_than_its_time_budget_without_waiting_its_interval(self):
         """Through Odoo's own cron runner: each call stops when the job's time is up and
         says what is left, so Odoo calls again at once instead of in five minutes."""

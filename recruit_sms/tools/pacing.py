@@ -16,6 +16,15 @@ class Pacer:
         self.clock = clock
         self.sleep = sleep
         self.next_at = None
+        self.last_at = None  # when the last message went
+
+    def resume_after(self, last_at):
+        """Continue the pace of an earlier pacer of the same sender, whose last message
+        went at ``last_at`` (on this pacer's clock; None: none went). A moment ahead of
+        the clock (a clock set back since) counts as now: the wait never exceeds one
+        interval."""
+        if last_at is not None:
+            self.next_at = min(last_at, self.clock()) + self.interval
 
     def wait(self):
         """Block until the next message may go; returns the moment it goes."""
@@ -24,6 +33,7 @@ class Pacer:
             self.sleep(self.next_at - now)
             now = self.clock()
         self.next_at = max(now, self.next_at or now) + self.interval
+        self.last_at = now
         return now
 
 
