@@ -265,7 +265,7 @@ class RecruitSmsCampaign(models.Model):
         self.ensure_one()
         lines = self.env["recruit.sms.campaign.line"]
         # outcomes a dead worker recorded without updating the delivery tracking
-        lines.search([("campaign_id", "=", self.id), ("to_settle", "=", True)])._recruit_sms_settle(stream)
+        lines.search([("campaign_id", "=", self.id), ("to_settle", "=", True)])._recruit_sms_settle(stream, commit=commit)
         # a batch spans about BATCH_SECONDS at the sender's pace: the gate it passed stays fresh
         size = max(1, min(BATCH_MAX, int(stream.max_rate() * BATCH_SECONDS)))
         handed = 0
@@ -277,7 +277,7 @@ class RecruitSmsCampaign(models.Model):
             if commit:  # the batch's messages are posted: keep them whatever happens next
                 self.env["ir.cron"]._commit_progress(0)
             handed += lines._recruit_sms_hand_off(handoffs, stream, pacers, make_pacer, clock=now_fn, commit=commit)
-            batch._recruit_sms_settle(stream)
+            batch._recruit_sms_settle(stream, commit=commit)
             # what is left tells Odoo's cron to call again at once rather than at its interval
             if commit and self.env["ir.cron"]._commit_progress(len(batch), remaining=lines._recruit_sms_due_count()) <= 0:
                 break  # out of time: the cron calls again for the rest

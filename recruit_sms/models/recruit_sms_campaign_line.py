@@ -1,8 +1,10 @@
+import functools
 import logging
 from collections import defaultdict, namedtuple
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.service.model import retrying
 from odoo.tools.mail import plaintext2html
 
 from ..tools import pacing
@@ -299,9 +301,35 @@ class RecruitSmsCampaignLine(models.Model):
     # Settle: core's delivery tracking, in batch
     # ------------------------------------------------------------
 
-    def _recruit_sms_settle(self, stream=None):
+    def _recruit_sms_settle(self, stream=None, commit=False):
         """Bring the notifications of handed messages to core's states (sent, or error
-        with the reason), as ``sms.sms._send`` does, once per batch."""
+        with the reason), as ``sms.sms._send`` does, once per batch.
+
+        With ``commit`` (the cron), in a transaction of its own, tried again when Twilio's
+        status callbacks changed the same SMS meanwhile (a serialization failure): the
+        outcomes are committed already, so a new try loses nothing, and what is still not
+        settled after the last try is settled by the next run."""
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            retrying(functools.partial(self._recruit_sms_settle_batch, stream), self.env)
+        else:
+            self._recruit_sms_settle_batch(stream)
+        if stream is not None:
+            stream.unsubscribed.clear()
+
+    def _recruit_sms_settle_batch(self, stream):
+        # Twilio's status callbacks write the same SMS and notifications: lock them as the
+        # first thing of the transaction, so that its snapshot and its locks start together
+        # and a callback waits for the settle instead of making it fail
+        self.flush_model(["to_settle", "sms_uuid"])
+        self.env.cr.execute("""
+            SELECT 1 FROM recruit_sms_campaign_line l
+              JOIN sms_sms s ON s.uuid = l.sms_uuid
+              JOIN sms_tracker t ON t.sms_uuid = l.sms_uuid
+              JOIN mail_notification n ON n.id = t.mail_notification_id
+             WHERE l.id = ANY(%s) AND l.to_settle
+               FOR NO KEY UPDATE OF s, n
+        """, [self.ids])
         lines = self.filtered("to_settle")
         if not lines:
             return
@@ -339,5 +367,4 @@ class RecruitSmsCampaignLine(models.Model):
             self.env["sms.tracker"].invalidate_model(["sms_twilio_sid"])
         if stream is not None and stream.unsubscribed:
             self.env["phone.blacklist"].sudo()._recruit_sms_block_unsubscribed(stream.unsubscribed)
-            stream.unsubscribed.clear()
         lines.write({"to_settle": False})
