@@ -46,19 +46,24 @@ def bench_database(name, modules="recruit_sms", setup_script=None):
         print(f"# installed {modules} in {time.monotonic() - started:.0f} s", flush=True)
         if setup_script:
             started = time.monotonic()
-            result = subprocess.run(
-                [sys.executable, "-m", "odoo", "shell", "-c", str(config), "-d", name, "--log-level=warn", "--no-http"],
-                input=setup_script, text=True, check=False, capture_output=True,
-            )
-            print(result.stdout, end="", flush=True)
-            if result.returncode or "Traceback" in result.stderr:
-                print(result.stderr[-4000:])
-                sys.exit("setup failed")
+            odoo_shell(config, name, setup_script)
             print(f"# data set up in {time.monotonic() - started:.0f} s", flush=True)
         yield config, workdir
     finally:
         cluster.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def odoo_shell(config, name, script):
+    """Run ``script`` (Python, with ``env``) in `odoo shell` on database ``name``; print its output."""
+    result = subprocess.run(
+        [sys.executable, "-m", "odoo", "shell", "-c", str(config), "-d", name, "--log-level=warn", "--no-http"],
+        input=script, text=True, check=False, capture_output=True,
+    )
+    print(result.stdout, end="", flush=True)
+    if result.returncode or "Traceback" in result.stderr:
+        print(result.stderr[-4000:])
+        sys.exit("script failed")
 
 
 @contextlib.contextmanager
