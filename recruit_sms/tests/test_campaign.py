@@ -1,3 +1,4 @@
+import itertools
 from collections import Counter
 from datetime import datetime
 
@@ -260,7 +261,7 @@ class TestCampaignEngine(CampaignCase):
         self.assertEqual(len(moments), 6)
         self.assertEqual(set(campaign.line_ids.mapped("sender")), {"+15005550006"})
         interval = 1 / self.us_number.recruit_sms_rate
-        gaps = [later - earlier for earlier, later in zip(moments, moments[1:])]
+        gaps = [later - earlier for earlier, later in itertools.pairwise(moments)]
         self.assertTrue(all(gap >= interval - 1e-9 for gap in gaps), f"never faster than the rate, across runs too: {gaps}")
 
     def test_the_cron_sends_a_campaign_larger_than_its_time_budget_without_waiting_its_interval(self):
