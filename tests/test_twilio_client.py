@@ -4,10 +4,10 @@ import base64
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import pytest
-from recruit_sms_tools.twilio_client import TwilioClient
+from recruit_sms_tools.twilio_client import TwilioClient, form_encode
 
 SID = "AC" + "1" * 32
 
@@ -79,3 +79,15 @@ def test_a_connection_idle_too_long_is_replaced(server):
     now[0] += 60
     client.post_message({"To": "b"})
     assert len({seen["connection"] for seen in server.seen}) == 2
+
+
+@pytest.mark.parametrize("value", [
+    "Hi Ann, new shifts are open this week. Reply YES if interested.",
+    "ünïcödé & symbols: 100% +1 (415) 555-0142 = ok? #tag/path;a=b",
+    "emoji 👋🏽 and € and 中文 and \n new line \t tab",
+    "+15005550006", "http://localhost:8069/sms_twilio/status/" + "a" * 32, "", "~._-",
+    "".join(chr(code) for code in range(256)),
+])
+def test_form_encoding_is_urlencode(value):
+    form = {"To": "+16282000012", "Body": value, "From": "+15005550006", "StatusCallback": value}
+    assert form_encode(form) == urlencode(form)

@@ -13,7 +13,7 @@ import json
 import socket
 import ssl
 import time
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from . import twilio_api
 
@@ -21,6 +21,24 @@ from . import twilio_api
 IDLE_RECONNECT = 10.0
 _MAX_LINE = 65536
 _MAX_HEADERS = 100
+
+
+# application/x-www-form-urlencoded, as urllib's urlencode writes it, in one C-level pass per
+# value: urlencode looks every byte up from Python, and a campaign encodes one form a message
+_FORM_SAFE = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~")
+_FORM_ESCAPES = {byte: "+" if byte == 0x20 else f"%{byte:02X}" for byte in range(256) if byte not in _FORM_SAFE}
+
+
+def form_encode(form):
+    """``form`` (a dict) as a request body: the same text as ``urlencode(form)``."""
+    return "&".join(
+        f"{_form_quote(name)}={_form_quote(value)}" for name, value in form.items()
+    )
+
+
+def _form_quote(value):
+    # UTF-8 bytes seen as latin-1 characters: one character per byte, escaped by the table
+    return str(value).encode().decode("latin-1").translate(_FORM_ESCAPES)
 
 
 class ProtocolError(OSError):
@@ -70,7 +88,7 @@ class TwilioClient:
         sent again only when it could not even be written on a reused connection (the
         server had closed it), never once it may have reached the service.
         """
-        body = urlencode(form).encode()
+        body = form_encode(form).encode()
         request = self._head + f"Content-Length: {len(body)}\r\n\r\n".encode() + body
         if self._socket is not None and self._clock() - self._used_at > IDLE_RECONNECT:
             self.close()
