@@ -145,9 +145,13 @@ class RecruitSmsCampaign(models.Model):
             return super().write(vals)
         if self.filtered(lambda c: c.state in ("done", "cancelled")) and set(vals) - {"message_follower_ids"}:
             raise UserError(self.env._("A finished campaign cannot be changed."))
-        if CONTENT_FIELDS & set(vals) and self.filtered(lambda c: c.state not in ("draft", "scheduled")):
-            raise UserError(self.env._("A campaign can only be edited while it is unsent (draft or scheduled)."))
+        if CONTENT_FIELDS & set(vals):
+            self._recruit_sms_check_unsent()
         return super().write(vals)
+
+    def _recruit_sms_check_unsent(self):
+        if self.filtered(lambda c: c.state not in ("draft", "scheduled")):
+            raise UserError(self.env._("A campaign can only be edited while it is unsent (draft or scheduled)."))
 
     def _set_state(self, state):
         """The engine's and the actions' own moves, past the edit rules."""

@@ -42,9 +42,8 @@ class RecruitSmsCampaign(models.Model):
     def action_add_recipients(self):
         """Add the applicants matching the domain (as the current user sees them: record
         rules apply) to the recipients, without duplicates."""
+        self._recruit_sms_check_unsent()  # before the search: a sent campaign says so, whatever matches
         for campaign in self:
-            if campaign.state not in ("draft", "scheduled"):
-                raise UserError(self.env._("A campaign can only be edited while it is unsent (draft or scheduled)."))
             domain = campaign._recruit_sms_recipient_domain()
             if domain.is_true():
                 raise UserError(self.env._(
