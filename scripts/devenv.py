@@ -251,13 +251,17 @@ def cmd_test(args):
     sys.exit(0 if results and all(code == 0 for code, _counts in results.values()) else 1)
 
 
-def run_odoo_suite(workdir, args):
-    cluster = None
+def throwaway_server(workdir):
+    """(cluster to stop or None, connection options): the PGHOST server when set, else a new
+    cluster under ``workdir``."""
     if os.environ.get("PGHOST"):
-        db_options = external_db_options()
-    else:
-        cluster = Cluster(workdir / "postgres", free_port()).start()
-        db_options = cluster.db_options()
+        return None, external_db_options()
+    cluster = Cluster(workdir / "postgres", free_port()).start()
+    return cluster, cluster.db_options()
+
+
+def run_odoo_suite(workdir, args):
+    cluster, db_options = throwaway_server(workdir)
     database = f"recruit_sms_test_{os.getpid()}"
     config = write_config(workdir / "odoo.conf", db_options, workdir / "data")
     try:
@@ -290,10 +294,10 @@ def cmd_pot(_args):
         fail(f"Odoo 19 is not importable ({why}): the template is exported by Odoo itself.")
     LOCAL.mkdir(exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="pot-", dir=LOCAL))
-    cluster = Cluster(workdir / "postgres", free_port()).start()
+    cluster, db_options = throwaway_server(workdir)
     try:
-        config = write_config(workdir / "odoo.conf", cluster.db_options(), workdir / "data")
-        database = "recruit_sms_pot"
+        config = write_config(workdir / "odoo.conf", db_options, workdir / "data")
+        database = f"recruit_sms_pot_{os.getpid()}"
         if odoo(config, "-d", database, "-i", ADDON, "--stop-after-init", "--log-level=warn").returncode:
             fail(f"installing {ADDON} failed: see the log above")
         target = ROOT / ADDON / "i18n" / f"{ADDON}.pot"
@@ -303,7 +307,8 @@ def cmd_pot(_args):
             fail("exporting the translation template failed: see the log above")
         say(f"wrote {target.relative_to(ROOT)}")
     finally:
-        cluster.stop()
+        if cluster:
+            cluster.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
