@@ -1,3 +1,5 @@
+from odoo.addons.recruit_sms.providers import open_sms_stream, twilio_sender
+from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_from_number
 from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 
@@ -28,6 +30,15 @@ class TestSandboxProvider(RecruitSmsCase):
             {"channel": "sms", "direction": "out", "subject": "Interview", "body": "Are you free on Monday?",
              "state": "delivered", "author": "Rita Recruiter", "can_resend": False},
         )
+
+    def test_queue_and_campaigns_send_alike(self):
+        api = self.company._get_sms_api_class()(self.env)
+        api._set_company(self.company)
+        [batch] = api._send_sms_batch([{"content": "Hi", "numbers": [{"number": "+14155550142", "uuid": "u1"}]}])
+        stream = open_sms_stream(self.env, self.company)
+        self.assertEqual(stream.send("+14155550142", "Hi", "u1"), batch)
+        self.assertEqual(batch, {"uuid": "u1", "state": "delivered"})
+        stream.close()
 
     def test_sandbox_is_selected_only_where_no_provider_is_configured(self):
         fresh = self.env["res.company"].create({"name": "Fresh Co"})
@@ -67,6 +78,16 @@ class TestTwilioProvider(RecruitSmsCase):
         super().setUp()
         self.twilio.requests.clear()
         self.twilio.responses.clear()
+
+    def api(self):
+        api = self.company._get_sms_api_class()(self.env)
+        api._set_company(self.company)
+        return api
+
+    def batch(self, *numbers, body="Hello"):
+        """Odoo's SMS queue's way to the provider."""
+        return self.api()._send_sms_batch(
+            [{"content": body, "numbers": [{"number": number, "uuid": f"u{i}"} for i, number in enumerate(numbers)]}])
 
     def test_send_uses_base_url_credentials_and_from_number(self):
         message = self.applicant.recruit_sms_send("sms", "Hello", "Your interview is confirmed")
@@ -130,3 +151,90 @@ class TestTwilioProvider(RecruitSmsCase):
         for name in ("recruit_sms_twilio_api_url", "recruit_sms_twilio_messaging_service_sid",
                      "sms_twilio_auth_token", "sms_twilio_account_sid"):
             self.assertEqual(self.env["res.company"]._fields[name].groups, "base.group_system", name)
+
+    def test_campaign_stream_and_queue_batch_each_keep_one_connection(self):
+        connections = self.twilio.connections
+        stream = open_sms_stream(self.env, self.company)
+        results = [stream.send(f"+1415555{i:04d}", "Hello", f"s{i}") for i in range(5)]
+        stream.close()
+        self.assertEqual({result["state"] for result in results}, {"sent"})
+        self.assertEqual(self.twilio.connections - connections, 1, "one keep-alive connection for the whole run")
+        self.assertEqual(len({request["connection"] for request in self.twilio.requests}), 1)
+
+        results = self.batch(*[f"+1415555{i:04d}" for i in range(5)])
+        self.assertEqual([result["state"] for result in results], ["sent"] * 5)
+        self.assertEqual(self.twilio.connections - connections, 2, "one connection for the queue's batch")
+
+    def test_both_paths_send_the_same_request(self):
+        self.env["sms.twilio.number"].create({
+            "company_id": self.company.id, "number": "+3225550006", "country_id": self.env.ref("base.be").id,
+        })
+        for number in ("+14155550142", "+32470123456"):
+            self.batch(number, body="Same request")
+            stream = open_sms_stream(self.env, self.company)
+            stream.send(number, "Same request", "u0")
+            stream.close()
+        queue_us, stream_us, queue_be, stream_be = (request["form"] for request in self.twilio.requests)
+        self.assertEqual(queue_us, stream_us)
+        self.assertEqual(queue_be, stream_be)
+        self.assertEqual((queue_us["From"], queue_be["From"]), ("+15005550006", "+3225550006"),
+                         "core's choice: the number of the recipient's country")
+        self.assertTrue(queue_us["StatusCallback"].endswith("/sms_twilio/status/u0"))
+
+    def test_sender_is_cores_choice_or_the_messaging_service(self):
+        self.env["sms.twilio.number"].create({
+            "company_id": self.company.id, "number": "+3225550006", "country_id": self.env.ref("base.be").id,
+        })
+        company_sudo = self.company.sudo()
+        for number in ("+14155550142", "+32470123456", "+33612345678", "not a number"):
+            self.assertEqual(twilio_sender(company_sudo, number), get_twilio_from_number(company_sudo, number).number, number)
+        self.company.recruit_sms_twilio_messaging_service_sid = SERVICE_SID
+        self.assertEqual(twilio_sender(company_sudo, "+32470123456"), SERVICE_SID)
+        stream = open_sms_stream(self.env, self.company)
+        self.assertEqual(stream.sender("+32470123456"), SERVICE_SID)
+
+    def test_errors_map_alike_through_the_queue_and_campaigns(self):
+        """Each answer (or none) ends in the same state, failure type and reason whether
+        Odoo's SMS queue or a campaign sent the message."""
+        unreachable = "could not be reached"
+        cases = [
+            # (answer, state, failure type, reason or a part of it)
+            ((400, {"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400}),
+             "wrong_number_format", "sms_number_format", "Invalid 'To' Phone Number"),
+            ((400, {"code": 21211, "status": 400}),
+             "wrong_number_format", "sms_number_format", "The number you're trying to reach is not correctly formatted"),
+            ((400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient", "status": 400}),
+             "unknown", "unknown", "Attempt to send to unsubscribed recipient"),
+            ((429, {"code": 20429, "message": "Too Many Requests", "status": 429}), "server_error", "sms_server", "Too Many Requests"),
+            ((500, {"code": 20500, "message": "Internal error", "status": 500}), "server_error", "sms_server", "Internal error"),
+            ((503, b"<html>Service Unavailable</html>"), "server_error", "sms_server", "HTTP 503 from the SMS provider"),
+            # answered after the client gave up (Odoo's tests stretch timeouts to 10 s)
+            ((201, {"sid": "SMlate", "status": "queued"}, 11), "server_error", "sms_server", unreachable),
+        ]
+        for answer, state, failure_type, reason in cases:
+            with self.subTest(answer=answer[:2]):
+                self.twilio.answer(*answer)
+                [queue] = self.batch("+14155550142")
+                self.twilio.answer(*answer)
+                stream = open_sms_stream(self.env, self.company)
+                streamed = stream.send("+14155550142", "Hello", "u0")
+                unsubscribed = list(stream.unsubscribed)
+                stream.close()
+                for result in (queue, streamed):
+                    self.assertEqual(result["state"], state)
+                    self.assertEqual(stream.failure_type(result["state"]), failure_type)
+                    self.assertIn(reason, result["failure_reason"])
+                self.assertEqual(queue, streamed)
+                unsubscribes = isinstance(answer[1], dict) and answer[1].get("code") == 21610
+                self.assertEqual(unsubscribed, ["+14155550142"] if unsubscribes else [])
+        self.company.recruit_sms_twilio_api_url = "http://127.0.0.1:9"  # discard port: nothing listens
+        [queue] = self.batch("+14155550142")
+        stream = open_sms_stream(self.env, self.company)
+        self.assertEqual(stream.send("+14155550142", "Hello", "u0"), queue)
+        self.assertEqual((queue["state"], stream.failure_type(queue["state"])), ("server_error", "sms_server"))
+        self.assertIn(unreachable, queue["failure_reason"])
+
+    def test_unsubscribed_answer_to_the_queue_blacklists_the_number(self):
+        self.twilio.answer(400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient", "status": 400})
+        self.batch("+14155550142")
+        self.assertTrue(self.env["phone.blacklist"].sudo().search([("number", "=", "+14155550142"), ("active", "=", True)]))

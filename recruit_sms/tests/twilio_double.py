@@ -1,7 +1,9 @@
 """A loopback stand-in for Twilio's Messages REST API, for the tests of this addon.
 
-It records every request (path, Basic auth, form) and answers what the test queued,
-so that tests exercise the real HTTP client code of the provider.
+It records every request (path, Basic auth, form, connection) and answers what the test
+queued, so that tests exercise the real HTTP client code of the provider. It speaks
+HTTP/1.1 with keep-alive and answers in one segment, as Twilio's servers do, and counts
+the connections its clients open.
 """
 
 import base64
@@ -16,6 +18,7 @@ from urllib.parse import parse_qs
 class TwilioDouble:
     def __init__(self):
         self.requests = []
+        self.connections = 0  # opened by clients so far
         self.stamp = None  # optional callable: its value is recorded with each request (a test's clock)
         self.responses = deque()
         self._sid = 0
@@ -37,7 +40,8 @@ class TwilioDouble:
 
     def answer(self, status, payload, delay=0):
         """Queue the answer to the next request (default: 201 with a new SID), given
-        after ``delay`` seconds (longer than the client's timeout: a timeout)."""
+        after ``delay`` seconds (longer than the client's timeout: a timeout). A payload
+        of bytes is sent as is (a proxy's error page, say)."""
         self.responses.append((status, payload, delay))
 
     def _next_answer(self, form):
@@ -61,17 +65,30 @@ class TwilioDouble:
         double = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive
+            # head and body in one write, without Nagle's delay
+            wbufsize = -1
+            disable_nagle_algorithm = True
+            timeout = 30  # an idle connection is closed after this many seconds
+
+            def setup(self):
+                with double._lock:
+                    double.connections += 1
+                    self.connection_number = double.connections
+                return super().setup()
+
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode(), keep_blank_values=True).items()}
                 auth = self.headers.get("Authorization", "")
                 user, _, password = base64.b64decode(auth[6:]).decode().partition(":") if auth.startswith("Basic ") else ("", "", "")
                 double.requests.append({"path": self.path, "auth": (user, password), "form": form,
+                                        "connection": self.connection_number,
                                         "at": double.stamp() if double.stamp else None})
                 status, delay, payload = double._next_answer(form)
                 if delay:
                     time.sleep(delay)
-                body = json.dumps(payload).encode()
+                body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

@@ -1,0 +1,115 @@
+"""What recruit_sms's providers share: one send per message, and the stream a campaign
+sends through."""
+
+import logging
+
+from odoo.addons.sms.tools.sms_api import SmsApiBase
+
+_logger = logging.getLogger(__name__)
+
+
+class SmsStream:
+    """Hands a campaign's messages to the provider one at a time, as the campaign engine
+    paces them. ``send`` answers like one item of ``_send_sms_batch``: uuid, state (the
+    provider states of Odoo's SMS API) and failure_reason.
+
+    This one serves any of Odoo's SMS providers (its IAP service, say), through the
+    provider's own batch call, one message a call."""
+
+    def __init__(self, api, company):
+        self.api = api
+        self.company = company
+        self.unsubscribed = []  # numbers the provider reports opted out (Twilio's 21610)
+
+    def sender(self, number):
+        """Who sends to ``number``: the key the pace is kept per ("": the provider)."""
+        return ""
+
+    def rate(self, sender):
+        """Messages per second that ``sender`` may send."""
+        return self.company.recruit_sms_rate or 1.0
+
+    def max_rate(self):
+        return self.rate("")
+
+    def send(self, number, body, uuid):
+        try:
+            return self.api._send_sms_batch([{"content": body, "numbers": [{"number": number, "uuid": uuid}]}])[0]
+        except Exception as error:
+            _logger.info("SMS provider error for %s: %s", uuid, type(error).__name__)
+            return {"uuid": uuid, "state": "server_error", "failure_reason": str(error)}
+
+    def failure_type(self, state):
+        return self.api.PROVIDER_TO_SMS_FAILURE_TYPE.get(state, "unknown")
+
+    def failure_message(self, failure_type):
+        return self.api._get_sms_api_error_messages().get(failure_type) or failure_type
+
+    def close(self):
+        pass
+
+
+class RecruitSmsProvider(SmsApiBase):
+    """Base of recruit_sms's providers. Each message, whether it comes from Odoo's SMS
+    queue (``_send_sms_batch``) or from a campaign (``_recruit_sms_stream``), goes through
+    the provider's one send, ``_recruit_sms_send``, on a session that a batch, or a whole
+    campaign run, shares."""
+
+    def __init__(self, env, account=None):
+        super().__init__(env, account=account)
+        self.unsubscribed = []  # numbers the provider reported opted out, until collected
+
+    def _recruit_sms_open_session(self):
+        """What the sends of one batch or one campaign run share (a connection to the
+        provider), with a ``close`` method; None when they share nothing."""
+        return None
+
+    def _recruit_sms_send(self, session, number, body, uuid):
+        """Send one message; its outcome as an item of ``_send_sms_batch``'s answer."""
+        raise NotImplementedError
+
+    def _recruit_sms_stream(self):
+        """The stream the campaign engine sends through."""
+        return ProviderStream(self, self.company)
+
+    def _send_sms_batch(self, messages, delivery_reports_url=False):
+        session = self._recruit_sms_open_session()
+        try:
+            return [
+                self._recruit_sms_send(session, number_info["number"], message.get("content") or "", number_info["uuid"])
+                for message in messages
+                for number_info in message.get("numbers") or []
+            ]
+        finally:
+            if session is not None:
+                session.close()
+
+
+class ProviderStream(SmsStream):
+    """The stream of a recruit_sms provider: each message through the provider's one
+    send, on one session for the whole run, opened at the first message."""
+
+    def __init__(self, api, company):
+        super().__init__(api, company)
+        self.unsubscribed = api.unsubscribed
+        self._session = None
+        self._opened = False
+
+    def send(self, number, body, uuid):
+        if not self._opened:
+            self._session, self._opened = self.api._recruit_sms_open_session(), True
+        return self.api._recruit_sms_send(self._session, number, body, uuid)
+
+    def close(self):
+        if self._session is not None:
+            self._session.close()
+        self._session, self._opened = None, False
+
+
+def open_sms_stream(env, company):
+    """The campaign engine's way to the provider of ``company``."""
+    api = company._get_sms_api_class()(env)
+    api._set_company(company)
+    if isinstance(api, RecruitSmsProvider):
+        return api._recruit_sms_stream()
+    return SmsStream(api, company)
