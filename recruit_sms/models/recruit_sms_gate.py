@@ -1,0 +1,168 @@
+from collections import namedtuple
+
+from odoo import api, fields, models
+
+from ..tools import gate, phone
+
+# One text to decide on: to ``number`` (as typed or E.164; empty: the applicant's own),
+# posted on ``applicant`` (an hr.applicant, empty when it was posted elsewhere), sent by
+# ``company``, of ``kind`` (one of gate.KINDS, chosen by the server code that sends).
+GateRequest = namedtuple("GateRequest", "number applicant company kind")
+
+
+class RecruitSmsGate(models.AbstractModel):
+    """The compliance gate: the one place that decides whether a text may go now, waits
+    for the recipient's texting hours, or is blocked (opted-out number, candidate without
+    consent, no or invalid number, duplicate in a campaign). Every path that sends asks
+    it; the rules themselves are in ``tools/gate.py``.
+
+    A number that belongs to an applicant of the sending company is a candidate's number
+    whatever the SMS was posted on (the applicant, their contact, a list of numbers): the
+    consent and the texting hours of that applicant apply to it."""
+
+    _name = "recruit.sms.gate"
+    _description = "SMS compliance gate"
+
+    @api.model
+    def _decide(self, requests, *, now=None, hours=True, dedupe=False, known=None):
+        """A ``gate.Verdict`` per request, in order. ``hours``: apply the texting hours
+        (False when only asking whether a text could ever go); ``dedupe``: a number met
+        earlier in ``requests`` is a duplicate (campaigns). ``known``: {index of a request:
+        (number, opted out, ids of the applicants holding it)} already read from the
+        database for an E.164 number (see ``sms.sms.try_lock_for_update``)."""
+        now = now or fields.Datetime.now()
+        facts = self._facts(requests)
+        known = {index: fact for index, fact in (known or {}).items() if fact[0] == facts[index]["number"]}
+        opted_out = {fact[0] for fact in known.values() if fact[1]}
+        opted_out |= self.env["phone.blacklist"]._recruit_sms_opted_out(
+            fact["number"] for index, fact in enumerate(facts) if index not in known)
+        holders = self._holders(requests, facts, known)
+        seen = set()
+        batches, verdicts = {}, []
+        for index, (request, fact) in enumerate(zip(requests, facts, strict=True)):
+            company = request.company
+            applicant = fact["applicant"] or holders.get(index)
+            # the company's texting hours are read only for a candidate's number
+            key = company if applicant else None
+            if key not in batches:
+                window = applicant and gate.window_of(company.recruit_sms_quiet_start, company.recruit_sms_quiet_end,
+                                                      company.recruit_sms_quiet_hold_replies)
+                batches[key] = gate.Batch(now=now, window=window or None, hours=hours, dedupe=dedupe, seen=seen)
+            recipient = gate.Recipient(
+                number=fact["number"],
+                invalid=fact["invalid"],
+                opted_out=fact["number"] in opted_out,
+                candidate=bool(applicant),
+                consent=bool(applicant) and applicant.recruit_sms_consent,
+                zones=tuple(applicant._recruit_sms_zones(fact["number"])) if applicant and hours else ("UTC",),
+                last_inbound=(applicant.recruit_sms_last_inbound_date or None) if applicant else None,
+            )
+            verdicts.append(batches[key].decide(recipient, request.kind))
+        return verdicts
+
+    @api.model
+    def _facts(self, requests):
+        facts = []
+        for request in requests:
+            applicant = request.applicant.sudo() if request.applicant else None
+            if applicant and not request.number:
+                # the applicant's own number, as Odoo reads it (valid E.164, or none)
+                raw, number = applicant.partner_phone or "", applicant.phone_sanitized or None
+            else:
+                raw = request.number or ""
+                # an international number needs no country: spare reading one (campaign lines
+                # carry E.164 numbers, rechecked every second while they go)
+                country = None
+                if not raw.startswith("+"):
+                    country = applicant._recruit_sms_country_code() if applicant else request.company.country_id.code
+                number = phone.try_e164(raw, country)
+            facts.append({"applicant": applicant, "raw": raw, "number": number, "invalid": bool(raw) and not number})
+        return facts
+
+    @api.model
+    def _holders(self, requests, facts, known):
+        """{index of a request: the applicant whose consent and hours apply} for the texts
+        not posted on an applicant: an applicant of the sending company (or of none) who
+        holds the number, preferring one who consented."""
+        wanted = [index for index, fact in enumerate(facts) if not fact["applicant"] and fact["number"]]
+        if not wanted:
+            return {}
+        applicants = self.env["hr.applicant"].sudo().with_context(active_test=False)
+        ids = {applicant_id for index in wanted if index in known for applicant_id in known[index][2]}
+        lookup = list({facts[index]["number"] for index in wanted if index not in known})
+        if lookup:
+            ids.update(applicants.search(["|", ("phone_sanitized", "in", lookup),
+                                          ("partner_phone_sanitized", "in", lookup)]).ids)
+        if not ids:
+            return {}
+        found = applicants.browse(ids).sorted(lambda a: (not a.recruit_sms_consent, -a.id))
+        holders = {}
+        for index in wanted:
+            number, company_id = facts[index]["number"], requests[index].company.id
+            for applicant in found:
+                if (number in (applicant.phone_sanitized, applicant.partner_phone_sanitized)
+                        and applicant.company_id.id in (company_id, False)):
+                    holders[index] = applicant
+                    break
+        return holders
+
+    # ------------------------------------------------------------
+    # What a verdict means to a person
+    # ------------------------------------------------------------
+
+    @api.model
+    def _labels(self):
+        """The reason codes as the campaign review counts them."""
+        return {
+            gate.NO_NUMBER: self.env._("no phone number"),
+            gate.INVALID_NUMBER: self.env._("invalid number"),
+            gate.OPTED_OUT: self.env._("opted out"),
+            gate.NO_CONSENT: self.env._("no consent"),
+            gate.DUPLICATE: self.env._("duplicate number"),
+            gate.QUIET_HOURS: self.env._("outside texting hours"),
+        }
+
+    @api.model
+    def _message(self, verdict, request):  # noqa: PLR0911 (one sentence per reason)
+        """Why ``request`` may not go now, in words that say how to fix it."""
+        code = verdict.code
+        fact = self._facts([request])[0]
+        applicant, raw = fact["applicant"], fact["raw"]
+        name = applicant and (applicant.partner_name or applicant.display_name)
+        number = fact["number"] or raw
+        if code == gate.NO_NUMBER:
+            if name:
+                return self.env._("%(name)s has no phone number: add one in the Phone field.", name=name)
+            return self.env._("Not sent: there is no phone number to text.")
+        if code == gate.INVALID_NUMBER:
+            country = applicant._recruit_sms_country_code() if applicant else request.company.country_id.code
+            try:
+                phone.to_e164(raw, country)
+                reason = phone.REASONS[phone.INVALID]
+            except phone.PhoneError as error:
+                reason = phone.REASONS[error.reason]
+            return self.env._(
+                "The phone number %(number)s cannot be texted (%(reason)s): correct it in the Phone field, "
+                "in international form (e.g. +1 415 555 2671).", number=raw, reason=reason)
+        if code == gate.OPTED_OUT:
+            last = self.env["recruit.sms.consent.event"]._last_opt_out(number)
+            if last.source in ("keyword", "twilio_21610"):
+                return self.env._(
+                    "%(number)s opted out (replied STOP on %(date)s): texts can resume only when they text START.",
+                    number=number, date=fields.Date.to_string(last.date.date()))
+            return self.env._(
+                "%(number)s is opted out of SMS%(reason)s: use ^opt-in <reason> if it was a mistake.",
+                number=number, reason=f" ({last.reason})" if last.reason else "")
+        if code == gate.NO_CONSENT:
+            if name:
+                return self.env._(
+                    '%(name)s has not agreed to receive text messages: tick "SMS consent" '
+                    'once they said "Yes, I want to be contacted by SMS".', name=name)
+            return self.env._("Not sent: %(number)s belongs to an applicant who has not agreed to receive text "
+                              "messages.", number=number)
+        if code == gate.DUPLICATE:
+            return self.env._("Duplicate number in this campaign (%(number)s)", number=number)
+        if code == gate.QUIET_HOURS:
+            return self.env._("Held until %(when)s (UTC), the recipient's texting hours",
+                              when=fields.Datetime.to_string(verdict.hold_until)[:16])
+        return False

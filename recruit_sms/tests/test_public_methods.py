@@ -1,0 +1,136 @@
+"""Every method a browser can call on the addon's models (and on the core models it
+extends) is listed here with who may call it; each is then called, through the same
+entry point as the web client, by people who may not, and must be refused."""
+
+import inspect
+
+from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.exceptions import AccessError
+from odoo.service.model import get_public_method
+from odoo.tests import tagged
+
+from .common import RecruitSmsCase
+from .test_trust import rpc
+
+INTERVIEWER = "hr_recruitment.group_hr_recruitment_interviewer"
+OFFICER = "hr_recruitment.group_hr_recruitment_user"
+MANAGER = "hr_recruitment.group_hr_recruitment_manager"
+SYSTEM = "base.group_system"
+EVERYONE = "everyone"
+
+# (model, method): (the least group that may call it, how to call it: record ids or None, args)
+PUBLIC_METHODS = {
+    ("hr.applicant", "create"): (OFFICER, lambda c: (None, [{"partner_name": "Intruder"}])),
+    ("hr.applicant", "write"): (INTERVIEWER, lambda c: ([c.applicant.id], [{"recruit_sms_consent": False}])),
+    ("hr.applicant", "load"): (OFFICER, lambda c: (None, [["partner_name"], [["Intruder"]]])),
+    ("hr.applicant", "recruit_sms_compose"): (INTERVIEWER, lambda c: ([c.applicant.id], ["sms", "Hi", "Hello"])),
+    ("hr.applicant", "recruit_sms_send"): (INTERVIEWER, lambda c: ([c.applicant.id], ["sms", "Hi", "Hello"])),
+    ("hr.applicant", "recruit_sms_get_conversation"): (INTERVIEWER, lambda c: ([c.applicant.id], [])),
+    ("hr.applicant", "recruit_sms_resend"): (INTERVIEWER, lambda c: ([c.applicant.id], [1])),
+    ("hr.applicant", "recruit_sms_simulate_reply"): (INTERVIEWER, lambda c: ([c.applicant.id], ["START"])),
+    ("hr.applicant", "action_recruit_sms_export_consent"): (INTERVIEWER, lambda c: ([c.applicant.id], [])),
+    ("hr.applicant", "recruit_sms_inbox_count"): (INTERVIEWER, lambda c: (None, [])),
+    ("hr.applicant", "recruit_sms_inbox_data"): (INTERVIEWER, lambda c: (None, [])),
+    ("hr.applicant", "recruit_sms_search_chat"): (INTERVIEWER, lambda c: (None, ["Ann"])),
+    ("hr.applicant", "recruit_sms_mark_read"): (INTERVIEWER, lambda c: ([c.applicant.id], [])),
+    ("hr.applicant", "action_recruit_sms_bulk_text"): (OFFICER, lambda c: ([c.applicant.id], [])),
+    # the merge fields a template may use: no data, the same list for everyone
+    ("hr.applicant", "mail_allowed_qweb_expressions"): (EVERYONE, lambda c: (None, [])),
+    ("recruit.sms.campaign", "create"): (OFFICER, lambda c: (None, [{"name": "Intruder", "body": "Hi"}])),
+    ("recruit.sms.campaign", "write"): (OFFICER, lambda c: ([c.campaign.id], [{"body": "Hi"}])),
+    ("recruit.sms.campaign", "action_send"): (OFFICER, lambda c: ([c.campaign.id], [])),
+    ("recruit.sms.campaign", "action_cancel"): (OFFICER, lambda c: ([c.campaign.id], [])),
+    ("recruit.sms.campaign", "action_retry_failed"): (OFFICER, lambda c: ([c.campaign.id], [])),
+    ("recruit.sms.campaign", "action_add_recipients"): (OFFICER, lambda c: ([c.campaign.id], [])),
+    ("recruit.sms.scheduled", "create"): (SYSTEM, lambda c: (None, [{"applicant_id": c.applicant.id, "subject": "x",
+                                                                      "body": "x", "send_at": "2030-01-01"}])),
+    ("recruit.sms.scheduled", "write"): (OFFICER, lambda c: ([c.scheduled.id], [{"body": "Hijacked"}])),
+    ("recruit.sms.scheduled", "action_cancel"): (OFFICER, lambda c: ([c.scheduled.id], [])),
+    ("recruit.sms.inbound", "action_create_applicant"): (OFFICER, lambda c: ([c.inbound.id], [])),
+    ("recruit.sms.inbound", "action_open_link_wizard"): (OFFICER, lambda c: ([c.inbound.id], [])),
+    ("recruit.sms.inbound.link", "action_link"): (OFFICER, lambda c: ([c.link.id], [])),
+    ("recruit.sms.composer", "default_get"): (INTERVIEWER, lambda c: (None, [["applicant_id", "channel"]])),
+    ("recruit.sms.composer", "recruit_sms_count"): (INTERVIEWER, lambda c: (None, ["Hi", c.applicant.id])),
+    ("recruit.sms.composer", "action_send"): (INTERVIEWER, lambda c: ([c.composer.id], [])),
+    ("sms.sms", "create"): (SYSTEM, lambda c: (None, [{"number": "+14155550142", "body": "x"}])),
+    ("sms.sms", "write"): (SYSTEM, lambda c: ([c.sms.id], [{"body": "x"}])),
+}
+
+
+def addon_public_methods(env):
+    """(model, method) of every function the addon defines on a model that the web
+    client may call (public, not ``@api.private``)."""
+    found = set()
+    for name in env.registry:
+        model = env[name]
+        for cls in type(model).mro():
+            if not cls.__module__.startswith("odoo.addons.recruit_sms."):
+                continue
+            for attribute, value in vars(cls).items():
+                if attribute.startswith("_") or not inspect.isfunction(value):
+                    continue
+                try:
+                    get_public_method(model, attribute)
+                except AccessError:
+                    continue
+                found.add((name, attribute))
+    return found
+
+
+@tagged("post_install", "-at_install")
+class TestPublicMethods(RecruitSmsCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal = mail_new_test_user(cls.env, login="rsms_pm_portal", groups="base.group_portal")
+        cls.employee = mail_new_test_user(cls.env, login="rsms_pm_employee", groups="base.group_user")
+        cls.public = cls.env.ref("base.public_user")
+        cls.campaign = cls.env["recruit.sms.campaign"].create({"name": "Theirs", "body": "Hi",
+                                                               "recipient_ids": [(6, 0, cls.applicant.ids)]})
+        cls.scheduled = cls.env["recruit.sms.scheduled"].create({
+            "applicant_id": cls.applicant.id, "subject": "x", "body": "x", "send_at": "2030-01-01 10:00:00"})
+        cls.inbound = cls.env["recruit.sms.inbound"].sudo().create({"message_sid": "SMpm", "from_number": "+14155550100",
+                                                                   "state": "unmatched", "company_id": cls.company.id})
+        cls.link = cls.env["recruit.sms.inbound.link"].create({"inbound_ids": [(6, 0, cls.inbound.ids)],
+                                                               "applicant_id": cls.applicant.id})
+        cls.composer = cls.env["recruit.sms.composer"].create({
+            "applicant_id": cls.applicant.id, "channel": "sms", "subject": "Hi", "body": "Hello"})
+        cls.sms = cls.env["sms.sms"].sudo().create({"number": "+14155550142", "body": "x", "state": "error"})
+
+    def test_every_public_method_is_listed_with_who_may_call_it(self):
+        found = addon_public_methods(self.env)
+        self.assertEqual(sorted(found - set(PUBLIC_METHODS)), [],
+                         "new methods callable from the browser: list them here with the groups allowed")
+        self.assertEqual(sorted(set(PUBLIC_METHODS) - found), [], "listed methods that no longer exist")
+
+    def test_people_without_the_group_are_refused(self):
+        refused = []
+        for (model, method), (group, how) in sorted(PUBLIC_METHODS.items()):
+            if group == EVERYONE:
+                continue
+            ids, args = how(self)
+            for user in (self.portal, self.public, self.employee):
+                with self.subTest(model=model, method=method, user=user.login):
+                    call_args = args if ids is None else [ids, *args]
+                    with self.assertRaises(AccessError):
+                        with self.env.cr.savepoint():
+                            rpc(self.env, user, model, method, *call_args)
+                    refused.append((model, method, user.login))
+        self.assertEqual(len(refused), 3 * sum(1 for group, _how in PUBLIC_METHODS.values() if group != EVERYONE))
+
+    def test_another_companys_manager_reaches_no_record_of_this_company(self):
+        company_b = self.env["res.company"].create({"name": "Company B"})
+        manager_b = mail_new_test_user(
+            self.env, login="rsms_pm_manager_b", groups="base.group_user,hr_recruitment.group_hr_recruitment_manager",
+            company_id=company_b.id, company_ids=[(6, 0, company_b.ids)])
+        refused = 0
+        for (model, method), (group, how) in sorted(PUBLIC_METHODS.items()):
+            ids, args = how(self)
+            if ids is None or group in (EVERYONE, SYSTEM) or model in ("recruit.sms.composer", "recruit.sms.inbound.link"):
+                continue  # no record of company A to reach (wizards are their creator's own)
+            with self.subTest(model=model, method=method):
+                with self.assertRaises(AccessError):
+                    with self.env.cr.savepoint():
+                        rpc(self.env, manager_b, model, method, ids, *args)
+                refused += 1
+        self.assertGreater(refused, 15)

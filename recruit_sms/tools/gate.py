@@ -1,0 +1,116 @@
+"""The compliance gate's rules: may a text go to a number now, must it wait for the
+recipient's texting hours, or is it blocked, and why (a reason code).
+
+The facts (is the number opted out, does it belong to a candidate, did they consent, in
+which zones do they live) are gathered by the addon in one go for a whole batch; this
+module only decides, so every path that sends (the composer, the chat window, scheduled
+messages, campaigns, resends, Odoo's own SMS queue) applies the same rules.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from . import quiet_hours
+
+# reason codes: why a text may not go now
+NO_NUMBER = "no_number"
+INVALID_NUMBER = "invalid_number"
+OPTED_OUT = "opted_out"
+NO_CONSENT = "no_consent"
+DUPLICATE = "duplicate"
+QUIET_HOURS = "quiet_hours"  # not blocked: held until the recipient's hours open
+BLOCKING = frozenset({NO_NUMBER, INVALID_NUMBER, OPTED_OUT, NO_CONSENT, DUPLICATE})
+
+# kinds of message, decided by the server code that sends, never by the caller
+MANUAL = "manual"  # a recruiter's one-to-one message, typed now
+AUTOMATED = "automated"  # scheduled, templated or sent by any other module
+CAMPAIGN = "campaign"
+CONFIRMATION = "confirmation"  # the answer to a candidate's STOP/START/HELP
+KINDS = frozenset({MANUAL, AUTOMATED, CAMPAIGN, CONFIRMATION})
+
+# a recruiter's reply to a candidate who wrote within this delay may go at any hour
+# (unless the company holds manual replies too)
+REPLY_GRACE = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The texting hours at the recipient's local time; None instead of a Window: any hour."""
+
+    start: time
+    end: time
+    hold_replies: bool = False
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What the gate knows of one number in one sending company."""
+
+    number: str | None  # E.164, None when there is no textable number
+    invalid: bool = False  # a number was given, but it cannot be texted
+    opted_out: bool = False
+    candidate: bool = False  # an applicant of the sending company holds the number
+    consent: bool = False  # that applicant agreed to be texted
+    zones: tuple = ("UTC",)
+    last_inbound: datetime | None = None  # when the candidate last wrote (naive UTC)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    code: str | None = None
+    hold_until: datetime | None = None  # with QUIET_HOURS
+    closes_at: datetime | None = None  # may go now: its hours close then (None: never)
+
+    @property
+    def allowed(self):
+        return self.code is None
+
+    @property
+    def blocked(self):
+        return self.code in BLOCKING
+
+
+@dataclass
+class Batch:
+    """Decides a batch in order; with ``dedupe``, a number seen earlier in the batch is a
+    duplicate (one text per number per campaign)."""
+
+    now: datetime
+    window: Window | None = None
+    hours: bool = True
+    dedupe: bool = False
+    seen: set = field(default_factory=set)
+
+    def decide(self, recipient, kind):  # noqa: PLR0911 (one return per rule, in the order they apply)
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind of message {kind!r}")
+        if not recipient.number:
+            return Verdict(INVALID_NUMBER if recipient.invalid else NO_NUMBER)
+        if kind == CONFIRMATION:
+            return Verdict()
+        if recipient.opted_out:
+            return Verdict(OPTED_OUT)
+        if recipient.candidate and not recipient.consent:
+            return Verdict(NO_CONSENT)
+        if self.dedupe:
+            if recipient.number in self.seen:
+                return Verdict(DUPLICATE)
+            self.seen.add(recipient.number)
+        if not self.hours or self.window is None or not recipient.candidate:
+            return Verdict()
+        start, end, zones = self.window.start, self.window.end, list(recipient.zones)
+        if quiet_hours.is_open(self.now, zones, start, end):
+            return Verdict(closes_at=quiet_hours.next_closing(self.now, zones, start, end))
+        wrote_lately = recipient.last_inbound is not None and recipient.last_inbound >= self.now - REPLY_GRACE
+        if kind == MANUAL and wrote_lately and not self.window.hold_replies:
+            return Verdict()
+        opening = quiet_hours.next_opening(self.now, zones, start, end) or self.now + timedelta(days=1)
+        return Verdict(QUIET_HOURS, hold_until=opening)
+
+
+def window_of(start_hour, end_hour, hold_replies=False):
+    """The company's texting hours (floats, as Odoo stores them) as a Window; None when
+    texts may go at any hour."""
+    if start_hour <= 0 and end_hour >= 24:
+        return None
+    return Window(quiet_hours.hour_to_time(start_hour), quiet_hours.hour_to_time(end_hour), hold_replies)
