@@ -17,6 +17,7 @@
     },
     "data": [
         "security/ir.model.access.csv",
+        "security/recruit_sms_security.xml",
         "data/mail_templates.xml",
         "data/ir_cron.xml",
         "wizard/recruit_sms_composer_views.xml",

@@ -4,11 +4,11 @@ import logging
 from werkzeug.exceptions import BadRequest, Forbidden
 
 from odoo.http import Controller, request, route
-from odoo.tools.urls import urljoin
+from odoo.tools import config
 
 from ..tools import inbound as inbound_rules
 from ..tools import phone
-from ..tools.signatures import is_valid_twilio_signature
+from ..tools.signatures import is_valid_twilio_signature, webhook_url
 
 _logger = logging.getLogger(__name__)
 
@@ -25,10 +25,11 @@ class RecruitSmsInboundController(Controller):
         form = request.httprequest.form.to_dict()
         company = self._company_for(form)
         if not company:
-            _logger.warning("Twilio inbound refused: no company uses number %r / account %r",
-                            form.get("To"), form.get("AccountSid"))
+            _logger.warning("Twilio inbound refused: no company uses its To number, Messaging Service or account")
+            _logger.debug("Twilio inbound refused: To %r, Messaging Service %r, account %r",
+                          form.get("To"), form.get("MessagingServiceSid"), form.get("AccountSid"))
             raise Forbidden()
-        url = urljoin(company.get_base_url(), INBOUND_ROUTE)
+        url = self._signed_url(company)
         signature = request.httprequest.headers.get("X-Twilio-Signature", "")
         if not signature:
             _logger.warning("Twilio inbound refused: no X-Twilio-Signature header (company %s)", company.id)
@@ -50,6 +51,19 @@ class RecruitSmsInboundController(Controller):
         if inbound_model._recruit_sms_store(sms, company):
             inbound_model._recruit_sms_trigger_processing()
         return request.make_response(EMPTY_TWIML, headers=[("Content-Type", "text/xml")])
+
+    def _signed_url(self, company):
+        """The URL Twilio called, which it signed: the public address of this request,
+        query string included. Behind a proxy with Odoo's ``proxy_mode``, Odoo already
+        rewrote the request's scheme and host from X-Forwarded-Proto and -Host; otherwise
+        the public address is the database's ``web.base.url``."""
+        httprequest = request.httprequest
+        query = httprequest.query_string.decode("utf-8", "replace")  # as received, never re-encoded
+        if config["proxy_mode"] and httprequest.environ.get("werkzeug.proxy_fix.orig"):
+            base = f"{httprequest.scheme}://{httprequest.host}{httprequest.root_path}"
+        else:
+            base = company.get_base_url()
+        return webhook_url(base, INBOUND_ROUTE, query)
 
     def _company_for(self, form):
         """The company whose Twilio number (or Messaging Service) received the message,

@@ -1,14 +1,43 @@
 import uuid
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.addons.base.models.res_partner import _tz_get
+from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 from odoo.tools import html2plaintext, plaintext2html
 
-from ..tools import commands, phone
+from ..tools import age, commands, gate, quiet_hours
 from ..tools import inbound as inbound_rules
+from ..tools.server_flag import ServerFlag
+from .recruit_sms_gate import GateRequest
+from .sms_sms import sending
 
 CHANNELS = [("email", "Email"), ("sms", "SMS")]
 PREVIEW_LENGTH = 120
+INBOX_LIMIT = 30
+# merge fields every recruiter may put in a campaign (Odoo restricts other expressions to
+# template editors)
+CAMPAIGN_MERGE_FIELDS = (
+    "object.partner_name",
+    "object.job_id.name",
+    "object.user_id.name",
+    "object.company_id.name",
+    "object.department_id.name",
+)
+CONSENT_SOURCES = [
+    ("form", "Entered by a recruiter"),
+    ("application", "Application form"),
+    ("candidate", "Candidate's own message"),
+    ("import", "Import"),
+]
+# How consent being recorded now was given: set by the server code of each channel (an
+# import, a candidate's message), never by a caller; by default a recruiter's form.
+_CONSENT_SOURCE = ServerFlag("recruit_sms_consent_source", default="form")
+
+
+def consent_source(source):
+    """Consent recorded inside the ``with`` block comes from ``source`` (one of CONSENT_SOURCES)."""
+    return _CONSENT_SOURCE.set(source)
 
 # mail.notification status of an SMS -> state shown on its bubble
 SMS_BUBBLE_STATE = {
@@ -23,6 +52,14 @@ SMS_BUBBLE_STATE = {
 
 
 class HrApplicant(models.Model):
+    """Texting and email with the applicant: who may be texted and when (the gate's
+    facts: number, consent and its ledger, opt-out, texting hours), sending, the
+    Communications tab, replies, and the conversation as the inbox sees it (who answers,
+    whether it waits for a response and since when, who has read it).
+
+    What the inbox sorts and filters on is stored on the applicant and indexed, so the
+    counts do not grow with the number of messages."""
+
     _inherit = "hr.applicant"
 
     recruit_sms_consent = fields.Boolean(
@@ -31,24 +68,13 @@ class HrApplicant(models.Model):
         copy=False,
         help='"Yes, I want to be contacted by SMS": the applicant agreed to receive text messages.',
     )
-    recruit_sms_consent_date = fields.Datetime("SMS consent date", readonly=True, copy=False)
+    recruit_sms_consent_date = fields.Datetime(
+        "SMS consent date", readonly=True, copy=False, help="Set by Odoo when consent is recorded.")
     recruit_sms_consent_source = fields.Selection(
-        [
-            ("form", "Entered by a recruiter"),
-            ("application", "Application form"),
-            ("candidate", "Candidate's own message"),
-            ("import", "Import"),
-        ],
-        "SMS consent source",
-        copy=False,
-    )
-    recruit_sms_number = fields.Char(
-        "SMS number",
-        compute="_compute_recruit_sms_number",
-        store=True,
-        index="btree_not_null",
-        help="The applicant's phone in E.164 form, when it is a valid number.",
-    )
+        CONSENT_SOURCES, "SMS consent source", readonly=True, copy=False,
+        help="How consent was given, set by Odoo from the channel that recorded it.")
+    # texts are matched to applicants by it: indexed
+    phone_sanitized = fields.Char(index="btree_not_null")
     recruit_sms_can_text = fields.Boolean(
         "Can be texted",
         compute="_compute_recruit_sms_can_text",
@@ -65,7 +91,56 @@ class HrApplicant(models.Model):
         help="When the oldest message of the applicant that nobody answered yet arrived.",
     )
     recruit_sms_last_message_date = fields.Datetime("Last message", copy=False, index="btree_not_null")
-    recruit_sms_inbound_ids = fields.One2many("recruit.sms.inbound", "applicant_id", "Text messages received")
+    recruit_sms_inbound_ids = fields.One2many("recruit.sms.inbound", "applicant_id", "Text messages received",
+                                              groups="hr_recruitment.group_hr_recruitment_user")
+
+    recruit_sms_tz = fields.Selection(
+        _tz_get, "Applicant time zone",
+        help="Where the applicant lives, for quiet hours; empty: the phone number's zones, else the company's.",
+    )
+    recruit_sms_consent_event_ids = fields.One2many("recruit.sms.consent.event", "applicant_id", "SMS consent ledger",
+                                                    groups="hr_recruitment.group_hr_recruitment_user")
+
+    recruit_sms_assigned_user_id = fields.Many2one(
+        "res.users",
+        "Conversation assigned to",
+        compute="_compute_recruit_sms_assigned_user_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        tracking=True,
+        help="Who answers this applicant's messages; empty: the recruiting team.",
+    )
+    recruit_sms_state = fields.Selection(
+        [("open", "Open"), ("closed", "Closed")], "Conversation", default="open", required=True, tracking=True,
+    )
+    recruit_sms_last_inbound_date = fields.Datetime("Last message received", copy=False)
+    recruit_sms_last_preview = fields.Char("Last message preview", copy=False)
+    recruit_sms_last_channel = fields.Selection([("email", "Email"), ("sms", "SMS")], "Last message channel", copy=False)
+    recruit_sms_colour = fields.Selection(
+        [(age.GREEN, "Under 12 h"), (age.ORANGE, "12 to 24 h"), (age.RED, "Over 24 h"), (age.BLUE, "Responded")],
+        "Response age", compute="_compute_recruit_sms_colour", search="_search_recruit_sms_colour",
+    )
+    recruit_sms_inbox = fields.Selection(
+        [("mine", "For you"), ("team", "For the team"), ("others", "Others")],
+        "Inbox", compute="_compute_recruit_sms_inbox", search="_search_recruit_sms_inbox",
+    )
+    recruit_sms_unread = fields.Boolean(
+        "Unread", compute="_compute_recruit_sms_unread", search="_search_recruit_sms_unread",
+    )
+    recruit_sms_read_ids = fields.One2many("recruit.sms.read", "applicant_id", "Read by")
+    recruit_sms_scheduled_ids = fields.One2many("recruit.sms.scheduled", "applicant_id", "Scheduled messages",
+                                                groups="hr_recruitment.group_hr_recruitment_user")
+
+    recruit_sms_campaign_id = fields.Many2one(
+        "recruit.sms.campaign", "Replied to campaign", copy=False, readonly=True, index="btree_not_null",
+        help="The campaign the applicant's latest reply answers.",
+    )
+
+    # the inbox: open conversations waiting for an answer, per assignee
+    _recruit_sms_inbox_idx = models.Index(
+        "(recruit_sms_assigned_user_id, recruit_sms_waiting_since)"
+        " WHERE recruit_sms_waiting_since IS NOT NULL AND recruit_sms_state = 'open' AND active")
 
     # ------------------------------------------------------------
     # Phone and consent
@@ -76,47 +151,44 @@ class HrApplicant(models.Model):
         country = self.partner_id.country_id or self.company_id.country_id or self.env.company.country_id
         return country.code
 
-    @api.depends("partner_phone", "partner_id.country_id", "company_id.country_id")
-    def _compute_recruit_sms_number(self):
-        for applicant in self:
-            applicant.recruit_sms_number = phone.try_e164(
-                applicant.partner_phone, applicant._recruit_sms_country_code()
-            ) or False
+    # The number texts go to and come from is core's ``phone_sanitized`` (E.164 when the
+    # phone is a valid number, read in the contact's country, else the applicant's company's)
 
-    @api.depends("recruit_sms_number", "recruit_sms_consent")
+    def _phone_get_country(self):
+        countries = super()._phone_get_country()
+        for applicant in self:
+            if applicant.id not in countries and applicant.company_id.country_id:
+                countries[applicant.id] = applicant.company_id.country_id
+        return countries
+
+    def _phone_get_sanitize_triggers(self):
+        # the country the phone is read in may come from the contact or the company
+        return [*super()._phone_get_sanitize_triggers(), "partner_id.country_id", "company_id.country_id"]
+
+    @api.depends("phone_sanitized", "recruit_sms_consent")
     def _compute_recruit_sms_can_text(self):
         for applicant in self:
-            applicant.recruit_sms_can_text = bool(applicant.recruit_sms_number and applicant.recruit_sms_consent)
+            applicant.recruit_sms_can_text = bool(applicant.phone_sanitized and applicant.recruit_sms_consent)
 
-    @api.depends("partner_phone", "recruit_sms_number", "recruit_sms_consent")
+    @api.depends("partner_phone", "phone_sanitized", "recruit_sms_consent")
     def _compute_recruit_sms_blocked_reason(self):
         for applicant in self:
             applicant.recruit_sms_blocked_reason = applicant._recruit_sms_blocked_reason() or False
 
-    def _recruit_sms_blocked_reason(self, opted_out=None):
-        """Why this applicant cannot be texted now, or None. The one gate every SMS
-        sent to an applicant passes. ``opted_out``: the opted-out numbers, when the caller
-        already looked them up for many applicants."""
+    def _recruit_sms_gate_request(self, kind=gate.MANUAL, number=None):
         self.ensure_one()
-        if not self.partner_phone:
-            return self.env._("%(name)s has no phone number: add one in the Phone field.", name=self.partner_name or self.display_name)
-        if not self.recruit_sms_number:
-            try:
-                phone.to_e164(self.partner_phone, self._recruit_sms_country_code())
-            except phone.PhoneError as error:
-                return self.env._(
-                    "The phone number %(number)s cannot be texted (%(reason)s): correct it in the Phone field, "
-                    "in international form (e.g. +1 415 555 2671).",
-                    number=self.partner_phone,
-                    reason=phone.REASONS[error.reason],
-                )
-        if not self.recruit_sms_consent:
-            return self.env._(
-                '%(name)s has not agreed to receive text messages: tick "SMS consent" '
-                "once they said \"Yes, I want to be contacted by SMS\".",
-                name=self.partner_name or self.display_name,
-            )
-        return None
+        return GateRequest(number, self, self._recruit_sms_company(), kind)
+
+    def _recruit_sms_verdict(self, kind=gate.MANUAL, hours=True):
+        """What the gate says of a text of ``kind`` to this applicant now."""
+        return self.env["recruit.sms.gate"]._decide([self._recruit_sms_gate_request(kind)], hours=hours)[0]
+
+    def _recruit_sms_blocked_reason(self):
+        """Why this applicant can never be texted as things stand (no or invalid number,
+        opted out, no consent), or None; the texting hours only delay a text."""
+        self.ensure_one()
+        verdict = self._recruit_sms_verdict(hours=False)
+        return self.env["recruit.sms.gate"]._message(verdict, self._recruit_sms_gate_request()) if verdict.blocked else None
 
     def _recruit_sms_check_sendable(self):
         for applicant in self:
@@ -128,19 +200,39 @@ class HrApplicant(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._recruit_sms_stamp_consent(vals)
-        return super().create(vals_list)
+        applicants = super().create(vals_list)
+        for applicant in applicants.filtered("recruit_sms_consent"):
+            applicant._recruit_sms_log_consent("consent")
+        return applicants
 
     def write(self, vals):
         self._recruit_sms_stamp_consent(vals)
-        return super().write(vals)
+        before = {a.id: a.recruit_sms_consent for a in self} if "recruit_sms_consent" in vals else {}
+        result = super().write(vals)
+        for applicant in self.filtered(lambda a: a.id in before and a.recruit_sms_consent != before[a.id]):
+            applicant._recruit_sms_log_consent("consent" if applicant.recruit_sms_consent else "consent_withdrawn")
+        return result
+
+    @api.model
+    def load(self, fields, data):
+        # an import records consent as imported; who may not create applicants is
+        # refused at once (Odoo's import would only report it row by row)
+        self.check_access("create")
+        with consent_source("import"):
+            return super().load(fields, data)
 
     def _recruit_sms_stamp_consent(self, vals):
-        """Record when (and how) consent was given; forget it when withdrawn."""
+        """Consent is evidence: only a recruitment officer records it (record rules keep
+        them to their companies), and Odoo sets when and how, whatever the values say."""
+        vals.pop("recruit_sms_consent_date", None)
+        vals.pop("recruit_sms_consent_source", None)
         if "recruit_sms_consent" not in vals:
             return
+        if not self.env.su and not self.env.user.has_group("hr_recruitment.group_hr_recruitment_user"):
+            raise AccessError(self.env._(
+                "SMS consent: only a recruitment officer can record or withdraw a candidate's consent."))
         if vals["recruit_sms_consent"]:
-            vals.setdefault("recruit_sms_consent_date", fields.Datetime.now())
-            vals.setdefault("recruit_sms_consent_source", self.env.context.get("recruit_sms_consent_source", "form"))
+            vals.update(recruit_sms_consent_date=fields.Datetime.now(), recruit_sms_consent_source=_CONSENT_SOURCE.get())
         else:
             vals.update(recruit_sms_consent_date=False, recruit_sms_consent_source=False)
 
@@ -161,10 +253,16 @@ class HrApplicant(models.Model):
         return {"message_id": self.recruit_sms_send(channel, subject, body).id}
 
     def recruit_sms_send(self, channel, subject, body):
-        """Send ``body`` to the applicant by ``channel`` ('email' or 'sms'), with ``subject``.
+        """Send ``body`` to the applicant by ``channel`` ('email' or 'sms'), with ``subject``,
+        as the current user's own message.
 
         :return: the posted mail.message
         """
+        return self._recruit_sms_send(channel, subject, body, gate.MANUAL)
+
+    def _recruit_sms_send(self, channel, subject, body, kind):
+        """``recruit_sms_send`` for the server's own paths, which say what ``kind`` of
+        text it is (a scheduled message is not typed now: its texting hours hold)."""
         self.ensure_one()
         self.check_access("write")
         subject, body = (subject or "").strip(), (body or "").strip()
@@ -173,7 +271,7 @@ class HrApplicant(models.Model):
         if not body:
             raise UserError(self.env._("Body is required: write the message to send."))
         if channel == "sms":
-            message = self._recruit_sms_post_sms(subject, body)
+            message = self._recruit_sms_post_sms(subject, body, kind)
         elif channel == "email":
             message = self._recruit_sms_post_email(subject, body)
         else:
@@ -187,13 +285,15 @@ class HrApplicant(models.Model):
         self._recruit_sms_notify_inbox()
         return message
 
-    def _recruit_sms_post_sms(self, subject, body):
+    def _recruit_sms_post_sms(self, subject, body, kind):
         self._recruit_sms_check_sendable()
+        body += self._recruit_sms_first_contact_suffix()
         if self.partner_id:
-            recipients = {"partner_ids": self.partner_id.ids, "sms_pid_to_number": {self.partner_id.id: self.recruit_sms_number}}
+            recipients = {"partner_ids": self.partner_id.ids, "sms_pid_to_number": {self.partner_id.id: self.phone_sanitized}}
         else:
-            recipients = {"partner_ids": [], "sms_numbers": [self.recruit_sms_number]}
-        return self._message_sms(body, subject=subject, **recipients)
+            recipients = {"partner_ids": [], "sms_numbers": [self.phone_sanitized]}
+        with sending(kind):
+            return self._message_sms(body, subject=subject, **recipients)
 
     def _recruit_sms_post_email(self, subject, body):
         if not self.email_from:
@@ -238,7 +338,10 @@ class HrApplicant(models.Model):
             inbound.mail_message_id.id: inbound
             for inbound in self.env["recruit.sms.inbound"].sudo().search([("mail_message_id", "in", messages.ids)])
         }
-        blocked_reason = self._recruit_sms_blocked_reason()
+        # one decision for both notices: the gate decides what blocks before the hours
+        verdict = self._recruit_sms_verdict(gate.MANUAL)
+        blocked_reason = verdict.blocked and self.env["recruit.sms.gate"]._message(verdict, self._recruit_sms_gate_request())
+        held = verdict.hold_until if verdict.code == gate.QUIET_HOURS else None
         return {
             "applicant": {
                 "id": self.id,
@@ -248,6 +351,11 @@ class HrApplicant(models.Model):
                 "has_email": bool(self.email_from),
                 "sandbox": self._recruit_sms_company().sms_provider == "sandbox",
                 "waiting_since": fields.Datetime.to_string(self.recruit_sms_waiting_since) or False,
+                "opted_out": self.phone_sanitized_blacklisted,
+                "quiet_note": self.env._(
+                    "Outside texting hours for the candidate: an SMS sent now is held until %(when)s (UTC).",
+                    when=fields.Datetime.to_string(held)[:16],
+                ) if held else False,
             },
             "messages": [self._recruit_sms_bubble(message, inbound_by_message.get(message.id)) for message in messages],
         }
@@ -268,10 +376,11 @@ class HrApplicant(models.Model):
             "can_resend": False,
             "media": [],
             "held_until": False,
+            "campaign": inbound.campaign_id.name if inbound and inbound.campaign_id else False,
         }
         if inbound:
             bubble["body"] = inbound.body or ""
-            bubble["media"] = [{"url": url, "content_type": content_type} for url, content_type in inbound.media or []]
+            bubble["media"] = inbound._recruit_sms_media_items()  # only https addresses are links
         if channel == "sms" and not incoming:
             notification = message.notification_ids.filtered(lambda n: n.notification_type == "sms")[:1]
             if notification:
@@ -305,14 +414,14 @@ class HrApplicant(models.Model):
         for notification in notifications:
             sms = sms_model.browse(notification.sms_id_int).exists().filtered(lambda s: s.state == "error" and not s.to_delete)
             if sms:
-                sms.number = self.recruit_sms_number
+                sms.number = self.phone_sanitized
                 sms.action_set_outgoing()
             else:
                 sms = sms_model.create({
                     "body": html2plaintext(message.body or ""),
                     "mail_message_id": message.id,
                     "partner_id": notification.res_partner_id.id,
-                    "number": self.recruit_sms_number,
+                    "number": self.phone_sanitized,
                     "state": "outgoing",
                 })
                 notification.sms_tracker_ids.unlink()
@@ -338,7 +447,7 @@ class HrApplicant(models.Model):
     def _recruit_sms_known_number(self):
         """The applicant's number as texts come from it (E.164), or a clear error."""
         self.ensure_one()
-        number = self.recruit_sms_number or self.partner_phone_sanitized
+        number = self.phone_sanitized or self.partner_phone_sanitized
         if not number:
             raise UserError(self.env._("%(name)s has no valid phone number.", name=self.partner_name or self.display_name))
         return number
@@ -368,19 +477,31 @@ class HrApplicant(models.Model):
 
     def _recruit_sms_users_to_notify(self):
         """The applicant's recruiter; without one, the internal followers of the job
-        position (the recruiting team), else those of the applicant."""
+        position (the recruiting team), else those of the applicant. Only users who may
+        read the applicant, in its company, are told: anyone can follow a job position."""
         self.ensure_one()
-        if self.user_id:
-            return self.user_id
-        for record in (self.job_id, self):
-            users = record.sudo().message_partner_ids.user_ids.filtered(lambda u: u._is_internal() and u.active)
-            if users:
+        applicant = self.sudo()
+
+        def readers(users):
+            return users.filtered(lambda user: (
+                user.active and user._is_internal()
+                and (not applicant.company_id or applicant.company_id in user.company_ids)
+                and applicant.with_user(user).with_context(allowed_company_ids=user.company_ids.ids).has_access("read")
+            ))
+
+        for users in (applicant.user_id, applicant.job_id.message_partner_ids.user_ids, applicant.message_partner_ids.user_ids):
+            if users := readers(users):
                 return users
         return self.env["res.users"]
 
     def _recruit_sms_notify_inbound(self, inbound):
         """Tell the recruiter, live (bus, for the systray) and by email unless they turned
-        it off in their preferences."""
+        it off in their preferences.
+
+        Not through mail's follower notifications (a subtype on the posted message): those
+        reach every follower of the applicant and, through subtypes, of the job, and send
+        them the message without checking that each may read the applicant; a candidate's
+        text must reach only the recruiter (or, without one, the team) among its readers."""
         self.ensure_one()
         users = self._recruit_sms_users_to_notify()
         preview = (inbound.body or "")[:200] or self.env._("(media)")
@@ -426,5 +547,412 @@ class HrApplicant(models.Model):
         sms = inbound_rules.InboundSms(
             message_sid=f"SMsandbox{uuid.uuid4().hex}", account_sid="", from_number=number, to_number="", body=body,
         )
-        record, _created = self.env["recruit.sms.inbound"]._recruit_sms_receive(sms, company)
+        # marked simulated here only: it may not change the opt-out of a real candidate
+        record, _created = self.env["recruit.sms.inbound"]._recruit_sms_receive(sms, company, simulated=True)
+        if record.state == "error":
+            raise UserError(record.error_reason)
         return record.mail_message_id.id
+
+    # ------------------------------------------------------------
+    # Consent ledger
+    # ------------------------------------------------------------
+
+    def _recruit_sms_log_consent(self, event):
+        source = self.recruit_sms_consent_source if event == "consent" else _CONSENT_SOURCE.get()
+        self.env["recruit.sms.consent.event"]._log(
+            self.phone_sanitized or self.partner_phone or "", event, source, applicant=self,
+        )
+
+    def action_recruit_sms_export_consent(self):
+        """The evidence pack: the ledger of this applicant's numbers, as CSV."""
+        self.ensure_one()
+        self.check_access("read")
+        numbers = [n for n in {self.phone_sanitized, self.partner_phone_sanitized} if n]
+        # the number's history in this applicant's company only: another company's
+        # candidates with the same number are none of this reader's business
+        events = self.env["recruit.sms.consent.event"].sudo().search([
+            "|", ("applicant_id", "=", self.id), ("number", "in", numbers),
+            ("company_id", "in", [self._recruit_sms_company().id, False]),
+        ])
+        attachment = self.env["ir.attachment"].sudo().create({
+            "name": f"sms-consent-{self.id}.csv",
+            "raw": events._to_csv().encode(),
+            "mimetype": "text/csv",
+            "res_model": self._name,
+            "res_id": self.id,
+        })
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+
+    # ------------------------------------------------------------
+    # Opting out and back in
+    # ------------------------------------------------------------
+
+    def _recruit_sms_command_opt_out(self, reason, **_kwargs):
+        number = self._recruit_sms_known_number()
+        self.env["phone.blacklist"].sudo()._add([number], message=self.env._("Opted out by %(user)s: %(reason)s",
+                                                                            user=self.env.user.name, reason=reason))
+        self.env["recruit.sms.consent.event"]._log(number, "opt_out", "command", applicant=self, reason=reason)
+        self._recruit_sms_log(self.env._("%(user)s opted %(number)s out of SMS: %(reason)s",
+                                         user=self.env.user.name, number=number, reason=reason))
+        return self.env._("%(number)s is opted out; no text will reach it.", number=number)
+
+    def _recruit_sms_command_opt_in(self, reason, **_kwargs):
+        number = self._recruit_sms_known_number()
+        if number not in self.env["phone.blacklist"]._recruit_sms_opted_out([number]):
+            raise UserError(self.env._("^opt-in: %(number)s is not opted out.", number=number))
+        last = self.env["recruit.sms.consent.event"]._last_opt_out(number)
+        if last.source != "command":
+            raise UserError(self.env._(
+                "^opt-in: %(number)s opted out themselves (by texting STOP); only they can opt back in, by "
+                "texting START to your number.", number=number))
+        self.env["phone.blacklist"].sudo()._remove([number], message=self.env._(
+            "Opted back in by %(user)s: %(reason)s", user=self.env.user.name, reason=reason))
+        self.env["recruit.sms.consent.event"]._log(number, "opt_in", "command", applicant=self, reason=reason)
+        self._recruit_sms_log(self.env._("%(user)s opted %(number)s back in to SMS: %(reason)s",
+                                         user=self.env.user.name, number=number, reason=reason))
+        return self.env._("%(number)s can be texted again.", number=number)
+
+    # ------------------------------------------------------------
+    # First contact
+    # ------------------------------------------------------------
+
+    def _recruit_sms_is_first_contact(self):
+        number = self.phone_sanitized
+        if not number:
+            return False
+        texted = self.env["mail.notification"].sudo().search_count(
+            [("notification_type", "=", "sms"), ("sms_number", "=", number)], limit=1)
+        return not texted and not self.env["sms.sms"].sudo().search_count([("number", "=", number)], limit=1)
+
+    def _recruit_sms_first_contact_suffix(self):
+        notice = self._recruit_sms_company().recruit_sms_first_contact_notice
+        return f"\n{notice}" if notice and self._recruit_sms_is_first_contact() else ""
+
+    # ------------------------------------------------------------
+    # Quiet hours
+    # ------------------------------------------------------------
+
+    def _recruit_sms_zones(self, number=None):
+        self.ensure_one()
+        company = self._recruit_sms_company()
+        company_tz = company.partner_id.tz or self.env.user.tz
+        return quiet_hours.recipient_zones(self.recruit_sms_tz, number or self.phone_sanitized, company_tz)
+
+    # ------------------------------------------------------------
+    # Confirmations (the only texts that pass the gate regardless)
+    # ------------------------------------------------------------
+
+    def _recruit_sms_send_confirmation(self, number, text):
+        """Answer a STOP/START/HELP at once, whatever the hour or the opt-out: the gate
+        lets a confirmation through because this code says it is one."""
+        with sending(gate.CONFIRMATION):
+            if self:
+                self.ensure_one()
+                if self.partner_id:
+                    recipients = {"partner_ids": self.partner_id.ids, "sms_pid_to_number": {self.partner_id.id: number}}
+                else:
+                    recipients = {"partner_ids": [], "sms_numbers": [number]}
+                return self.sudo()._message_sms(text, **recipients)
+            sms = self.env["sms.sms"].sudo().create({"number": number, "body": text})
+            sms.send(raise_exception=False)
+            return sms
+
+    # ------------------------------------------------------------
+    # The conversation's state
+    # ------------------------------------------------------------
+
+    @api.depends("user_id")
+    def _compute_recruit_sms_assigned_user_id(self):
+        for applicant in self:
+            applicant.recruit_sms_assigned_user_id = applicant.user_id
+
+    @api.depends("recruit_sms_waiting_since")
+    def _compute_recruit_sms_colour(self):
+        now = fields.Datetime.now()
+        for applicant in self:
+            applicant.recruit_sms_colour = age.response_colour(applicant.recruit_sms_waiting_since, now)
+
+    def _search_recruit_sms_colour(self, operator, value):
+        if operator not in ("in", "="):
+            return NotImplemented
+        now = fields.Datetime.now()
+        domains = {
+            age.BLUE: Domain("recruit_sms_waiting_since", "=", False),
+            age.GREEN: Domain("recruit_sms_waiting_since", ">", now - age.ORANGE_FROM),
+            age.ORANGE: Domain("recruit_sms_waiting_since", "<=", now - age.ORANGE_FROM)
+            & Domain("recruit_sms_waiting_since", ">=", now - age.RED_AFTER),
+            age.RED: Domain("recruit_sms_waiting_since", "<", now - age.RED_AFTER),
+        }
+        values = [value] if isinstance(value, str) else value
+        return Domain.OR(domains[v] for v in values if v in domains)
+
+    def _recruit_sms_is_team_member(self, user=None):
+        user = user or self.env.user
+        return user.has_group("hr_recruitment.group_hr_recruitment_user")
+
+    @api.depends_context("uid")
+    @api.depends("recruit_sms_assigned_user_id")
+    def _compute_recruit_sms_inbox(self):
+        for applicant in self:
+            if applicant.recruit_sms_assigned_user_id == self.env.user:
+                applicant.recruit_sms_inbox = "mine"
+            elif not applicant.recruit_sms_assigned_user_id:
+                applicant.recruit_sms_inbox = "team"
+            else:
+                applicant.recruit_sms_inbox = "others"
+
+    def _search_recruit_sms_inbox(self, operator, value):
+        if operator not in ("in", "="):
+            return NotImplemented
+        values = [value] if isinstance(value, str) else value
+        domains = {
+            "mine": Domain("recruit_sms_assigned_user_id", "=", self.env.uid),
+            "team": Domain("recruit_sms_assigned_user_id", "=", False),
+            "others": Domain("recruit_sms_assigned_user_id", "not in", [self.env.uid, False]),
+        }
+        return Domain.OR(domains[v] for v in values if v in domains)
+
+    @api.depends_context("uid")
+    @api.depends("recruit_sms_last_inbound_date", "recruit_sms_read_ids.read_date")
+    def _compute_recruit_sms_unread(self):
+        reads = {
+            read.applicant_id.id: read.read_date
+            for read in self.env["recruit.sms.read"].sudo().search([("applicant_id", "in", self.ids), ("user_id", "=", self.env.uid)])
+        }
+        for applicant in self:
+            last = applicant.recruit_sms_last_inbound_date
+            applicant.recruit_sms_unread = bool(last) and (applicant.id not in reads or reads[applicant.id] < last)
+
+    def _search_recruit_sms_unread(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        self.env.cr.execute("""
+            SELECT a.id FROM hr_applicant a
+              LEFT JOIN recruit_sms_read r ON r.applicant_id = a.id AND r.user_id = %s
+             WHERE a.recruit_sms_last_inbound_date IS NOT NULL
+               AND (r.read_date IS NULL OR r.read_date < a.recruit_sms_last_inbound_date)
+        """, [self.env.uid])
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return Domain("id", "in", ids) if True in value else Domain("id", "not in", ids)
+
+    # ------------------------------------------------------------
+    # The inbox (systray and Conversations menu)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _recruit_sms_waiting_domain(self):
+        domain = Domain("recruit_sms_waiting_since", "!=", False) & Domain("recruit_sms_state", "=", "open")
+        mine = Domain("recruit_sms_assigned_user_id", "=", self.env.uid)
+        if self._recruit_sms_is_team_member():
+            mine |= Domain("recruit_sms_assigned_user_id", "=", False)
+        return domain & mine
+
+    @api.model
+    def recruit_sms_inbox_count(self):
+        """Conversations waiting for the current user: assigned to them, or unassigned
+        when they are in the recruiting team. Record rules apply."""
+        return self.search_count(self._recruit_sms_waiting_domain())
+
+    @api.model
+    def recruit_sms_inbox_data(self, limit=INBOX_LIMIT):
+        """The systray panel: conversations waiting for me and for the team, oldest first."""
+        base = Domain("recruit_sms_waiting_since", "!=", False) & Domain("recruit_sms_state", "=", "open")
+        groups = {"mine": self.search(base & Domain("recruit_sms_assigned_user_id", "=", self.env.uid),
+                                      order="recruit_sms_waiting_since asc, id asc", limit=limit)}
+        if self._recruit_sms_is_team_member():
+            groups["team"] = self.search(base & Domain("recruit_sms_assigned_user_id", "=", False),
+                                         order="recruit_sms_waiting_since asc, id asc", limit=limit)
+        else:
+            groups["team"] = self.browse()
+        return {
+            "count": self.recruit_sms_inbox_count(),
+            "groups": [
+                {"key": "mine", "label": self.env._("For you"), "conversations": groups["mine"]._recruit_sms_inbox_rows()},
+                {"key": "team", "label": self.env._("For the team"), "conversations": groups["team"]._recruit_sms_inbox_rows()},
+            ],
+        }
+
+    def _recruit_sms_inbox_rows(self):
+        return [{
+            "id": applicant.id,
+            "name": applicant.partner_name or applicant.display_name,
+            "job": applicant.job_id.name or "",
+            "preview": applicant.recruit_sms_last_preview or "",
+            "channel": applicant.recruit_sms_last_channel or "sms",
+            "colour": applicant.recruit_sms_colour,
+            "waiting_since": fields.Datetime.to_string(applicant.recruit_sms_waiting_since) or False,
+            "unread": applicant.recruit_sms_unread,
+            "assigned": applicant.recruit_sms_assigned_user_id.name or "",
+            "campaign": applicant.recruit_sms_campaign_id.name or "",
+        } for applicant in self]
+
+    @api.model
+    def recruit_sms_search_chat(self, query, limit=8):
+        """Start chat: applicants the user may read, by name, email or phone."""
+        query = (query or "").strip()
+        if len(query) < 2:
+            return []
+        domain = Domain.OR([
+            Domain("partner_name", "ilike", query),
+            Domain("email_from", "ilike", query),
+            Domain("partner_phone", "ilike", query),
+            Domain("partner_phone_sanitized", "ilike", query.replace(" ", "")),
+        ])
+        return self.search(domain, limit=limit, order="recruit_sms_last_message_date desc, id desc")._recruit_sms_inbox_rows()
+
+    def recruit_sms_mark_read(self):
+        """The current user read the conversation."""
+        self.check_access("read")
+        now = fields.Datetime.now()
+        reads = self.env["recruit.sms.read"].sudo()
+        for applicant in self:
+            read = reads.search([("applicant_id", "=", applicant.id), ("user_id", "=", self.env.uid)], limit=1)
+            if read:
+                read.read_date = now
+            else:
+                reads.create({"applicant_id": applicant.id, "user_id": self.env.uid, "read_date": now})
+        self._recruit_sms_notify_inbox()
+        return True
+
+    def _recruit_sms_inbox_users(self, previous_users=None):
+        """Users whose inbox shows this conversation: its assignee (and ``previous_users``,
+        whose inbox showed it), or the recruiting team when it is unassigned, and the
+        user acting on it; only users of the applicant's company who may read it."""
+        self.ensure_one()
+        applicant = self.sudo()
+        users = applicant.recruit_sms_assigned_user_id | (previous_users or self.env["res.users"])
+        if not applicant.recruit_sms_assigned_user_id:
+            users |= self.env.ref("hr_recruitment.group_hr_recruitment_user").sudo().all_user_ids
+        users |= self.env.user
+        return users.filtered(lambda user: (
+            user.active and user._is_internal()
+            and (not applicant.company_id or applicant.company_id in user.company_ids)
+            and applicant.with_user(user).with_context(allowed_company_ids=user.company_ids.ids).has_access("read")
+        ))
+
+    def _recruit_sms_notify_inbox(self, previous_users=None):
+        """Tell the inboxes concerned to refresh (systray badge and panel)."""
+        for applicant in self:
+            for user in applicant._recruit_sms_inbox_users(previous_users):
+                user._bus_send("recruit_sms/inbox", {"applicant_ids": applicant.ids})
+
+    # ------------------------------------------------------------
+    # Commands
+    # ------------------------------------------------------------
+
+    def _recruit_sms_now_local(self):
+        user_now = fields.Datetime.context_timestamp(self.with_context(tz=self.env.user.tz or "UTC"), fields.Datetime.now())
+        return user_now.replace(tzinfo=None)
+
+    def _recruit_sms_run_command(self, text, channel="sms", subject=""):
+        """Run the chat command ``text``; return what the user should read."""
+        self.ensure_one()
+        try:
+            command = commands.parse_command(text, now=self._recruit_sms_now_local())
+        except commands.CommandError as error:
+            raise UserError(str(error)) from error
+        handler = getattr(self, f"_recruit_sms_command_{command.name.replace('-', '_')}")
+        return handler(channel=channel, subject=subject, **command.args)
+
+    def _recruit_sms_log(self, body):
+        self.sudo().message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
+
+    def _recruit_sms_assign(self, user):
+        previous = self.recruit_sms_assigned_user_id
+        self.sudo().recruit_sms_assigned_user_id = user
+        self._recruit_sms_notify_inbox(previous_users=previous)
+
+    def _recruit_sms_command_assign(self, user, **_kwargs):
+        team = self.env.ref("hr_recruitment.group_hr_recruitment_user").sudo().all_user_ids.filtered("active")
+        candidates = team.filtered(lambda u: user.lower() in (u.login.lower(), (u.name or "").lower()))
+        if not candidates:
+            candidates = team.filtered(lambda u: user.lower() in (u.name or "").lower())
+        if not candidates:
+            raise UserError(self.env._("^assign: no member of the recruiting team matches %(user)r.", user=user))
+        if len(candidates) > 1:
+            raise UserError(self.env._(
+                "^assign: %(user)r matches %(names)s; give the login.", user=user, names=", ".join(candidates.mapped("name")),
+            ))
+        self._recruit_sms_assign(candidates)
+        self._recruit_sms_log(self.env._("Conversation assigned to %(user)s by %(by)s.", user=candidates.name, by=self.env.user.name))
+        return self.env._("Assigned to %(user)s.", user=candidates.name)
+
+    def _recruit_sms_command_claim(self, **_kwargs):
+        if not self._recruit_sms_is_team_member():
+            raise UserError(self.env._("^claim: only members of the recruiting team can claim a conversation."))
+        self._recruit_sms_assign(self.env.user)
+        self._recruit_sms_log(self.env._("Conversation claimed by %(user)s.", user=self.env.user.name))
+        return self.env._("You answer this conversation now.")
+
+    def _recruit_sms_command_unassign(self, **_kwargs):
+        self._recruit_sms_assign(self.env["res.users"])
+        self._recruit_sms_log(self.env._("Conversation handed to the team by %(user)s.", user=self.env.user.name))
+        return self.env._("The conversation is for the team now.")
+
+    def _recruit_sms_command_close(self, **_kwargs):
+        self.sudo().recruit_sms_state = "closed"
+        self._recruit_sms_log(self.env._("Conversation closed by %(user)s.", user=self.env.user.name))
+        self._recruit_sms_notify_inbox()
+        return self.env._("Conversation closed.")
+
+    def _recruit_sms_command_open(self, **_kwargs):
+        self.sudo().recruit_sms_state = "open"
+        self._recruit_sms_log(self.env._("Conversation reopened by %(user)s.", user=self.env.user.name))
+        self._recruit_sms_notify_inbox()
+        return self.env._("Conversation reopened.")
+
+    def _recruit_sms_command_read(self, **_kwargs):
+        self.recruit_sms_mark_read()
+        self._recruit_sms_log(self.env._("Conversation marked read by %(user)s.", user=self.env.user.name))
+        return self.env._("Marked as read.")
+
+    def _recruit_sms_command_note(self, text, **_kwargs):
+        self._recruit_sms_log(text)
+        return self.env._("Note added; nothing was sent.")
+
+    def _recruit_sms_command_at(self, when, message, channel="sms", subject="", **_kwargs):
+        send_at = commands.local_to_utc(when, self.env.user.tz)
+        if channel == "sms":
+            self._recruit_sms_check_sendable()
+        scheduled = self.env["recruit.sms.scheduled"].sudo().create({
+            "applicant_id": self.id,
+            "channel": channel,
+            "subject": subject or self.env._("Scheduled message"),
+            "body": message,
+            "send_at": send_at,
+            "user_id": self.env.uid,
+        })
+        self._recruit_sms_log(self.env._(
+            "%(user)s scheduled a message for %(when)s (%(tz)s).",
+            user=self.env.user.name, when=when.strftime("%Y-%m-%d %H:%M"), tz=self.env.user.tz or "UTC",
+        ))
+        return self.env._(
+            "Scheduled for %(when)s (message %(id)s); it can be cancelled until then.",
+            when=when.strftime("%Y-%m-%d %H:%M"), id=scheduled.id,
+        )
+
+    # ------------------------------------------------------------
+    # Bulk Text (list and kanban action)
+    # ------------------------------------------------------------
+
+    def action_recruit_sms_bulk_text(self):
+        cap = self.env.company.recruit_sms_bulk_cap
+        if len(self) > cap:
+            raise UserError(self.env._(
+                "You selected %(count)s applicants; Bulk Text takes at most %(cap)s at once. Select %(cap)s or fewer to "
+                "create the campaign, then add more recipients inside it (Recipients tab) before sending.",
+                count=len(self), cap=cap))
+        campaign = self.env["recruit.sms.campaign"].create({
+            "name": self.env._("Text campaign %(date)s", date=fields.Date.to_string(fields.Date.today())),
+            "job_id": self.job_id.id if len(self.job_id) == 1 else False,
+            "recipient_ids": [fields.Command.set(self.ids)],
+        })
+        return {"type": "ir.actions.act_window", "res_model": "recruit.sms.campaign", "res_id": campaign.id,
+                "views": [(False, "form")], "target": "current"}
+
+    # ------------------------------------------------------------
+    # Campaigns
+    # ------------------------------------------------------------
+
+    def mail_allowed_qweb_expressions(self):
+        return super().mail_allowed_qweb_expressions() + CAMPAIGN_MERGE_FIELDS

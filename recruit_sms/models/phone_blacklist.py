@@ -24,7 +24,7 @@ class PhoneBlacklist(models.Model):
             self._add(numbers, message=self.env._("Opted out: the SMS provider reported the number unsubscribed (Twilio 21610)."))
         ledger = self.env["recruit.sms.consent.event"]
         for number in numbers:
-            applicant = self.env["hr.applicant"].sudo().search([("recruit_sms_number", "=", number)], limit=1)
+            applicant = self.env["hr.applicant"].sudo().search([("phone_sanitized", "=", number)], limit=1)
             last = ledger._last_opt_out(number)
             if not last or last.source != "twilio_21610":
                 ledger._log(number, "opt_out", "twilio_21610", applicant=applicant or None,

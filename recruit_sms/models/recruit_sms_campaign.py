@@ -1,25 +1,33 @@
 import logging
 import time
+from ast import literal_eval
 from collections import Counter
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
 
-from ..tools import pacing
+from ..providers import open_sms_stream
+from ..tools import gate, pacing
 from ..tools.segments import count_segments
-from .sms_api import open_sms_stream
+from ..tools.server_flag import ServerFlag
+from .recruit_sms_gate import GateRequest
 
 _logger = logging.getLogger(__name__)
 
 REVIEW_WARNING_ABOVE = 500
 BATCH_SECONDS = 10
 BATCH_MAX = 500
-CONTENT_FIELDS = {"name", "job_id", "body", "template_id", "recipient_ids", "schedule", "scheduled_at"}
+CONTENT_FIELDS = {"name", "job_id", "body", "template_id", "recipient_ids", "schedule", "scheduled_at", "company_id"}
+# set by the campaign's own actions and engine, never from values a caller sends
+SERVER_FIELDS = {"state", "sent_by_id", "line_ids"}
+# the campaign's own actions and engine are writing: the edit rules are theirs to apply
+_OWN_WRITE = ServerFlag("recruit_sms_campaign_own_write", default=False)
 
 
 class RecruitSmsCampaign(models.Model):
-    """A bulk text (seed 004's Text Campaign, PivotCX's blast): one individual SMS per
+    """A bulk text (a text campaign, a "blast"): one individual SMS per
     recipient, on their own conversation, sent by a paced, resumable cron."""
 
     _name = "recruit.sms.campaign"
@@ -27,13 +35,24 @@ class RecruitSmsCampaign(models.Model):
     _inherit = ["mail.thread"]
     _order = "id desc"
 
+    _check_company_auto = True
+
     name = fields.Char(required=True, tracking=True)
-    job_id = fields.Many2one("hr.job", "Job position")
+    job_id = fields.Many2one("hr.job", "Job position", check_company=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
-    channel = fields.Selection([("sms", "SMS")], required=True, default="sms")
     template_id = fields.Many2one("sms.template", domain=[("model", "=", "hr.applicant")])
     body = fields.Text(help="Merge fields: {{ object.partner_name }}, {{ object.job_id.name }}, ...")
-    recipient_ids = fields.Many2many("hr.applicant", string="Recipients")
+    recipient_ids = fields.Many2many("hr.applicant", string="Recipients", check_company=True)
+    recipient_filter_id = fields.Many2one(
+        "ir.filters", "Saved filter", domain=[("model_id", "=", "hr.applicant")],
+        help="A favorite saved on the applicant list: its domain fills 'Applicants matching'.",
+    )
+    recipient_domain = fields.Char(
+        "Applicants matching", default="[]",
+        help="Add recipients: every applicant you can see that matches these conditions.",
+    )
+    sent_by_id = fields.Many2one("res.users", "Sent by", readonly=True, copy=False,
+                                 help="Who sent the campaign: its messages are theirs in each conversation.")
     schedule = fields.Selection([("now", "Send now"), ("later", "At a date and time")], required=True, default="now")
     scheduled_at = fields.Datetime("Send at")
     state = fields.Selection(
@@ -73,38 +92,65 @@ class RecruitSmsCampaign(models.Model):
     # ------------------------------------------------------------
 
     def _recruit_sms_split_recipients(self):
-        """(eligible applicants, {applicant: exclusion reason})."""
+        """(eligible applicants, {applicant: (reason code, reason)}), as the gate decides
+        for a campaign: one text per number, in the recipients' order."""
         self.ensure_one()
-        eligible_ids, excluded, seen = [], {}, set()
-        opted_out = self.env["phone.blacklist"]._recruit_sms_opted_out(self.recipient_ids.mapped("recruit_sms_number"))
-        for applicant in self.recipient_ids.sorted("id"):
-            reason = applicant._recruit_sms_blocked_reason(opted_out=opted_out)
-            if not reason and applicant.recruit_sms_number in seen:
-                reason = self.env._("Duplicate number in this campaign (%(number)s)", number=applicant.recruit_sms_number)
-            if reason:
-                excluded[applicant] = reason
+        recipients = self.recipient_ids.sorted("id")
+        requests = [GateRequest(None, applicant, self.company_id, gate.CAMPAIGN) for applicant in recipients]
+        gate_model = self.env["recruit.sms.gate"]
+        verdicts = gate_model._decide(requests, hours=False, dedupe=True)
+        eligible_ids, excluded = [], {}
+        for applicant, request, verdict in zip(recipients, requests, verdicts, strict=True):
+            if verdict.blocked:
+                excluded[applicant] = (verdict.code, gate_model._message(verdict, request))
             else:
-                seen.add(applicant.recruit_sms_number)
                 eligible_ids.append(applicant.id)
         # one recordset at the end: growing it one applicant at a time is quadratic
         return self.env["hr.applicant"].browse(eligible_ids), excluded
 
-    @staticmethod
-    def _exclusion_kind(reason):
-        for words, kind in (("opted out", "opted out"), ("not agreed", "no consent"), ("cannot be texted", "invalid number"),
-                            ("no phone", "no phone number"), ("Duplicate", "duplicate number")):
-            if words in reason:
-                return kind
-        return "other"
+    @api.onchange("recipient_filter_id")
+    def _onchange_recipient_filter_id(self):
+        if self.recipient_filter_id:
+            self.recipient_domain = self.recipient_filter_id.domain
+
+    def _recruit_sms_recipient_domain(self):
+        self.ensure_one()
+        try:
+            domain = Domain(literal_eval(self.recipient_domain or "[]"))
+            self.env["hr.applicant"]._search(domain)  # field names checked now, not at send time
+        except (ValueError, SyntaxError, TypeError, KeyError) as error:
+            raise UserError(self.env._(
+                "Applicants matching: %(domain)s is not a usable condition (%(error)s). Pick the "
+                "conditions again with the editor, or choose a saved filter.",
+                domain=self.recipient_domain, error=error,
+            )) from error
+        return domain
+
+    def action_add_recipients(self):
+        """Add the applicants matching the domain (as the current user sees them: record
+        rules apply) to the recipients, without duplicates."""
+        self._recruit_sms_check_unsent()  # before the search: a sent campaign says so, whatever matches
+        for campaign in self:
+            domain = campaign._recruit_sms_recipient_domain()
+            if domain.is_true():
+                raise UserError(self.env._(
+                    "Applicants matching: set at least one condition (or a saved filter) before adding "
+                    "applicants, so that a campaign never goes to every applicant by mistake."))
+            found = self.env["hr.applicant"].search(domain & Domain("id", "not in", campaign.recipient_ids.ids))
+            if not found:
+                raise UserError(self.env._("Applicants matching: no applicant you can see matches that is not already a recipient."))
+            campaign.write({"recipient_ids": [fields.Command.link(applicant.id) for applicant in found]})
+        return True
 
     @api.depends("recipient_ids", "body", "company_id")
     def _compute_review(self):
         for campaign in self:
             eligible, excluded = campaign._recruit_sms_split_recipients()
             segments = count_segments(campaign.body or "").segments
-            kinds = Counter(self._exclusion_kind(reason) for reason in excluded.values())
+            labels = self.env["recruit.sms.gate"]._labels()
+            kinds = Counter(labels[code] for code, _reason in excluded.values())
             stream = open_sms_stream(self.env, campaign.company_id)
-            per_sender = Counter(stream.sender(number) for number in eligible.mapped("recruit_sms_number"))
+            per_sender = Counter(stream.sender(number) for number in eligible.mapped("phone_sanitized"))
             # senders go side by side: the slowest of them sets the duration
             seconds = max((count / stream.rate(sender) for sender, count in per_sender.items()), default=0)
             campaign.review_recipients = len(campaign.recipient_ids)
@@ -140,9 +186,19 @@ class RecruitSmsCampaign(models.Model):
     # Edit rules: content only while unsent; finished campaigns are immutable
     # ------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            for name in SERVER_FIELDS:
+                vals.pop(name, None)
+        return super().create(vals_list)
+
     def write(self, vals):
-        if self.env.context.get("recruit_sms_campaign_state_only"):
+        if _OWN_WRITE.get():
             return super().write(vals)
+        if SERVER_FIELDS & set(vals):
+            raise UserError(self.env._(
+                "A campaign's state and sender change only through its buttons (Send, Cancel, Retry failed)."))
         if self.filtered(lambda c: c.state in ("done", "cancelled")) and set(vals) - {"message_follower_ids"}:
             raise UserError(self.env._("A finished campaign cannot be changed."))
         if CONTENT_FIELDS & set(vals):
@@ -153,9 +209,33 @@ class RecruitSmsCampaign(models.Model):
         if self.filtered(lambda c: c.state not in ("draft", "scheduled")):
             raise UserError(self.env._("A campaign can only be edited while it is unsent (draft or scheduled)."))
 
-    def _set_state(self, state):
-        """The engine's and the actions' own moves, past the edit rules."""
-        return self.with_context(recruit_sms_campaign_state_only=True).write({"state": state})
+    def _set_state(self, state, **values):
+        """The actions' and the engine's own moves, which the edit rules of ``write`` do
+        not apply to."""
+        with _OWN_WRITE.set(True):
+            return self.write({"state": state, **values})
+
+    @api.constrains("body")
+    def _check_body_merge_fields(self):
+        """Campaign bodies are rendered in restricted mode, for everyone: only the merge
+        fields recruiters may use (checked on every save, whoever writes)."""
+        render = self.env["mail.render.mixin"]
+        for campaign in self:
+            if render._has_unsafe_expression_template_inline_template(campaign.body or "", "hr.applicant"):
+                raise ValidationError(self.env._(
+                    "Body: only these merge fields can be used in a campaign: %(fields)s. Remove the others.",
+                    fields=self._recruit_sms_merge_fields()))
+
+    @api.model
+    def _recruit_sms_merge_fields(self):
+        expressions = dict.fromkeys(self.env["hr.applicant"].mail_allowed_qweb_expressions())
+        return ", ".join(f"{{{{ {expression} }}}}" for expression in expressions)
+
+    @api.model
+    def _recruit_sms_render(self, body, applicants):
+        """{applicant id: text}: the body rendered in restricted mode (the listed merge
+        fields, no code), whoever runs it."""
+        return self.env["mail.render.mixin"]._render_template_inline_template_regex(body, "hr.applicant", applicants.ids)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_unsent(self):
@@ -181,33 +261,34 @@ class RecruitSmsCampaign(models.Model):
                 raise UserError(self.env._("No recipient can receive this campaign: see the review."))
             campaign._recruit_sms_check_body(eligible[:1])
             self.env["recruit.sms.campaign.line"].sudo().create(
-                [{"campaign_id": campaign.id, "applicant_id": a.id, "number": a.recruit_sms_number} for a in eligible]
-                + [{"campaign_id": campaign.id, "applicant_id": a.id, "number": a.recruit_sms_number or a.partner_phone,
-                    "state": "excluded", "failure_reason": reason} for a, reason in excluded.items()]
+                [{"campaign_id": campaign.id, "applicant_id": a.id, "number": a.phone_sanitized} for a in eligible]
+                + [{"campaign_id": campaign.id, "applicant_id": a.id, "number": a.phone_sanitized or a.partner_phone,
+                    "state": "excluded", "failure_reason": reason} for a, (_code, reason) in excluded.items()]
             )
             later = campaign.schedule == "later" and campaign.scheduled_at > fields.Datetime.now()
-            campaign._set_state("scheduled" if later else "sending")
+            campaign._set_state("scheduled" if later else "sending", sent_by_id=self.env.uid)
             self.env.ref("recruit_sms.ir_cron_recruit_sms_campaign").sudo()._trigger(
                 campaign.scheduled_at if later else None)
         return True
 
     def _recruit_sms_check_body(self, applicant):
-        """Render the body once now, as its author: a merge field the author may not use
-        stops the campaign here, with the way out, rather than in the sending engine."""
+        """Render the body once now: a merge field that cannot be rendered stops the
+        campaign here, with the way out, rather than in the sending engine."""
         try:
-            self.env["mail.render.mixin"]._render_template(self.body, "hr.applicant", applicant.ids, engine="inline_template")
-        except (AccessError, UserError) as error:
+            self._recruit_sms_render(self.body, applicant)
+        except (SyntaxError, KeyError, ValueError) as error:
             raise UserError(self.env._(
-                "Body: a merge field cannot be used (%(error)s). Use only these, or ask a Mail Template Editor: %(fields)s",
-                error=error.args[0] if error.args else error,
-                fields=", ".join(f"{{{{ {expression} }}}}" for expression in applicant.mail_allowed_qweb_expressions()),
+                "Body: a merge field cannot be used (%(error)s). Use only these: %(fields)s",
+                error=error, fields=self._recruit_sms_merge_fields(),
             )) from error
 
     def action_cancel(self):
         for campaign in self:
             if campaign.state not in ("draft", "scheduled", "sending"):
                 raise UserError(self.env._("This campaign is finished."))
-            unsent = campaign.line_ids.filtered(lambda line: line.state in ("pending", "held")).sudo()
+            # as the database has them now: the engine records its outcomes in SQL
+            unsent = self.env["recruit.sms.campaign.line"].sudo().search([
+                ("campaign_id", "=", campaign.id), ("state", "in", ("pending", "held"))])
             unsent.write({"state": "cancelled", "next_attempt_at": False})
             posted = self.env["sms.sms"].sudo().search([("uuid", "in", [u for u in unsent.mapped("sms_uuid") if u])])
             posted._update_sms_state_and_trackers("canceled")
@@ -273,14 +354,15 @@ class RecruitSmsCampaign(models.Model):
         # a batch spans about BATCH_SECONDS at the sender's pace: the gate it passed stays fresh
         size = max(1, min(BATCH_MAX, int(stream.max_rate() * BATCH_SECONDS)))
         handed = 0
-        while budget is None or handed < budget:
+        while (budget is None or handed < budget) and self._recruit_sms_current_state() == "sending":
             batch = lines._recruit_sms_claim(self, size if budget is None else min(size, budget - handed))
             if not batch:
                 break
             handoffs = batch._recruit_sms_prepare(stream)
             if commit:  # the batch's messages are posted: keep them whatever happens next
                 self.env["ir.cron"]._commit_progress(0)
-            handed += lines._recruit_sms_hand_off(handoffs, stream, pacers, make_pacer, clock=now_fn, commit=commit)
+            handed += lines._recruit_sms_hand_off(handoffs, stream, pacers, make_pacer, clock=now_fn, commit=commit,
+                                                  campaign=self)
             batch._recruit_sms_settle(stream, commit=commit)
             # what is left tells Odoo's cron to call again at once rather than at its interval
             if commit and self.env["ir.cron"]._commit_progress(len(batch), remaining=lines._recruit_sms_due_count()) <= 0:
@@ -288,7 +370,19 @@ class RecruitSmsCampaign(models.Model):
         self._recruit_sms_close_if_done()
         return handed
 
+    def _recruit_sms_current_state(self):
+        """The campaign's state as committed now: a recruiter may cancel it while the
+        engine sends (SQL: the engine's cache does not see another transaction's write)."""
+        self.ensure_one()
+        self.flush_recordset(["state"])
+        self.env.cr.execute("SELECT state FROM recruit_sms_campaign WHERE id = %s", [self.id])
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
+
     def _recruit_sms_close_if_done(self):
+        if self._recruit_sms_current_state() != "sending":
+            return True  # cancelled meanwhile: it stays cancelled
+        self.invalidate_recordset(["state", "line_ids"])
         lines = self.line_ids
         if not lines.filtered(lambda line: line.state in ("pending", "held")):
             return self._set_state("done")

@@ -1,13 +1,13 @@
-import contextlib
 import logging
 from collections import defaultdict, namedtuple
 from datetime import timedelta
 
-from odoo import api, fields, models, sql_db
+from odoo import api, fields, models
 from odoo.service.model import retrying
 from odoo.tools.mail import plaintext2html
 
-from ..tools import pacing
+from ..tools import gate, pacing
+from .recruit_sms_gate import GateRequest
 
 _logger = logging.getLogger(__name__)
 
@@ -32,8 +32,11 @@ class RecruitSmsCampaignLine(models.Model):
     _description = "Text campaign message"
     _order = "id"
 
+    _check_company_auto = True
+
     campaign_id = fields.Many2one("recruit.sms.campaign", required=True, ondelete="cascade", index=True)
-    applicant_id = fields.Many2one("hr.applicant", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
+    applicant_id = fields.Many2one("hr.applicant", required=True, ondelete="cascade", index=True, check_company=True)
     number = fields.Char()
     state = fields.Selection(
         [("pending", "To send"), ("held", "Held (quiet hours)"), ("sent", "Sent"), ("failed", "Failed"),
@@ -104,16 +107,16 @@ class RecruitSmsCampaignLine(models.Model):
         if not self:
             return []
         campaign = self.campaign_id.ensure_one()
-        now = fields.Datetime.now()
-        applicants = self.applicant_id.with_company(campaign.company_id)
-        gate = applicants._recruit_sms_gate_batch({line.applicant_id.id: line.number for line in self}, now)
+        requests = [GateRequest(line.number, line.applicant_id, campaign.company_id, gate.CAMPAIGN) for line in self]
+        gate_model = self.env["recruit.sms.gate"]
+        verdicts = dict(zip(self.ids, gate_model._decide(requests), strict=True))
         blocked, held, ready = defaultdict(self.browse), defaultdict(self.browse), self.browse()
-        for line in self:
-            reason, hold, _closes = gate[line.applicant_id.id]
-            if reason:
-                blocked[reason] |= line
-            elif hold:
-                held[hold] |= line
+        for line, request in zip(self, requests, strict=True):
+            verdict = verdicts[line.id]
+            if verdict.blocked:
+                blocked[gate_model._message(verdict, request)] |= line
+            elif verdict.code == gate.QUIET_HOURS:
+                held[verdict.hold_until] |= line
             else:
                 ready |= line
         for reason, lines in blocked.items():
@@ -129,7 +132,7 @@ class RecruitSmsCampaignLine(models.Model):
             sms_by_uuid.update({sms.uuid: sms for sms in self.env["sms.sms"].sudo().search([("uuid", "in", lost.mapped("sms_uuid"))])})
         return [
             Handoff(line.id, line.applicant_id.id, line.sms_uuid, line.number, sms_by_uuid[line.sms_uuid].body,
-                    gate[line.applicant_id.id][2], stream.sender(line.number))
+                    verdicts[line.id].closes_at, stream.sender(line.number))
             for line in ready
         ]
 
@@ -140,10 +143,8 @@ class RecruitSmsCampaignLine(models.Model):
         if not self:
             return
         applicants = self.applicant_id
-        author = campaign.create_uid
-        # rendered as the campaign's author: Odoo's template restrictions apply to them
-        bodies = self.env["mail.render.mixin"].with_user(author).with_company(campaign.company_id)._render_template(
-            campaign.body, "hr.applicant", applicants.ids, engine="inline_template")
+        author = campaign.sent_by_id or campaign.create_uid
+        bodies = campaign._recruit_sms_render(campaign.body, applicants)
         messages = applicants.sudo()._message_log_batch(
             bodies={applicant_id: plaintext2html(body) for applicant_id, body in bodies.items()},
             subject=campaign.name, author_id=author.partner_id.id, message_type="sms",
@@ -180,6 +181,23 @@ class RecruitSmsCampaignLine(models.Model):
             [self.ids, [s.mail_message_id.id for s in sms_all], sms_all.mapped("uuid")])
         self.invalidate_recordset(["mail_message_id", "sms_uuid"])
 
+    def _recruit_sms_requeue(self):
+        """Send these failed messages again through their campaign's engine (Odoo's own
+        resend of their SMS lands here); a cancelled campaign's messages stay unsent."""
+        for line in self:
+            campaign = line.campaign_id
+            if campaign.state == "cancelled":
+                sms = self.env["sms.sms"].sudo().search([("uuid", "=", line.sms_uuid)]) if line.sms_uuid else None
+                if sms:
+                    sms._update_sms_state_and_trackers("canceled")
+                continue
+            if line.state == "failed":
+                line.write({"state": "pending", "attempts": 0, "next_attempt_at": False, "failure_reason": False,
+                            "to_settle": False})
+            if campaign.state == "done":
+                campaign._set_state("sending")
+        self.env.ref("recruit_sms.ir_cron_recruit_sms_campaign").sudo()._trigger()
+
     def _recruit_sms_fail(self, reason):
         """Fail these lines for good, and cancel their SMS if one was posted."""
         self.write({"state": "failed", "failure_reason": reason, "next_attempt_at": False})
@@ -192,32 +210,36 @@ class RecruitSmsCampaignLine(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _recruit_sms_hand_off(self, handoffs, stream, pacers, make_pacer, *, clock, commit=False):
-        """Hand ``handoffs`` to the provider, each when its sender's pace allows and while
-        the gate still lets it go. Each outcome is written (and committed with ``commit``)
-        before the next message, so a worker that dies loses nothing and sends nothing
-        twice. Returns how many were handed to the provider."""
+    def _recruit_sms_hand_off(self, handoffs, stream, pacers, make_pacer, *, clock, commit=False, campaign=None):
+        """Hand ``handoffs`` to the provider, each when its sender's pace allows, while
+        ``campaign`` is still being sent and the gate still lets it go. Each outcome is
+        written (and committed with ``commit``) before the next message, so a worker that
+        dies loses nothing and, but for a crash between the provider's answer and that
+        write, sends nothing twice. Returns how many were handed to the provider."""
         handed, checked_at, stopped, done = 0, None, {}, set()
         try:
-            with self._recruit_sms_durable_statements(commit) as made_durable:
-                for handoff in pacing.interleave(handoffs, lambda h: h.sender, pacers, make_pacer):
-                    if checked_at is None or clock() - checked_at >= RECHECK_EVERY:
-                        waiting = [h for h in handoffs if h.line_id not in stopped and h.line_id not in done]
-                        stopped.update(self._recruit_sms_recheck(waiting))
-                        checked_at = clock()
-                    done.add(handoff.line_id)
-                    if handoff.line_id in stopped:
-                        continue
-                    if handoff.closes_at and fields.Datetime.now() >= handoff.closes_at:
-                        # the recipient's texting hours closed while the batch was sent
-                        stopped[handoff.line_id] = None
-                        continue
-                    result = stream.send(handoff.number, handoff.body, handoff.uuid)
-                    self._recruit_sms_record(handoff, result, stream, pacers[handoff.sender].last_at)
-                    handed += 1
-                    # the outcome must be durable before the next message goes (exactly once
-                    # across a worker's death); the cron's progress is written per batch
-                    made_durable()
+            for handoff in pacing.interleave(handoffs, lambda h: h.sender, pacers, make_pacer):
+                if checked_at is None or clock() - checked_at >= RECHECK_EVERY:
+                    waiting = [h for h in handoffs if h.line_id not in stopped and h.line_id not in done]
+                    stopped.update(self._recruit_sms_recheck(waiting))
+                    checked_at = clock()
+                done.add(handoff.line_id)
+                if handoff.line_id in stopped:
+                    continue
+                if campaign is not None and campaign._recruit_sms_current_state() != "sending":
+                    break  # cancelled meanwhile: its unsent messages were cancelled with it
+                if handoff.closes_at and fields.Datetime.now() >= handoff.closes_at:
+                    # the recipient's texting hours closed while the batch was sent
+                    stopped[handoff.line_id] = None
+                    continue
+                result = stream.send(handoff.number, handoff.body, handoff.uuid)
+                self._recruit_sms_record(handoff, result, stream, pacers[handoff.sender].last_at)
+                handed += 1
+                if commit:
+                    # the outcome is durable before the next message goes: a worker that dies
+                    # resends at most the message it was handing (the cron's progress is
+                    # written per batch)
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
         finally:
             # outcomes were written on the lines in SQL: drop what the ORM cached of them,
             # and what it computed from them (the campaigns' counts)
@@ -230,48 +252,21 @@ class RecruitSmsCampaignLine(models.Model):
         closing._recruit_sms_prepare(stream)  # held until their hours open again
         return handed
 
-    @contextlib.contextmanager
-    def _recruit_sms_durable_statements(self, commit):
-        """Yields what to call once an outcome is written: with ``commit`` it must then be
-        durable. On Odoo's own cursor the connection runs in autocommit meanwhile, as Odoo's
-        database service does for its own statements: each outcome commits as it is
-        written, in one round trip instead of three (BEGIN, UPDATE, COMMIT) and without the
-        ORM's flush and cache clearing of a commit. On another cursor (a test's, whose
-        commits are savepoints) it commits after each outcome instead."""
-        if not commit:
-            yield lambda: None
-            return
-        cr = self.env.cr
-        cr.commit()  # pylint: disable=invalid-commit
-        if not isinstance(cr, sql_db.Cursor):
-            yield cr.commit
-            return
-        cr._cnx.autocommit = True
-        try:
-            yield lambda: None
-        finally:
-            cr._cnx.autocommit = False
-
     def _recruit_sms_recheck(self, handoffs):
         """{line id: reason} of the messages the gate stops now (an opt-out or withdrawn
-        consent recorded while the campaign runs). Two indexed look-ups; the full gate runs
-        only for the recipients they flag."""
+        consent recorded while the campaign runs); the texting hours were decided when
+        the batch was prepared (each handoff knows when they close)."""
         if not handoffs:
             return {}
-        opted_out = self.env["phone.blacklist"]._recruit_sms_opted_out([h.number for h in handoffs])
-        applicants = self.env["hr.applicant"]
-        applicants.flush_model(["recruit_sms_consent"])
-        self.env.cr.execute("SELECT id FROM hr_applicant WHERE id = ANY(%s) AND recruit_sms_consent IS NOT TRUE",
-                            [[h.applicant_id for h in handoffs]])
-        no_consent = {row[0] for row in self.env.cr.fetchall()}
-        flagged = [h for h in handoffs if h.number in opted_out or h.applicant_id in no_consent]
-        if not flagged:
-            return {}
-        numbers = {h.applicant_id: h.number for h in flagged}
-        flagged_applicants = applicants.browse(numbers)
-        flagged_applicants.invalidate_recordset(["recruit_sms_consent"])
-        gate = flagged_applicants._recruit_sms_gate_batch(numbers, fields.Datetime.now(), hours=False)
-        return {h.line_id: gate[h.applicant_id][0] for h in flagged if gate[h.applicant_id][0]}
+        applicants = self.env["hr.applicant"].browse([h.applicant_id for h in handoffs])
+        applicants.invalidate_recordset(["recruit_sms_consent"])  # another transaction may have withdrawn it
+        lines = self.browse([h.line_id for h in handoffs])
+        company = lines.campaign_id.company_id
+        requests = [GateRequest(h.number, applicants.browse(h.applicant_id), company, gate.CAMPAIGN) for h in handoffs]
+        gate_model = self.env["recruit.sms.gate"]
+        verdicts = gate_model._decide(requests, hours=False)
+        return {h.line_id: gate_model._message(verdict, request)
+                for h, request, verdict in zip(handoffs, requests, verdicts, strict=True) if verdict.blocked}
 
     def _recruit_sms_record(self, handoff, result, stream, handed_at):
         """Write one provider outcome on the line, in SQL: it runs once per message,

@@ -33,15 +33,19 @@ class RecruitSmsConsentEvent(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now, readonly=True, index=True)
     number = fields.Char(required=True, readonly=True, index=True)
     applicant_id = fields.Many2one("hr.applicant", readonly=True, index="btree_not_null", ondelete="set null")
+    company_id = fields.Many2one("res.company", readonly=True, index=True,
+                                 help="The company whose candidate or number it concerns.")
     event = fields.Selection(EVENTS, required=True, readonly=True)
     source = fields.Selection(SOURCES, "How", required=True, readonly=True)
     user_id = fields.Many2one("res.users", "By", readonly=True, default=lambda self: self.env.user)
     reason = fields.Char(readonly=True)
     inbound_id = fields.Many2one("recruit.sms.inbound", "Message that caused it", readonly=True, ondelete="set null")
 
-    def _log(self, number, event, source, *, applicant=None, reason=None, inbound=None):
+    def _log(self, number, event, source, *, applicant=None, reason=None, inbound=None, company=None):
+        company = company or (applicant and applicant.company_id) or (inbound and inbound.company_id) or self.env.company
         return self.sudo().create({
             "number": number,
+            "company_id": company.id,
             "event": event,
             "source": source,
             "applicant_id": applicant.id if applicant else False,

@@ -1,15 +1,21 @@
 import json
 import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+from psycopg2.extensions import TransactionRollbackError
 
 from odoo import api, fields, models
 from odoo.addons.sms.tools.sms_tools import sms_content_to_rendered_html
 from odoo.exceptions import UserError
-from odoo.tools import html_escape
 
 from ..tools import inbound as inbound_rules
-from ..tools import phone
+from ..tools import keywords, phone
 
 _logger = logging.getLogger(__name__)
+
+# a text is a reply to the campaign the applicant received within this many days before it
+REPLY_WINDOW = timedelta(days=7)
 
 
 class RecruitSmsInbound(models.Model):
@@ -18,6 +24,9 @@ class RecruitSmsInbound(models.Model):
     One row per provider message (its SID is unique in the database, so a retried or
     concurrent webhook never stores a message twice). A row without applicant is in the
     Unmatched inbound list until a recruiter links it.
+
+    Read-only for everyone: only the server's own code (webhook, queue, recruiters'
+    actions) writes it, as superuser.
     """
 
     _name = "recruit.sms.inbound"
@@ -43,10 +52,24 @@ class RecruitSmsInbound(models.Model):
     )
     mail_message_id = fields.Many2one("mail.message", "Message", readonly=True, index="btree_not_null", ondelete="set null")
     state = fields.Selection(
-        [("received", "Received"), ("matched", "On an applicant"), ("unmatched", "Unmatched")],
+        [("received", "Received"), ("matched", "On an applicant"), ("unmatched", "Unmatched"), ("error", "Failed")],
         default="received", required=True, readonly=True, index=True,
-        help="Received: stored by the webhook, waiting to be attached (within seconds).",
+        help="Received: stored by the webhook, waiting to be attached (within seconds). "
+             "Failed: attaching it failed; the reason says why, and the other messages went on.",
     )
+    error_reason = fields.Text("Why it failed", readonly=True)
+    simulated = fields.Boolean(
+        readonly=True,
+        help="Received through the sandbox's Simulate a reply, not from a provider. Set by the server only: a "
+             "simulated message never changes the opt-out of a number that an applicant of a company on a real "
+             "provider uses.",
+    )
+
+    campaign_line_id = fields.Many2one(
+        "recruit.sms.campaign.line", "Reply to campaign message", readonly=True, index="btree_not_null",
+        ondelete="set null",
+    )
+    campaign_id = fields.Many2one(related="campaign_line_id.campaign_id", string="Reply to campaign")
 
     _message_sid_unique = models.Constraint(
         "unique(message_sid)",
@@ -63,10 +86,11 @@ class RecruitSmsInbound(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _recruit_sms_store(self, sms, company):
+    def _recruit_sms_store(self, sms, company, simulated=False):
         """Store ``sms`` (an ``InboundSms``) received on ``company``'s number, as fast as
         possible: the webhook answers Twilio right after. Returns the new row, or an
-        empty recordset when the message was already stored.
+        empty recordset when the message was already stored. ``simulated``: the sandbox's
+        Simulate a reply, never the webhook.
 
         Idempotent in the database: ``INSERT ... ON CONFLICT (message_sid) DO NOTHING``
         stores a retried or concurrently delivered message once.
@@ -76,57 +100,99 @@ class RecruitSmsInbound(models.Model):
         self.env.cr.execute("""
             INSERT INTO recruit_sms_inbound (
                 message_sid, company_id, from_number, to_number, messaging_service_sid, body, media,
-                num_segments, from_country, opt_out_type, received_date, state,
+                num_segments, from_country, opt_out_type, received_date, state, simulated,
                 create_uid, create_date, write_uid, write_date)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'received', %s, %s, %s, %s)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'received', %s, %s, %s, %s, %s)
             ON CONFLICT (message_sid) DO NOTHING
             RETURNING id
         """, [
             sms.message_sid, company.id, number, sms.to_number or None, sms.messaging_service_sid or None, sms.body,
             json.dumps([list(item) for item in sms.media]) if sms.media else None,
-            sms.num_segments, sms.from_country or None, sms.opt_out_type or None, now, self.env.uid, now, self.env.uid, now,
+            sms.num_segments, sms.from_country or None, sms.opt_out_type or None, now, bool(simulated),
+            self.env.uid, now, self.env.uid, now,
         ])
         row = self.env.cr.fetchone()
         if not row:
             _logger.info("Inbound SMS %s already stored (retry)", sms.message_sid)
             return self.browse()
-        _logger.info("Inbound SMS %s from %s stored", sms.message_sid, number)
-        _logger.debug("Inbound SMS %s body: %s", sms.message_sid, sms.body)
+        # numbers and bodies are personal data: at debug level only
+        _logger.info("Inbound SMS %s stored (company %s)", sms.message_sid, company.id)
+        _logger.debug("Inbound SMS %s from %s: %s", sms.message_sid, number, sms.body)
         return self.browse(row[0])
 
     @api.model
-    def _recruit_sms_receive(self, sms, company):
+    def _recruit_sms_receive(self, sms, company, simulated=False):
         """Store ``sms`` and attach it at once (the sandbox's path). Returns (record, created)."""
-        record = self.sudo()._recruit_sms_store(sms, company)
+        record = self.sudo()._recruit_sms_store(sms, company, simulated=simulated)
         if not record:
             return self.sudo().search([("message_sid", "=", sms.message_sid)], limit=1), False
         record._recruit_sms_process()
         return record, True
 
     def _recruit_sms_process(self):
-        """Attach received messages to their applicant (or leave them unmatched) and tell
-        the recruiter."""
+        """Attach received messages to their applicant (or leave them unmatched), tell
+        the recruiter and answer keywords.
+
+        Each message is processed in a savepoint of its own, together with the change of
+        its state: one that fails is rolled back alone and ends in the error state with
+        the reason, the others go on; one that succeeds keeps what it did (a STOP
+        confirmation handed to the provider) with its new state, so that no later run
+        processes it again.
+
+        A concurrent update (serialization failure, deadlock) is no failure of the
+        message: it is raised, the message staying received for a fresh transaction.
+        """
         for record in self.sudo().filtered(lambda r: r.state == "received"):
-            applicant, others = record._recruit_sms_find_applicant()
-            if applicant:
-                record.related_applicant_ids = others
-                record._recruit_sms_attach(applicant)
-            else:
-                record.state = "unmatched"
+            try:
+                with self.env.cr.savepoint():
+                    record._recruit_sms_process_one()
+            except TransactionRollbackError:
+                raise
+            except Exception as error:  # whatever fails, the message says why and the others go on
+                record._recruit_sms_fail(error)
+
+    def _recruit_sms_process_one(self):
+        """Attach this received message to its applicant, or leave it unmatched."""
+        self.ensure_one()
+        applicant, others = self._recruit_sms_find_applicant()
+        if applicant:
+            self.related_applicant_ids = others
+            self._recruit_sms_attach(applicant)
+        else:
+            self.state = "unmatched"
+        # in the message's own savepoint: a confirmation sent is kept with its new state
+        self._recruit_sms_handle_keyword()
+
+    def _recruit_sms_fail(self, error):
+        """Processing this message failed with ``error`` (its savepoint rolled back)."""
+        self.ensure_one()
+        # a business error says why in words; anything else is named by its type too
+        reason = str(error) if isinstance(error, UserError) else f"{type(error).__name__}: {error}"
+        self.sudo().write({"state": "error", "error_reason": reason})
+        # the reason may quote the number or the body: at debug level only
+        _logger.warning("Inbound SMS %s (id %s) could not be processed (%s); it is marked failed with the reason",
+                        self.message_sid, self.id, type(error).__name__)
+        _logger.debug("Inbound SMS %s failed: %s", self.message_sid, reason, exc_info=error)
 
     @api.model
     def _recruit_sms_process_batch(self, batch=100):
-        """Attach a batch of what the webhook stored; returns how many. Rows are locked
-        with SKIP LOCKED, so several workers (or servers) share the queue without
-        processing a message twice."""
+        """Attach a batch of what the webhook stored; returns how many were processed
+        (attached, unmatched or failed). Rows are locked with SKIP LOCKED, so several
+        workers (or servers) share the queue without processing a message twice."""
         self.flush_model(["state"])
         self.env.cr.execute("""
             SELECT id FROM recruit_sms_inbound WHERE state = 'received'
              ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
         """, [batch])
         records = self.browse([row[0] for row in self.env.cr.fetchall()])
-        records._recruit_sms_process()
-        return len(records)
+        try:
+            records._recruit_sms_process()
+        except TransactionRollbackError:
+            # another transaction updated the same data: what was processed before it is
+            # kept, the rest waits for the next run, in a fresh transaction
+            _logger.info("Inbound SMS queue: concurrent update, %s message(s) left for the next run",
+                         len(records.filtered(lambda r: r.state == "received")))
+        return len(records.filtered(lambda r: r.state != "received"))
 
     @api.model
     def _cron_process_received(self, batch=100):
@@ -155,13 +221,18 @@ class RecruitSmsInbound(models.Model):
         """
         self.ensure_one()
         applicants = self.env["hr.applicant"].sudo().with_context(active_test=False).search([
-            "|", ("partner_phone_sanitized", "=", self.from_number), ("recruit_sms_number", "=", self.from_number),
+            "|", ("partner_phone_sanitized", "=", self.from_number), ("phone_sanitized", "=", self.from_number),
             ("company_id", "in", [self.company_id.id, False]),
         ])
         if not applicants:
-            linked = self.search([
+            domain = [
                 ("from_number", "=", self.from_number), ("applicant_id", "!=", False), ("id", "!=", self.id),
-            ], limit=1)
+                ("company_id", "=", self.company_id.id),  # a link made in another company says nothing here
+            ]
+            if self.simulated:
+                # a simulation stays within the sandbox company's own applicants
+                domain.append(("applicant_id.company_id", "in", [self.company_id.id, False]))
+            linked = self.search(domain, limit=1)
             applicants = linked.applicant_id
         candidates = [
             inbound_rules.Candidate(
@@ -175,14 +246,38 @@ class RecruitSmsInbound(models.Model):
         browse = self.env["hr.applicant"].sudo().browse
         return browse(chosen) if chosen else browse(), browse(others)
 
+    def _recruit_sms_media_items(self):
+        """The media as the conversation shows them: ``[{"url", "content_type"}]``. Only
+        https links are given a ``url``; any other one (``javascript:``, ``data:``, plain
+        http) has ``url`` False and is shown as text, its address in place of a missing
+        content type."""
+        self.ensure_one()
+        items = []
+        for url, content_type in self.media or []:
+            if inbound_rules.is_safe_media_url(url):
+                items.append({"url": url, "content_type": content_type})
+            else:
+                items.append({"url": False, "content_type": content_type or str(url or "")})
+        return items
+
     def _recruit_sms_body_html(self):
+        """The message as posted in the chatter, as Markup (message_post escapes a str):
+        the body with its web addresses as links, as Odoo shows an SMS, then the media,
+        https ones as links and any other as plain text."""
         html = sms_content_to_rendered_html(self.body or "")
-        links = "".join(
-            f'<li><a href="{html_escape(url)}" target="_blank" rel="noopener noreferrer">'
-            f"{html_escape(content_type or url)}</a></li>"
-            for url, content_type in self.media or []
-        )
-        return html + (f"<ul>{links}</ul>" if links else "")
+        items = []
+        for url, content_type in self.media or []:
+            if inbound_rules.is_safe_media_url(url):
+                items.append(Markup('<li><a href="{url}" target="_blank" rel="noopener noreferrer">{label}</a></li>').format(
+                    url=url, label=content_type or url))
+            else:
+                items.append(Markup("<li>{text}</li>").format(text=" ".join(filter(None, [content_type, str(url or "")]))))
+        if items:
+            html += Markup("<ul>{items}</ul>").format(items=Markup("").join(items))
+        # Posting an SMS, Odoo renders its body once more, turning every "http(s)://"
+        # it finds into a link, inside our links too: the colon written as a character
+        # reference keeps it away (the HTML parser reads it back as ':')
+        return html.replace("://", Markup("&#58;//"))
 
     def _recruit_sms_attach(self, applicant):
         """Post this message on ``applicant``'s thread, as written by the applicant."""
@@ -198,17 +293,91 @@ class RecruitSmsInbound(models.Model):
             date=self.received_date,
         )
         self.write({"applicant_id": applicant.id, "mail_message_id": message.id, "state": "matched"})
+        self._recruit_sms_link_campaign(applicant)
         applicant._recruit_sms_mark_waiting(self.received_date, self.body or self.env._("(media)"))
         applicant._recruit_sms_notify_inbound(self)
         return message
+
+    def _recruit_sms_link_campaign(self, applicant):
+        """A reply to a campaign lands in the normal inbox, with the campaign shown."""
+        line = self.env["recruit.sms.campaign.line"].sudo().search([
+            ("applicant_id", "=", applicant.id), ("state", "=", "sent"),
+            ("sent_at", "<=", self.received_date), ("sent_at", ">=", self.received_date - REPLY_WINDOW),
+        ], order="sent_at desc, id desc", limit=1)
+        if line:
+            self.campaign_line_id = line
+            applicant.sudo().recruit_sms_campaign_id = line.campaign_id
+
+    # ------------------------------------------------------------
+    # STOP, START and HELP
+    # ------------------------------------------------------------
+
+    def _recruit_sms_handle_keyword(self):
+        """STOP, START and HELP from the candidate opt the number out, back in, or get
+        the help answer: the message itself stays in the conversation like any other."""
+        kind = keywords.classify(self.body, self.opt_out_type)
+        if not kind:
+            return
+        number, applicant, company = self.from_number, self.applicant_id, self.company_id
+        blacklist = self.env["phone.blacklist"].sudo()
+        opted_out = number in blacklist._recruit_sms_opted_out([number])
+        ledger = self.env["recruit.sms.consent.event"]
+        reply = None
+        if kind == keywords.OPT_OUT:
+            if opted_out:
+                return  # the confirmation goes once
+            if self._recruit_sms_simulation_spares(number):
+                return
+            blacklist._add([number], message=self.env._("Opted out by the candidate's message: %(body)s", body=self.body))
+            ledger._log(number, "opt_out", "keyword", applicant=applicant, inbound=self, reason=self.body)
+            reply = company.recruit_sms_optout_reply
+        elif kind == keywords.OPT_IN:
+            if not opted_out:
+                return  # "Yes" to a question is a plain answer
+            if self._recruit_sms_simulation_spares(number):
+                return
+            blacklist._remove([number], message=self.env._("Opted back in by the candidate's message: %(body)s", body=self.body))
+            ledger._log(number, "opt_in", "keyword", applicant=applicant, inbound=self, reason=self.body)
+            reply = company.recruit_sms_optin_reply
+        else:
+            reply = company.recruit_sms_help_reply
+        if applicant:
+            applicant._recruit_sms_notify_inbox()
+        if reply and not company.recruit_sms_provider_answers_keywords:
+            applicant.with_company(company)._recruit_sms_send_confirmation(number, reply)
+
+    def _recruit_sms_simulation_spares(self, number):
+        """Whether this message, a simulated one, must leave ``number``'s opt-out alone:
+        the phone blacklist is shared by every company, so a simulated STOP or START would
+        change what a real candidate receives when an applicant of a company on a real
+        provider (or of no company, which any company may text) uses the number. Says why
+        in the conversation."""
+        if not self.simulated:
+            return False
+        real_companies = self.env["res.company"].sudo().search([("sms_provider", "!=", "sandbox")])
+        if not real_companies:
+            return False
+        applicants = self.env["hr.applicant"].sudo().with_context(active_test=False).search([
+            "|", ("partner_phone_sanitized", "=", number), ("phone_sanitized", "=", number),
+        ])
+        if not any(not applicant.company_id or applicant.company_id in real_companies for applicant in applicants):
+            return False
+        if self.applicant_id:
+            self.applicant_id._recruit_sms_log(self.env._(
+                "Simulated reply: the opt-out of %(number)s was left unchanged, and no confirmation was sent. An "
+                "applicant of a company that texts through a real SMS provider uses this number, and opt-outs are "
+                "shared by all companies.", number=number))
+        return True
 
     # ------------------------------------------------------------
     # Unmatched inbound: actions of the recruiters
     # ------------------------------------------------------------
 
-    def action_link_applicant(self, applicant):
+    def _recruit_sms_link_applicant(self, applicant):
         """Attach these unmatched messages (and the other unmatched ones from the same
-        numbers) to ``applicant``; later messages from these numbers follow."""
+        numbers) to ``applicant``; later messages from these numbers follow. The user
+        must see the messages and may write on the applicant."""
+        self.check_access("read")
         applicant.check_access("write")
         if not applicant:
             raise UserError(self.env._("Choose the applicant to link the message to."))
@@ -230,7 +399,7 @@ class RecruitSmsInbound(models.Model):
             "partner_phone": self.from_number,
             "company_id": self.company_id.id,
         })
-        self.action_link_applicant(applicant)
+        self._recruit_sms_link_applicant(applicant)
         return {
             "type": "ir.actions.act_window",
             "res_model": "hr.applicant",
@@ -239,6 +408,7 @@ class RecruitSmsInbound(models.Model):
         }
 
     def action_open_link_wizard(self):
+        self.check_access("read")
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Link to an applicant"),

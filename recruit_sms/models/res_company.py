@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..providers import SmsApiSandbox, SmsApiTwilioRecruit
 from ..tools import twilio_api
-from .sms_api import SmsApiSandbox, SmsApiTwilioRecruit
 
 
 class ResCompany(models.Model):
@@ -23,6 +23,59 @@ class ResCompany(models.Model):
         groups="base.group_system",
         help="When set, messages are sent through this Messaging Service instead of a From number.",
     )
+
+    # compliance: keyword answers, first-contact notice, texting hours
+    recruit_sms_optout_reply = fields.Char(
+        "Opt-out confirmation", translate=True,
+        default="You have successfully been unsubscribed, you will not receive any more messages from this number. "
+                "Reply START to re-subscribe.",
+    )
+    recruit_sms_optin_reply = fields.Char(
+        "Opt-in confirmation", translate=True,
+        default="You have successfully been re-subscribed to this number. Reply STOP to unsubscribe. Msg&Data Rates May Apply.",
+    )
+    recruit_sms_help_reply = fields.Char(
+        "Help reply", translate=True,
+        default="Recruitment messages. Reply STOP to unsubscribe. Msg&Data Rates May Apply.",
+    )
+    recruit_sms_first_contact_notice = fields.Char(
+        "First-contact notice", translate=True, default="Reply STOP to opt out.",
+        help="Appended to the first SMS ever sent to a number.",
+    )
+    recruit_sms_provider_answers_keywords = fields.Boolean(
+        "The provider answers STOP/START/HELP itself",
+        help="Twilio's Advanced Opt-Out (or the carrier) already confirms: do not send our confirmations.",
+    )
+    recruit_sms_quiet_start = fields.Float("Texts from", default=8.0, help="Earliest hour at the recipient's local time.")
+    recruit_sms_quiet_end = fields.Float("Texts until", default=21.0, help="Latest hour at the recipient's local time.")
+    recruit_sms_quiet_hold_replies = fields.Boolean(
+        "Hold manual replies too",
+        help="By default a recruiter's one-to-one reply to a candidate who wrote in the last 24 hours goes out at "
+             "once; tick this to hold it until the window opens like automated messages.",
+    )
+
+    recruit_sms_rate = fields.Float(
+        "Messages per second", default=1.0,
+        help="What the Twilio Messaging Service (or another SMS provider) may send per second: campaigns never "
+             "go faster. Each Twilio number has its own rate, set with the number.",
+    )
+    recruit_sms_bulk_cap = fields.Integer(
+        "Bulk Text selection limit", default=50,
+        help="How many applicants can be selected at once for Bulk Text; add more inside the campaign.",
+    )
+
+    @api.constrains("recruit_sms_rate", "recruit_sms_bulk_cap")
+    def _check_recruit_sms_bulk(self):
+        for company in self:
+            if company.recruit_sms_rate <= 0 or company.recruit_sms_bulk_cap <= 0:
+                raise ValidationError(self.env._("Messages per second and Bulk Text selection limit must be positive."))
+
+    @api.constrains("recruit_sms_quiet_start", "recruit_sms_quiet_end")
+    def _check_recruit_sms_quiet_hours(self):
+        for company in self:
+            if not 0 <= company.recruit_sms_quiet_start < company.recruit_sms_quiet_end <= 24:
+                raise ValidationError(self.env._(
+                    "Texting hours: 'Texts from' must be before 'Texts until', both between 0 and 24 (e.g. 8 and 21)."))
 
     @api.constrains("recruit_sms_twilio_api_url", "recruit_sms_twilio_messaging_service_sid")
     def _check_recruit_sms_twilio_settings(self):

@@ -2,15 +2,32 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
+from ..tools import gate
+from ..tools.server_flag import ServerFlag
+from .recruit_sms_gate import GateRequest
+
+# The kind of the SMS created while server code sends: only the code that sends knows
+# whether a text is a recruiter's reply or a STOP confirmation.
+_SENDING_KIND = ServerFlag("recruit_sms_sending_kind")
+
+
+def sending(kind):
+    """The SMS created inside the ``with`` block are of ``kind`` (one of ``gate.KINDS``)."""
+    if kind not in gate.KINDS:
+        raise ValueError(f"unknown kind of message {kind!r}")
+    return _SENDING_KIND.set(kind)
+
 
 class SmsSms(models.Model):
     _inherit = "sms.sms"
 
-    recruit_sms_exempt = fields.Boolean(
-        "Compliance confirmation", readonly=True,
-        help="An opt-out/opt-in/help confirmation: answers the candidate at once, whatever the hour or the opt-out.",
+    recruit_sms_kind = fields.Selection(
+        [(gate.MANUAL, "Written by a recruiter"), (gate.AUTOMATED, "Automated"), (gate.CAMPAIGN, "Campaign"),
+         (gate.CONFIRMATION, "Compliance confirmation")],
+        "Kind of text", readonly=True,
+        help="Set by the code that sends, never from values: a compliance confirmation answers the candidate at "
+             "once, whatever the hour or the opt-out; empty: automated.",
     )
-    recruit_sms_manual = fields.Boolean("Written by a recruiter", readonly=True)
     recruit_sms_hold_until = fields.Datetime(
         "Held until", readonly=True, index="btree_not_null",
         help="Outside the recipient's texting hours: the queue sends it when they open.",
@@ -23,14 +40,43 @@ class SmsSms(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        flags = {
-            "recruit_sms_exempt": bool(self.env.context.get("recruit_sms_exempt")),
-            "recruit_sms_manual": bool(self.env.context.get("recruit_sms_manual")),
-        }
+        kind = _SENDING_KIND.get()
         for vals in vals_list:
-            for name, value in flags.items():
-                vals.setdefault(name, value)
+            vals.pop("recruit_sms_kind", None)
+            if kind:
+                vals["recruit_sms_kind"] = kind
         return super().create(vals_list)
+
+    def write(self, vals):
+        vals.pop("recruit_sms_kind", None)  # what was sent as what never changes
+        return super().write(vals)
+
+    def try_lock_for_update(self, *, allow_referencing=False, limit=None):
+        """Odoo's send and queue lock the SMS first thing: the same statement reads what
+        the compliance gate needs of their numbers (opted out? which applicants hold
+        it?), so that the gate adds no round trip to Odoo's SMS path."""
+        if allow_referencing or limit is not None or not self.ids or len(self.ids) != len(self._ids):
+            return super().try_lock_for_update(allow_referencing=allow_referencing, limit=limit)
+        self.flush_recordset(["number"])
+        self.env["phone.blacklist"].flush_model(["number", "active"])
+        self.env["hr.applicant"].flush_model(["phone_sanitized", "partner_phone_sanitized"])
+        # SQL: the lock and the look-ups in one round trip, which the ORM cannot express
+        self.env.cr.execute("""
+            SELECT s.id, s.number,
+                   EXISTS (SELECT 1 FROM phone_blacklist b WHERE b.active AND b.number = s.number),
+                   ARRAY(SELECT a.id FROM hr_applicant a
+                          WHERE a.phone_sanitized = s.number OR a.partner_phone_sanitized = s.number)
+              FROM sms_sms s
+             WHERE s.id IN %s
+               FOR UPDATE OF s SKIP LOCKED
+        """, [tuple(self.ids)])
+        # only the latest lock's facts are kept: an SMS sent later is locked, and read, again
+        facts = self.env.cr.cache["recruit_sms_gate_facts"] = {}
+        locked = set()
+        for sms_id, number, opted_out, holder_ids in self.env.cr.fetchall():
+            locked.add(sms_id)
+            facts[sms_id] = (number, opted_out, holder_ids)
+        return self.browse([sms_id for sms_id in self.ids if sms_id in locked])
 
     # ------------------------------------------------------------
     # Providers
@@ -70,31 +116,42 @@ class SmsSms(models.Model):
         return self.env["hr.applicant"]
 
     def _recruit_sms_gate(self):
-        """The SMS of ``self`` that may go now. The others are blocked for good (opted-out
-        number, applicant without consent) with the reason, or held until the recipient's
-        texting hours open. Confirmations of STOP/START/HELP are exempt."""
-        now = fields.Datetime.now()
-        subject = self.filtered(lambda s: not s.recruit_sms_exempt)
-        opted_out = set(self.env["phone.blacklist"].sudo().search(
-            [("number", "in", [n for n in subject.mapped("number") if n])]).mapped("number"))
+        """The SMS of ``self`` that may go now, as the gate decides. The others are
+        blocked for good (opted-out number, candidate without consent) with the reason,
+        or held until the recipient's texting hours open. A campaign's SMS goes only
+        through its campaign: sent here (a resend), it goes back to the campaign's queue."""
+        campaign_sms = self.filtered("recruit_sms_campaign_line_id")
+        campaign_sms._recruit_sms_requeue_in_campaign()
+        subject = self - campaign_sms
+        requests = [
+            GateRequest(sms.number, sms._recruit_sms_applicant(), sms._get_sms_company(), sms.recruit_sms_kind or gate.AUTOMATED)
+            for sms in subject
+        ]
+        facts = self.env.cr.cache.get("recruit_sms_gate_facts", {})
+        known = {index: facts.pop(sms.id) for index, sms in enumerate(subject) if sms.id in facts}
+        verdicts = self.env["recruit.sms.gate"]._decide(requests, known=known)
         blocked, held = defaultdict(self.browse), defaultdict(self.browse)
-        for sms in subject:
-            applicant = sms._recruit_sms_applicant()
-            if sms.number in opted_out:
-                blocked[self.env._("Not sent: %(number)s is opted out of SMS.", number=sms.number)] |= sms
-            elif applicant and not applicant.recruit_sms_consent:
-                blocked[self.env._("Not sent: the applicant has not agreed to receive text messages.")] |= sms
-            elif applicant:
-                hold = applicant._recruit_sms_hold_until(now=now, number=sms.number, manual=sms.recruit_sms_manual)
-                if hold:
-                    held[hold] |= sms
+        for sms, request, verdict in zip(subject, requests, verdicts, strict=True):
+            if verdict.code in (gate.NO_NUMBER, gate.INVALID_NUMBER):
+                continue  # Odoo's own check of the number fails it, with its own failure type
+            if verdict.code == gate.QUIET_HOURS:
+                held[verdict.hold_until] |= sms
+            elif verdict.blocked:
+                blocked[self.env["recruit.sms.gate"]._message(verdict, request._replace(applicant=None))] |= sms
         for reason, records in blocked.items():
-            records._recruit_sms_block(reason)
+            records._recruit_sms_block(self.env._("Not sent: %(reason)s", reason=reason))
         for until, records in held.items():
             records.sudo().write({"recruit_sms_hold_until": until})
             self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger(until)
         stopped = self.browse().union(*blocked.values(), *held.values())
-        return self - stopped
+        return subject - stopped
+
+    def _recruit_sms_requeue_in_campaign(self):
+        """These campaign SMS were sent outside their campaign (Odoo's resend): hand them
+        back to the campaign's engine, which sends each once, at its sender's pace."""
+        lines = self.recruit_sms_campaign_line_id.sudo()
+        if lines:
+            lines._recruit_sms_requeue()
 
     def _recruit_sms_block(self, reason):
         self.sudo().write({"recruit_sms_block_reason": reason})

@@ -4,9 +4,12 @@ from . import (
     test_compliance,
     test_composer,
     test_conversation,
+    test_core_seams,
     test_inbound,
     test_providers,
     test_sandbox_reply,
     test_status_callback,
     test_tour,
+    test_trust,
+    test_trust_inbound,
 )

@@ -5,6 +5,7 @@ from twilio.request_validator import RequestValidator
 from odoo.tests import HttpCase
 
 from .common import RecruitSmsCase
+from .twilio_double import serve_for
 
 ACCOUNT_SID = "AC" + "1234567890abcdef" * 2
 AUTH_TOKEN = "inbound-test-token"
@@ -74,3 +75,22 @@ class InboundCase(HttpCase, RecruitSmsCase):
             if channel[1:] == ["res.partner", user.partner_id.id] and message["type"] == notification_type:
                 notifications.append(message["payload"])
         return notifications
+
+
+class TwilioInboundCase(InboundCase):
+    """Signed webhooks in, confirmations out to the Twilio double."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.twilio = serve_for(cls)
+
+    def setUp(self):
+        super().setUp()
+        self.twilio.requests.clear()
+
+    def sent(self):
+        return [(r["form"]["To"], r["form"]["Body"]) for r in self.twilio.requests]
+
+    def blacklisted(self, number="+14155550142"):
+        return bool(self.env["phone.blacklist"].sudo().search([("number", "=", number)]))

@@ -5,12 +5,11 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..tools import quiet_hours
-from .inbound_common import InboundCase
-from .twilio_double import serve_for
+from .inbound_common import TwilioInboundCase
 
 OPT_OUT_REPLY = ("You have successfully been unsubscribed, you will not receive any more messages from this number. "
                  "Reply START to re-subscribe.")
@@ -18,23 +17,12 @@ OPT_IN_REPLY = "You have successfully been re-subscribed to this number. Reply S
 NUMBER = "+14155550142"
 
 
-class ComplianceCase(InboundCase):
+class ComplianceCase(TwilioInboundCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.twilio = serve_for(cls)
         # the number was texted before: no first-contact notice in these bodies
         cls.env["sms.sms"].sudo().create({"number": NUMBER, "body": "earlier", "state": "sent", "to_delete": True})
-
-    def setUp(self):
-        super().setUp()
-        self.twilio.requests.clear()
-
-    def sent(self):
-        return [(r["form"]["To"], r["form"]["Body"]) for r in self.twilio.requests]
-
-    def blacklisted(self, number=NUMBER):
-        return bool(self.env["phone.blacklist"].sudo().search([("number", "=", number)]))
 
     def ledger(self, number=NUMBER):
         return [(e.event, e.source) for e in self.env["recruit.sms.consent.event"].search(
@@ -135,9 +123,9 @@ class TestCommandsAndLedger(ComplianceCase):
             self.compose("^opt-out")
 
     def test_ledger_rows_and_csv(self):
-        applicant = self.env["hr.applicant"].with_context(recruit_sms_consent_source="import").create({
-            "partner_name": "Lea Ledger", "partner_phone": "+1 415 555 0199", "recruit_sms_consent": True})
-        applicant = applicant.with_context(recruit_sms_consent_source="form")
+        result = self.env["hr.applicant"].load(["partner_name", "partner_phone", "recruit_sms_consent"],
+                                               [["Lea Ledger", "+1 415 555 0199", "1"]])
+        applicant = self.env["hr.applicant"].browse(result["ids"])
         applicant.recruit_sms_consent = False
         applicant.recruit_sms_consent = True
         self.assertEqual(self.ledger("+14155550199"), [("consent", "import"), ("consent_withdrawn", "form"), ("consent", "form")])
@@ -153,7 +141,7 @@ class TestCommandsAndLedger(ComplianceCase):
         self.applicant.recruit_sms_consent = False
         event = self.env["recruit.sms.consent.event"].with_user(self.recruiter).search([("number", "=", NUMBER)], limit=1)
         self.assertTrue(event)
-        with self.assertRaises(Exception):  # noqa: B017 - AccessError from the ACL
+        with self.assertRaises(AccessError):
             event.write({"reason": "rewritten"})
 
     def test_unsubscribed_error_is_in_the_ledger(self):
@@ -248,7 +236,7 @@ class TestNoSlipProperty(ComplianceCase):
                     elif action == "auto":
                         applicant._message_sms(f"Automated {step}")
                     elif action in ("stop", "start"):
-                        self.post(self.form(action.upper(), sender=applicant.recruit_sms_number))
+                        self.post(self.form(action.upper(), sender=applicant.phone_sanitized))
                     elif action == "optout":
                         applicant.with_user(self.recruiter).recruit_sms_compose("sms", "s", "^opt-out random")
                     elif action == "optin":
@@ -262,7 +250,7 @@ class TestNoSlipProperty(ComplianceCase):
                     refused += 1  # the gate said no before sending: what we want
                 for request in self.twilio.requests[before:]:
                     to, body = request["form"]["To"], request["form"]["Body"]
-                    target = applicants.filtered(lambda a, to=to: a.recruit_sms_number == to)
+                    target = applicants.filtered(lambda a, to=to: a.phone_sanitized == to)
                     log.append((clock, action, to, body))
                     if body in confirmations:
                         continue

@@ -1,3 +1,4 @@
+from odoo.addons.recruit_sms.models.hr_applicant import consent_source
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -40,7 +41,7 @@ class TestComposer(RecruitSmsCase):
 
     def test_invalid_or_missing_number_refuses_sms(self):
         self.applicant.partner_phone = "555-12"
-        self.assertFalse(self.applicant.recruit_sms_number)
+        self.assertFalse(self.applicant.phone_sanitized)
         self.assertFalse(self.applicant.recruit_sms_can_text)
         with self.assertRaisesRegex(UserError, r"555-12 cannot be texted \(not a valid number for its country\)"):
             self.applicant.recruit_sms_send("sms", "Hi", "Hello")
@@ -50,11 +51,11 @@ class TestComposer(RecruitSmsCase):
         self.assertFalse(self.sms_messages())
 
     def test_national_number_is_read_in_the_company_country(self):
-        self.assertEqual(self.applicant.recruit_sms_number, "+14155550142")
+        self.assertEqual(self.applicant.phone_sanitized, "+14155550142")
         self.applicant.partner_phone = "0470 12 34 56"
-        self.assertFalse(self.applicant.recruit_sms_number, "not a US number")
+        self.assertFalse(self.applicant.phone_sanitized, "not a US number")
         self.applicant.partner_id.country_id = self.env.ref("base.be")
-        self.assertEqual(self.applicant.recruit_sms_number, "+32470123456")
+        self.assertEqual(self.applicant.phone_sanitized, "+32470123456")
 
     def test_consent_is_stamped_and_withdrawn(self):
         self.assertTrue(self.applicant.recruit_sms_consent_date)
@@ -63,6 +64,10 @@ class TestComposer(RecruitSmsCase):
         self.assertFalse(self.applicant.recruit_sms_consent_date)
         self.assertFalse(self.applicant.recruit_sms_consent_source)
         self.applicant.with_context(recruit_sms_consent_source="import").recruit_sms_consent = True
+        self.assertEqual(self.applicant.recruit_sms_consent_source, "form", "the caller's context says nothing of it")
+        with consent_source("import"):  # what an import does
+            self.applicant.recruit_sms_consent = False
+            self.applicant.recruit_sms_consent = True
         self.assertEqual(self.applicant.recruit_sms_consent_source, "import")
 
     def test_live_counter_uses_the_segment_rule(self):

@@ -1,5 +1,7 @@
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
+from ..tools.inbound import InboundSms
 from .common import RecruitSmsCase
 
 
@@ -18,6 +20,27 @@ class TestTours(HttpCase, RecruitSmsCase):
         self.assertEqual(sent.notification_ids.notification_status, "sent")
         self.assertEqual(received.author_id, self.applicant.partner_id)
         self.assertEqual(self.applicant.recruit_sms_inbound_ids.body, "Sure, see you Monday")
+
+    def test_conversation_shows_failures_holds_and_media(self):
+        applicant = self.applicant.with_user(self.recruiter)
+        failed = applicant.recruit_sms_send("sms", "Reminder", "Your call is at 10:00")
+        failed.notification_ids.sudo().write({
+            "notification_status": "exception", "failure_type": "sms_server",
+            "failure_reason": "Unreachable destination handset (30003)",
+        })
+        self.env["recruit.sms.inbound"]._recruit_sms_receive(InboundSms(
+            message_sid="SMtourmedia", account_sid="", from_number=self.applicant.phone_sanitized, to_number="",
+            body="Here is my licence", media=(("https://api.twilio.com/media/ME1", "image/jpeg"),),
+        ), self.company, simulated=True)
+        self.applicant.message_post(body="Strong profile, call back", subtype_xmlid="mail.mt_note")
+        # texting hours that exclude now: an automated text is held
+        start = (fields.Datetime.now().hour + 2) % 23
+        self.company.write({"recruit_sms_quiet_start": start, "recruit_sms_quiet_end": start + 1})
+        self.applicant.recruit_sms_tz = "UTC"
+        self.applicant._message_sms("Automated reminder")
+        self.company.write({"recruit_sms_quiet_start": 0, "recruit_sms_quiet_end": 24})
+        self.start_tour(f"/odoo/hr.applicant/{self.applicant.id}", "recruit_sms_conversation_states_tour", login="rsms_recruiter")
+        self.assertEqual(failed.notification_ids.notification_status, "sent", "resent and delivered by the sandbox")
 
     def test_systray_badge_panel_chat_and_reply(self):
         self.applicant.with_user(self.recruiter).recruit_sms_simulate_reply("Are you still hiring?")

@@ -18,6 +18,7 @@ class RecruitSmsComposer(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
+        self.check_access("create")
         values = super().default_get(fields_list)
         applicant = self.env["hr.applicant"].browse(values.get("applicant_id") or self.env.context.get("active_id"))
         if applicant and "applicant_id" in fields_list:
@@ -50,7 +51,10 @@ class RecruitSmsComposer(models.TransientModel):
     def recruit_sms_count(self, text, applicant_id=False):
         """The live counter of the chat composer: the same rule as this form's, with the
         first-contact notice when it will be appended."""
+        self.check_access("create")
         applicant = self.env["hr.applicant"].browse(applicant_id)
+        if applicant:
+            applicant.check_access("read")  # whether a number was ever texted is the applicant's data
         suffix = applicant._recruit_sms_first_contact_suffix() if applicant else ""
         count = count_segments((text or "") + suffix)
         return dict(count.as_dict(), label=self._format_count(count))

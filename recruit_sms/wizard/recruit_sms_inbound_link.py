@@ -10,7 +10,7 @@ class RecruitSmsInboundLink(models.TransientModel):
 
     def action_link(self):
         self.ensure_one()
-        self.inbound_ids.action_link_applicant(self.applicant_id)
+        self.inbound_ids._recruit_sms_link_applicant(self.applicant_id)
         return {
             "type": "ir.actions.act_window",
             "res_model": "hr.applicant",
