@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from recruit_sms_tools.inbound import Candidate, InboundError, parse_twilio_inbound, pick_applicant
+from recruit_sms_tools.inbound import Candidate, InboundError, is_safe_media_url, parse_twilio_inbound, pick_applicant
 
 BASE = {"MessageSid": "SM" + "1" * 32, "AccountSid": "AC" + "2" * 32, "From": "+14155550123", "To": "+15005550006"}
 
@@ -57,3 +57,36 @@ def test_pick_applicant_prefers_open_then_recent():
     assert pick_applicant([]) == (None, [])
     same = [Candidate(4, True, day), Candidate(7, True, day)]
     assert pick_applicant(same) == (7, [4])
+
+
+@pytest.mark.parametrize("url", [
+    "https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1",
+    "HTTPS://api.twilio.com/media/ME1",
+    "https://[2001:db8::1]/media?x=1",
+])
+def test_https_media_urls_are_links(url):
+    assert is_safe_media_url(url)
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(document.cookie)",
+    " javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "vbscript:msgbox(1)",
+    "http://api.twilio.com/media/ME1",
+    "//evil.example/x",
+    "/web/session/logout",
+    "https:evil.example",
+    "https://",
+    "https:///path-only",
+    " https://api.twilio.com/media/ME1",
+    "https://api.twilio.com/media/ME1\n",
+    "ht\ttps://api.twilio.com/x",
+    "https://evil.example/a b",
+    "",
+    None,
+    42,
+])
+def test_anything_else_is_text(url):
+    assert not is_safe_media_url(url)

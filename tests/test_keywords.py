@@ -29,7 +29,7 @@ def test_help_words(word):
 @pytest.mark.parametrize(
     "text",
     [
-        "please stop all messages",  # the seed's counter-examples
+        "please stop all messages",  # sentences that merely contain a keyword
         "stop 🛑",
         "Stop texting me please",
         "yes I can come on Monday",

@@ -2,7 +2,7 @@ import base64
 import hashlib
 import hmac
 
-from recruit_sms_tools.signatures import is_valid_twilio_signature, url_variants
+from recruit_sms_tools.signatures import is_valid_twilio_signature, url_variants, webhook_url
 from twilio.request_validator import RequestValidator
 
 TOKEN = "12345"
@@ -53,3 +53,20 @@ def test_default_port_variants():
     assert url_variants("http://127.0.0.1:8069/x") == ["http://127.0.0.1:8069/x"]
     signed_with_port = sign("tok", "https://h.example:443/x", {"a": "1"})
     assert is_valid_twilio_signature("tok", "https://h.example/x", {"a": "1"}, signed_with_port)
+
+
+def test_webhook_url_keeps_the_query_string_as_received():
+    route = "/recruit_sms/twilio/inbound"
+    assert webhook_url("https://jobs.example.com", route) == "https://jobs.example.com/recruit_sms/twilio/inbound"
+    assert webhook_url("https://jobs.example.com/", route, "") == "https://jobs.example.com/recruit_sms/twilio/inbound"
+    assert webhook_url("https://jobs.example.com/odoo/", route, "a=1&b=%C3%A9%20x") == (
+        "https://jobs.example.com/odoo/recruit_sms/twilio/inbound?a=1&b=%C3%A9%20x")
+
+
+def test_the_query_string_is_part_of_what_twilio_signs():
+    params = {"MessageSid": "SM1", "Body": "Hi"}
+    with_query = webhook_url("https://jobs.example.com", "/hook", "tenant=acme")
+    without_query = webhook_url("https://jobs.example.com", "/hook")
+    assert is_valid_twilio_signature("tok", with_query, params, sign("tok", with_query, params))
+    assert not is_valid_twilio_signature("tok", without_query, params, sign("tok", with_query, params))
+    assert not is_valid_twilio_signature("tok", with_query, params, sign("tok", without_query, params))

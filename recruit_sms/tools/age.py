@@ -1,4 +1,4 @@
-"""How long a candidate has waited for an answer, as the inbox colours it (PivotCX):
+"""How long a candidate has waited for an answer, as the inbox colours it:
 green under 12 hours, orange from 12 to 24 hours, red beyond 24 hours, blue when answered."""
 
 from datetime import timedelta

@@ -1,6 +1,7 @@
 """Reading Twilio's inbound message webhook, and choosing the applicant a reply belongs to."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 MAX_BODY = 1600  # Twilio's limit for one message
 MAX_MEDIA = 10
@@ -86,3 +87,15 @@ def pick_applicant(candidates):
     if not ranked:
         return None, []
     return ranked[0].id, [c.id for c in ranked[1:]]
+
+
+def is_safe_media_url(url):
+    """Whether a media URL of a received message may be shown as a link: an absolute
+    ``https://`` URL with a host. Anything else (``javascript:``, ``data:``, plain http,
+    relative) is shown as text. Spaces and control characters are refused too: browsers
+    drop some of them, so the link would not go where the text says."""
+    if not isinstance(url, str) or not url[:8].lower() == "https://":
+        return False
+    if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in url):
+        return False
+    return bool(urlsplit(url).hostname)

@@ -1,4 +1,5 @@
-"""Opt-out, opt-in and help keywords of inbound texts (CTIA, carriers, PivotCX).
+"""Keywords of inbound texts that opt a number out, back in, or ask for help (the words
+carriers and Twilio treat so).
 
 A message is a keyword only when its whole text is one, once surrounding whitespace and
 trailing punctuation are dropped and case is ignored: "Stop." and " stop all " are,

@@ -5,6 +5,9 @@ parameters, keyed with the account's Auth Token (``X-Twilio-Signature``). The ex
 is computed with twilio's own ``RequestValidator`` and compared in constant time. Like
 Twilio's validator, the URL is tried as given and with its default port added or removed,
 since proxies differ in how they report it.
+
+Twilio signs the URL it called, query string included: ``webhook_url`` rebuilds it from
+the public base URL, the route and the query string exactly as received.
 """
 
 import hmac
@@ -29,6 +32,13 @@ def url_variants(url):
     else:
         return [url]
     return [url, urlunsplit(other)]
+
+
+def webhook_url(base_url, path, query_string=""):
+    """The URL Twilio called and signed: the public ``base_url`` (scheme, host and any
+    prefix), the route's ``path``, then ``query_string`` as received, when there is one."""
+    url = base_url.rstrip("/") + "/" + path.lstrip("/")
+    return f"{url}?{query_string}" if query_string else url
 
 
 def is_valid_twilio_signature(auth_token, url, params, signature):
