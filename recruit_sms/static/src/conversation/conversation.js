@@ -1,26 +1,35 @@
-import { Component, markup, onWillStart, onWillUpdateProps, useState } from "@odoo/owl";
+import { Component, onWillStart, onWillUpdateProps, useEffect, useRef, useState } from "@odoo/owl";
+import { DateSection } from "@mail/core/common/date_section";
 import { _t } from "@web/core/l10n/translation";
-import { deserializeDateTime, formatDateTime } from "@web/core/l10n/dates";
+import { rpc } from "@web/core/network/rpc";
 import { useDebounced } from "@web/core/utils/timing";
 import { useService } from "@web/core/utils/hooks";
+import { ConversationMessage } from "./conversation_message";
 
-const STATE_LABELS = {
-    queued: _t("Queued"),
-    sending: _t("Sending"),
-    sent: _t("Sent"),
-    delivered: _t("Delivered"),
-    failed: _t("Failed"),
-    cancelled: _t("Cancelled"),
-};
+// messages asked of mail per round trip while loading the conversation's own
+const MAIL_FETCH_LIMIT = 100;
 
 /**
- * A conversation with an applicant: every email and SMS as bubbles, and a composer
+ * A conversation with an applicant: every email and SMS, oldest first, and a composer
  * (Email/SMS, subject, body) to continue it. Used by the Communications tab and by
  * the chat window of the systray; both send through hr.applicant.recruit_sms_compose,
  * which also runs the chat commands (^claim, ^at ...).
+ *
+ * Each message is mail's own Message component (see ConversationMessage). The list
+ * around them is not mail's Thread: Thread shows a thread record's whole chatter as
+ * /mail/thread/messages pages it (notes, stage changes, tracking), with no way to keep
+ * only the emails and SMS with the candidate, and it shares that record (its loaded
+ * pages, its scroll position) with the chatter beside this tab on the applicant's form.
+ *
+ * The composer is not mail's Composer either: that one posts a chatter message or a note
+ * through /mail/message/post and keeps its draft on the applicant's thread record (the
+ * very draft of the form's chatter); it has no choice of channel, no subject, no SMS
+ * counter and no ^commands, and a text must go through recruit_sms_compose, where the
+ * compliance gate and the commands are.
  */
 export class Conversation extends Component {
     static template = "recruit_sms.Conversation";
+    static components = { ConversationMessage, DateSection };
     static props = {
         applicantId: { type: [Number, { value: false }] },
         markRead: { type: Boolean, optional: true },
@@ -30,6 +39,7 @@ export class Conversation extends Component {
     setup() {
         this.orm = useService("orm");
         this.notification = useService("notification");
+        this.store = useService("mail.store");
         this.state = useState({
             conversation: null,
             busy: false,
@@ -40,7 +50,37 @@ export class Conversation extends Component {
             simulating: false,
             reply: "",
         });
+        this.resend = this.resend.bind(this);
         this.recount = useDebounced(() => this.count(), 150);
+        // A loaded conversation opens on its newest message and stays there while the
+        // messages take their height (an email's body is drawn after mounting), unless
+        // the user scrolls up.
+        this.threadRef = useRef("thread");
+        this.feedRef = useRef("feed");
+        this.stickToEnd = true;
+        useEffect(
+            (threadEl, feedEl) => {
+                if (!threadEl || !feedEl) {
+                    return;
+                }
+                const toEnd = () => {
+                    if (this.stickToEnd) {
+                        threadEl.scrollTop = threadEl.scrollHeight;
+                    }
+                };
+                const onScroll = () => {
+                    this.stickToEnd = threadEl.scrollHeight - threadEl.scrollTop - threadEl.clientHeight < 16;
+                };
+                const observer = new ResizeObserver(toEnd);
+                observer.observe(feedEl);
+                threadEl.addEventListener("scroll", onScroll);
+                return () => {
+                    observer.disconnect();
+                    threadEl.removeEventListener("scroll", onScroll);
+                };
+            },
+            () => [this.threadRef.el, this.feedRef.el]
+        );
         onWillStart(() => this.load(this.props.applicantId, true));
         onWillUpdateProps((next) => {
             if (next.applicantId !== this.props.applicantId) {
@@ -55,18 +95,57 @@ export class Conversation extends Component {
             return;
         }
         const conversation = await this.orm.call("hr.applicant", "recruit_sms_get_conversation", [[applicantId]]);
-        for (const message of conversation.messages) {
-            message.html = message.channel === "email" ? markup(message.body) : false;
-            message.when = formatDateTime(deserializeDateTime(message.date));
-            message.stateLabel = STATE_LABELS[message.state] || "";
-        }
+        await this.loadMailMessages(applicantId, conversation);
+        this.thread = this.store.Thread.insert({ model: "hr.applicant", id: applicantId });
         this.state.conversation = conversation;
+        this.stickToEnd = true;
         if (first) {
             this.state.channel = conversation.applicant.can_text ? "sms" : "email";
             if (this.props.markRead) {
                 await this.orm.call("hr.applicant", "recruit_sms_mark_read", [[applicantId]]);
             }
         }
+    }
+
+    /**
+     * Puts the conversation's messages in mail's store, as mail's chatter loads them (the
+     * applicant's messages from the oldest of the conversation on, in pages), so that
+     * mail's Message component can draw them.
+     */
+    async loadMailMessages(applicantId, conversation) {
+        const missing = new Set(conversation.messages.map((bubble) => bubble.id));
+        let after = Math.min(...missing) - 1;
+        while (missing.size) {
+            const result = await rpc("/mail/thread/messages", {
+                thread_model: "hr.applicant",
+                thread_id: applicantId,
+                fetch_params: { after, limit: MAIL_FETCH_LIMIT, is_notification: false },
+            });
+            this.store.insert(result.data);
+            for (const id of result.messages) {
+                missing.delete(id);
+            }
+            if (result.messages.length < MAIL_FETCH_LIMIT) {
+                break;
+            }
+            after = Math.max(...result.messages);
+        }
+    }
+
+    /** The conversation's messages, each with mail's record of it, oldest first. */
+    get feed() {
+        const feed = [];
+        for (const bubble of this.state.conversation.messages) {
+            const message = this.store["mail.message"].get(bubble.id);
+            if (message) {
+                feed.push({ bubble, message });
+            }
+        }
+        return feed;
+    }
+
+    bubbleClass(bubble) {
+        return `o_recruit_sms_bubble o_recruit_sms_${bubble.direction} o_recruit_sms_channel_${bubble.channel}`;
     }
 
     get isCommand() {
@@ -140,10 +219,18 @@ export class Conversation extends Component {
         this.props.onChange?.();
     }
 
-    async resend(message) {
+    onBodyKeydown(ev) {
+        // as in mail's composer: Ctrl+Enter sends
+        if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && !this.state.busy) {
+            ev.preventDefault();
+            this.send();
+        }
+    }
+
+    async resend(bubble) {
         this.state.busy = true;
         try {
-            await this.orm.call("hr.applicant", "recruit_sms_resend", [[this.props.applicantId], message.id]);
+            await this.orm.call("hr.applicant", "recruit_sms_resend", [[this.props.applicantId], bubble.id]);
             this.notification.add(_t("The message was sent again."), { type: "success" });
         } finally {
             this.state.busy = false;

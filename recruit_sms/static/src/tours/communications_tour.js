@@ -67,3 +67,42 @@ registry.category("web_tour.tours").add("recruit_sms_communications_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("recruit_sms_conversation_states_tour", {
+    steps: () => [
+        {
+            content: "Open the Communications tab",
+            trigger: ".o_notebook .nav-link:contains(Communications)",
+            run: "click",
+        },
+        {
+            content: "The candidate's text is drawn as the chatter draws it: author and avatar",
+            trigger: ".o_recruit_sms_bubble.o_recruit_sms_in:contains(Here is my licence) .o-mail-Message-author:contains(Ann Applicant)",
+        },
+        {
+            content: "with its media as a link",
+            trigger: ".o_recruit_sms_bubble.o_recruit_sms_in:contains(Here is my licence) a[href='https://api.twilio.com/media/ME1']",
+        },
+        {
+            content: "An internal note stays out of the conversation",
+            trigger: ".o_recruit_sms_thread:not(:contains(Strong profile, call back))",
+        },
+        {
+            content: "A text outside the candidate's hours says until when it is held",
+            trigger: ".o_recruit_sms_bubble:contains(Automated reminder) .o_recruit_sms_held",
+        },
+        {
+            content: "A failed text gives the provider's reason",
+            trigger: ".o_recruit_sms_bubble:contains(Your call is at 10:00) .o_recruit_sms_failure:contains(Unreachable destination handset (30003))",
+        },
+        {
+            content: "Resend it",
+            trigger: ".o_recruit_sms_bubble:contains(Your call is at 10:00) .o_recruit_sms_resend",
+            run: "click",
+        },
+        {
+            content: "It is delivered, and the reason is gone",
+            trigger: ".o_recruit_sms_bubble:contains(Your call is at 10:00):not(:has(.o_recruit_sms_failure)) .o_recruit_sms_state_delivered",
+        },
+    ],
+});
