@@ -1,6 +1,6 @@
 PYTHON ?= python3
 
-.PHONY: run test lint pot
+.PHONY: run test core-compare lint pot
 
 ## Serve Odoo with recruit_sms on a demo database (local PostgreSQL under .local/)
 run:
@@ -9,6 +9,10 @@ run:
 ## Pure suite, then the Odoo suite (throwaway PostgreSQL) when Odoo 19 imports
 test:
 	$(PYTHON) scripts/devenv.py test
+
+## Core's own SMS and recruitment suites without, then with recruit_sms: fails on any new failure
+core-compare:
+	$(PYTHON) scripts/devenv.py core-compare
 
 ## Regenerate the translation template from a fresh install
 pot:

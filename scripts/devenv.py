@@ -3,6 +3,7 @@
 
     python3 scripts/devenv.py run     # local PostgreSQL + demo database, Odoo on :8069
     python3 scripts/devenv.py test    # pure suite, then the Odoo suite when Odoo imports
+    python3 scripts/devenv.py core-compare  # core's SMS and recruitment suites without, then with recruit_sms
 
 Both start a PostgreSQL cluster of their own under .local/ (ignored by git) unless PGHOST
 is set, in which case that server is used (with PGPORT, PGUSER, PGPASSWORD).
@@ -29,6 +30,8 @@ ADDON = "recruit_sms"
 # pip name -> module it provides
 PURE_DEPS = {"pytest": "pytest", "phonenumbers": "phonenumbers", "twilio": "twilio", "requests": "requests"}
 ODOO_TEST_DEPS = {"pytest-odoo": "pytest_odoo", "websocket-client": "websocket", "freezegun": "freezegun"}
+# core modules whose own suites must pass the same with recruit_sms installed as without it
+CORE_MODULES = ("sms", "sms_twilio", "test_mail_sms", "mass_mailing_sms", "phone_validation", "hr_recruitment")
 
 
 def say(message):
@@ -195,9 +198,10 @@ def cmd_run(args):
             cluster.stop()
 
 
-def junit_counts(path):
-    """Tests, failures, errors and skips of a junit file, one per test function (subtests
-    are folded into their test, as pytest's own summary counts them)."""
+def junit_outcomes(path):
+    """{(classname, name): status} of a junit file, status one of passed, skipped,
+    failures, errors; one per test function (subtests are folded into their test, as
+    pytest's own summary counts them, the worst outcome winning). None when unreadable."""
     try:
         root = ET.parse(path).getroot()
     except (OSError, ET.ParseError):
@@ -212,6 +216,14 @@ def junit_counts(path):
                 status = name
         if rank[status] >= rank[outcome.get(key, "passed")]:
             outcome[key] = status
+    return outcome
+
+
+def junit_counts(path):
+    """Tests, failures, errors and skips of a junit file, one per test function."""
+    outcome = junit_outcomes(path)
+    if outcome is None:
+        return None
     statuses = list(outcome.values())
     return {
         "tests": len(statuses),
@@ -221,8 +233,8 @@ def junit_counts(path):
     }
 
 
-def run_pytest(args, junit):
-    return subprocess.run([sys.executable, "-m", "pytest", f"--rootdir={ROOT}", "-c", str(ROOT / "pyproject.toml"),
+def run_pytest(args, junit, rootdir=ROOT):
+    return subprocess.run([sys.executable, "-m", "pytest", f"--rootdir={rootdir}", "-c", str(ROOT / "pyproject.toml"),
                            f"--junitxml={junit}", *args],
                           cwd=ROOT, check=False).returncode
 
@@ -287,6 +299,102 @@ def run_odoo_suite(workdir, args):
             cluster.stop()
 
 
+def core_test_paths(config):
+    """The tests folder of each core module, where Odoo imports it from (its package's
+    ``__path__`` on the addons path of ``config``)."""
+    from odoo.modules.module import initialize_sys_path
+    from odoo.tools import config as odoo_config
+
+    odoo_config.parse_config(["-c", str(config)])
+    initialize_sys_path()
+    paths = []
+    for module in CORE_MODULES:
+        spec = importlib.util.find_spec(f"odoo.addons.{module}")
+        locations = list(spec.submodule_search_locations) if spec else []
+        folder = next((Path(p) / "tests" for p in locations if (Path(p) / "tests").is_dir()), None)
+        if folder is None:
+            fail(f"core module {module} has no tests folder (looked in {locations})")
+        paths.append(str(folder))
+    return paths
+
+
+def core_side(label, outcomes):
+    statuses = list(outcomes.values())
+    failed = statuses.count("failures") + statuses.count("errors")
+    say(f"{label}: {len(statuses)} tests, {statuses.count('passed')} passed, {failed} failed, "
+        f"{statuses.count('skipped')} skipped")
+
+
+def cmd_core_compare(args):
+    """Core's own suites on a database without recruit_sms (A), then on one with it (B):
+    every test that passes on A must pass on B."""
+    ok, why = odoo_importable()
+    if not ok:
+        fail(f"Odoo 19 is not importable ({why}): core's suites run on Odoo itself.")
+    pip_install(ODOO_TEST_DEPS)
+    LOCAL.mkdir(exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="core-compare-", dir=LOCAL))
+    started = time.monotonic()
+    cluster, db_options = throwaway_server(workdir)
+    config = write_config(workdir / "odoo.conf", db_options, workdir / "data")
+    core = ",".join(CORE_MODULES)
+    sides = {
+        "A": (f"core_compare_a_{os.getpid()}", core, "core only"),
+        "B": (f"core_compare_b_{os.getpid()}", f"{core},{ADDON}", f"core + {ADDON}"),
+    }
+    results = {}
+    try:
+        # both databases install at once (one process each: two cores), no demo data:
+        # core's tests of these modules make their own records
+        say(f"installing {core} in database A, the same plus {ADDON} in database B")
+        installs = {
+            side: subprocess.Popen([sys.executable, "-m", "odoo", "-c", str(config), "-d", database, "-i", modules,
+                                    "--stop-after-init", "--log-level=warn"])
+            for side, (database, modules, _label) in sides.items()
+        }
+        failed = [side for side, process in installs.items() if process.wait()]
+        if failed:
+            fail(f"installing database(s) {', '.join(failed)} failed: see the log above", 1)
+        say(f"installed in {time.monotonic() - started:.0f} s")
+        paths = core_test_paths(config)
+        # test ids name their module: sms and test_mail_sms both have a test_sms_composer.py
+        addons = os.path.commonpath([str(Path(path).parent.parent) for path in paths])
+        for side, (database, _modules, label) in sides.items():
+            say(f"running core's suites on {side} ({label})")
+            junit = workdir / f"core-{side}.xml"
+            run_pytest(["-p", "no:cacheprovider", f"--odoo-config={config}", f"--odoo-database={database}",
+                        "--odoo-http", f"--odoo-log-level={args.log_level}", *paths, *(["-k", args.k] if args.k else [])],
+                       junit, rootdir=addons)
+            outcomes = junit_outcomes(junit)
+            if outcomes is None:
+                fail(f"no result from core's suites on {side}: see the log above", 1)
+            # ids as module.tests.file.Class::test
+            results[side] = {f"{classname}::{name}": status for (classname, name), status in outcomes.items()}
+    finally:
+        if cluster:
+            cluster.stop()
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    a, b = results["A"], results["B"]
+    core_side("A (core only)", a)
+    core_side(f"B (core + {ADDON})", b)
+    bad = ("failures", "errors")
+    regressions = sorted(test for test, status in a.items() if status == "passed" and b.get(test, "errors") in bad)
+    both = sorted(test for test, status in a.items() if status in bad and b.get(test) in bad)
+    fixed = sorted(test for test, status in a.items() if status in bad and b.get(test) == "passed")
+    for title, tests in (("pass without " + ADDON + ", fail with it", regressions),
+                         ("fail on both sides (not caused by " + ADDON + ")", both),
+                         ("fail without " + ADDON + ", pass with it", fixed)):
+        if tests:
+            say(f"{len(tests)} test(s) {title}:")
+            for test in tests:
+                print(f"  {test}" + ("" if test in b else "  (not run on B)"), flush=True)
+    passed = sum(1 for test, status in a.items() if status == "passed" and b.get(test) == "passed")
+    say(f"took {time.monotonic() - started:.0f} s")
+    print(f"core-compare: {passed} passed, {len(regressions)} failed", flush=True)
+    sys.exit(1 if regressions else 0)
+
+
 def cmd_pot(_args):
     """Regenerate the addon's translation template from a fresh install."""
     ok, why = odoo_importable()
@@ -340,6 +448,12 @@ def main():
     test.add_argument("-k", help="only Odoo tests matching this pytest expression")
     test.add_argument("--keep", action="store_true", help="keep the throwaway cluster folder for inspection")
     test.set_defaults(func=cmd_test)
+    compare = commands.add_parser("core-compare",
+                                  help="core's SMS and recruitment suites without, then with recruit_sms: no new failure")
+    compare.add_argument("-k", help="only core tests matching this pytest expression")
+    compare.add_argument("--log-level", default="warn", help="Odoo's log level while the suites run")
+    compare.add_argument("--keep", action="store_true", help="keep the throwaway cluster folder and junit files")
+    compare.set_defaults(func=cmd_core_compare)
     pot = commands.add_parser("pot", help="regenerate the translation template (recruit_sms/i18n/recruit_sms.pot)")
     pot.set_defaults(func=cmd_pot)
     args = parser.parse_args()
