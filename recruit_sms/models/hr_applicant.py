@@ -2,6 +2,7 @@ import uuid
 
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
+from odoo.addons.mail.tools.discuss import Store
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import html2plaintext, plaintext2html
@@ -358,6 +359,9 @@ class HrApplicant(models.Model):
                 ) if held else False,
             },
             "messages": [self._recruit_sms_bubble(message, inbound_by_message.get(message.id)) for message in messages],
+            # mail's own data for these messages, read as the caller, for mail's Message
+            # component: one round trip instead of paging /mail/thread/messages
+            "store_data": Store().add(messages.with_env(self.env)).get_result(),
         }
 
     def _recruit_sms_bubble(self, message, inbound=None):

@@ -125,6 +125,21 @@ class TestInboxCounts(ConversationCase):
         self.assertEqual(search("a"), [])
 
 
+class TestConversationPayload(ConversationCase):
+    def test_carries_mails_data_of_its_messages_only(self):
+        """The tab draws each message with mail's Message component from the data sent
+        with the conversation: every bubble has its mail.message, and nothing else of
+        the chatter (notes) travels with it."""
+        self.compose(self.applicant, "Are you free on Monday?")
+        self.receive(self.applicant, "Yes")
+        self.applicant.message_post(body="Internal: strong profile", subtype_xmlid="mail.mt_note")
+        conversation = self.applicant.with_user(self.recruiter).recruit_sms_get_conversation()
+        stored = {message["id"]: message for message in conversation["store_data"]["mail.message"]}
+        self.assertEqual(sorted(stored), sorted(bubble["id"] for bubble in conversation["messages"]))
+        self.assertEqual(len(stored), 2)
+        self.assertIn("Are you free on Monday?", str(stored[conversation["messages"][0]["id"]]["body"]))
+
+
 class TestColours(ConversationCase):
     def test_colour_boundaries_on_the_server(self):
         start = datetime(2026, 11, 20, 8, 0)

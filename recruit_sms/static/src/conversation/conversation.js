@@ -1,13 +1,9 @@
-import { Component, onWillStart, onWillUpdateProps, useEffect, useRef, useState } from "@odoo/owl";
+import { Component, onWillStart, onWillUpdateProps, status, useEffect, useRef, useState } from "@odoo/owl";
 import { DateSection } from "@mail/core/common/date_section";
 import { _t } from "@web/core/l10n/translation";
-import { rpc } from "@web/core/network/rpc";
 import { useDebounced } from "@web/core/utils/timing";
 import { useService } from "@web/core/utils/hooks";
 import { ConversationMessage } from "./conversation_message";
-
-// messages asked of mail per round trip while loading the conversation's own
-const MAIL_FETCH_LIMIT = 100;
 
 /**
  * A conversation with an applicant: every email and SMS, oldest first, and a composer
@@ -95,7 +91,12 @@ export class Conversation extends Component {
             return;
         }
         const conversation = await this.orm.call("hr.applicant", "recruit_sms_get_conversation", [[applicantId]]);
-        await this.loadMailMessages(applicantId, conversation);
+        if (status(this) === "destroyed") {
+            // the user left (another record, another view) while it loaded
+            return;
+        }
+        // mail's data of the conversation's messages, for mail's Message component
+        this.store.insert(conversation.store_data);
         this.thread = this.store.Thread.insert({ model: "hr.applicant", id: applicantId });
         this.state.conversation = conversation;
         this.stickToEnd = true;
@@ -104,31 +105,6 @@ export class Conversation extends Component {
             if (this.props.markRead) {
                 await this.orm.call("hr.applicant", "recruit_sms_mark_read", [[applicantId]]);
             }
-        }
-    }
-
-    /**
-     * Puts the conversation's messages in mail's store, as mail's chatter loads them (the
-     * applicant's messages from the oldest of the conversation on, in pages), so that
-     * mail's Message component can draw them.
-     */
-    async loadMailMessages(applicantId, conversation) {
-        const missing = new Set(conversation.messages.map((bubble) => bubble.id));
-        let after = Math.min(...missing) - 1;
-        while (missing.size) {
-            const result = await rpc("/mail/thread/messages", {
-                thread_model: "hr.applicant",
-                thread_id: applicantId,
-                fetch_params: { after, limit: MAIL_FETCH_LIMIT, is_notification: false },
-            });
-            this.store.insert(result.data);
-            for (const id of result.messages) {
-                missing.delete(id);
-            }
-            if (result.messages.length < MAIL_FETCH_LIMIT) {
-                break;
-            }
-            after = Math.max(...result.messages);
         }
     }
 
