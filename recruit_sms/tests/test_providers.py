@@ -1,6 +1,7 @@
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.recruit_sms.providers import open_sms_stream, twilio_sender
 from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_from_number
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from .common import RecruitSmsCase
@@ -148,9 +149,23 @@ class TestTwilioProvider(RecruitSmsCase):
         self.assertEqual(self.company.recruit_sms_twilio_api_url, self.twilio.base_url)
 
     def test_credentials_are_for_administrators_only(self):
-        for name in ("recruit_sms_twilio_api_url", "recruit_sms_twilio_messaging_service_sid",
-                     "sms_twilio_auth_token", "sms_twilio_account_sid"):
-            self.assertEqual(self.env["res.company"]._fields[name].groups, "base.group_system", name)
+        names = ["recruit_sms_twilio_api_url", "recruit_sms_twilio_messaging_service_sid",
+                 "sms_twilio_auth_token", "sms_twilio_account_sid"]
+        manager = mail_new_test_user(
+            self.env, login="rsms_cred_manager", name="Hiring Manager",
+            groups="base.group_user,hr_recruitment.group_hr_recruitment_manager",
+        )
+        for user in (self.recruiter, manager):
+            company = self.company.with_user(user)
+            self.assertTrue(company.read(["name"]), "the company itself stays readable")
+            for name in names:
+                with self.subTest(user=user.login, field=name), self.assertRaises(AccessError):
+                    company.read([name])
+            self.assertFalse(set(names) & set(company.fields_get()), "not even listed to them")
+        admin = mail_new_test_user(self.env, login="rsms_cred_admin", name="Admin", groups="base.group_user,base.group_system")
+        values = self.company.with_user(admin).read(names)[0]
+        self.assertEqual((values["sms_twilio_auth_token"], values["recruit_sms_twilio_api_url"]),
+                         (AUTH_TOKEN, self.twilio.base_url))
 
     def test_campaign_stream_and_queue_batch_each_keep_one_connection(self):
         connections = self.twilio.connections
