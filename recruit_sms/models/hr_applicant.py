@@ -289,12 +289,57 @@ class HrApplicant(models.Model):
     def _recruit_sms_post_sms(self, subject, body, kind):
         self._recruit_sms_check_sendable()
         body += self._recruit_sms_first_contact_suffix()
-        if self.partner_id:
-            recipients = {"partner_ids": self.partner_id.ids, "sms_pid_to_number": {self.partner_id.id: self.phone_sanitized}}
-        else:
-            recipients = {"partner_ids": [], "sms_numbers": [self.phone_sanitized]}
+        sms = self._recruit_sms_post_sms_batch({self.id: body}, subject=subject, kind=kind)
+        sms.send(raise_exception=False)
+        return sms.mail_message_id
+
+    def _recruit_sms_post_sms_batch(self, bodies, *, subject, kind, author=None, numbers=None, sms_values=None):
+        """Post an SMS on each applicant's conversation: the message (an SMS log, no email
+        and no follower notified), its ``sms.sms``, notification and tracker, as core's
+        ``_message_sms`` does for one record and its mass composer for many. The one way
+        this addon posts an SMS: replies, confirmations, campaigns.
+
+        :param dict bodies: {applicant id: text}
+        :param kind: what the SMS is for the gate (one of ``gate.KINDS``)
+        :param author: res.users who sends (default: the acting user)
+        :param dict numbers: {applicant id: number} (default: the applicant's)
+        :param dict sms_values: {applicant id: extra ``sms.sms`` values}
+        :return: the outgoing ``sms.sms``, in the applicants' order, not sent yet: the
+          caller sends them now (through Odoo's queue and the gate) or through a campaign
+        """
+        if not self:
+            return self.env["sms.sms"]
+        numbers, sms_values = numbers or {}, sms_values or {}
+        author_partner = (author or self.env.user).partner_id
+        messages = self.sudo()._message_log_batch(
+            bodies={applicant_id: plaintext2html(body) for applicant_id, body in bodies.items()},
+            subject=subject, author_id=author_partner.id, message_type="sms",
+        )
+        message_of = {message.res_id: message for message in messages}
         with sending(kind):
-            return self._message_sms(body, subject=subject, **recipients)
+            sms_all = self.env["sms.sms"].sudo().create([{
+                "body": bodies[applicant.id],
+                "number": numbers.get(applicant.id, applicant.phone_sanitized),
+                "partner_id": applicant.partner_id.id,
+                "mail_message_id": message_of[applicant.id].id,
+                "state": "outgoing",
+                **sms_values.get(applicant.id, {}),
+            } for applicant in self])
+        notifications = self.env["mail.notification"].sudo().create([{
+            "author_id": author_partner.id,
+            "mail_message_id": sms.mail_message_id.id,
+            "res_partner_id": sms.partner_id.id,
+            "sms_number": sms.number,
+            "notification_type": "sms",
+            "sms_id_int": sms.id,
+            "is_read": True,
+            "notification_status": "ready",
+        } for sms in sms_all])
+        self.env["sms.tracker"].sudo().create([
+            {"sms_uuid": sms.uuid, "mail_notification_id": notification.id}
+            for sms, notification in zip(sms_all, notifications, strict=True)
+        ])
+        return sms_all
 
     def _recruit_sms_post_email(self, subject, body):
         if not self.email_from:
@@ -649,17 +694,15 @@ class HrApplicant(models.Model):
     def _recruit_sms_send_confirmation(self, number, text):
         """Answer a STOP/START/HELP at once, whatever the hour or the opt-out: the gate
         lets a confirmation through because this code says it is one."""
-        with sending(gate.CONFIRMATION):
-            if self:
-                self.ensure_one()
-                if self.partner_id:
-                    recipients = {"partner_ids": self.partner_id.ids, "sms_pid_to_number": {self.partner_id.id: number}}
-                else:
-                    recipients = {"partner_ids": [], "sms_numbers": [number]}
-                return self.sudo()._message_sms(text, **recipients)
-            sms = self.env["sms.sms"].sudo().create({"number": number, "body": text})
-            sms.send(raise_exception=False)
-            return sms
+        if self:
+            self.ensure_one()
+            sms = self._recruit_sms_post_sms_batch({self.id: text}, subject=False, kind=gate.CONFIRMATION,
+                                                   numbers={self.id: number})
+        else:
+            with sending(gate.CONFIRMATION):
+                sms = self.env["sms.sms"].sudo().create({"number": number, "body": text})
+        sms.send(raise_exception=False)
+        return sms
 
     # ------------------------------------------------------------
     # The conversation's state

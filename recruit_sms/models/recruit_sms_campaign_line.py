@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.service.model import retrying
-from odoo.tools.mail import plaintext2html
 
 from ..tools import gate, pacing
 from .recruit_sms_gate import GateRequest
@@ -137,48 +136,23 @@ class RecruitSmsCampaignLine(models.Model):
         ]
 
     def _recruit_sms_post(self, campaign):
-        """Post each line's SMS on its applicant's conversation, as core's ``_message_sms``
-        does for one record, but in one batch: the message (a log, no e-mail), the SMS,
-        its notification and tracker. The SMS is left to the engine, not to the queue."""
+        """Post each line's SMS on its applicant's conversation, in one batch. The SMS is
+        left to the engine, not to the queue."""
         if not self:
             return
-        applicants = self.applicant_id
-        author = campaign.sent_by_id or campaign.create_uid
-        bodies = campaign._recruit_sms_render(campaign.body, applicants)
-        messages = applicants.sudo()._message_log_batch(
-            bodies={applicant_id: plaintext2html(body) for applicant_id, body in bodies.items()},
-            subject=campaign.name, author_id=author.partner_id.id, message_type="sms",
+        bodies = campaign._recruit_sms_render(campaign.body, self.applicant_id)
+        sms_all = self.applicant_id._recruit_sms_post_sms_batch(
+            bodies, subject=campaign.name, kind=gate.CAMPAIGN, author=campaign.sent_by_id or campaign.create_uid,
+            numbers={line.applicant_id.id: line.number for line in self},
+            sms_values={line.applicant_id.id: {"recruit_sms_campaign_line_id": line.id} for line in self},
         )
-        message_of = {message.res_id: message for message in messages}
-        sms_all = self.env["sms.sms"].sudo().create([{
-            "body": bodies[line.applicant_id.id],
-            "number": line.number,
-            "partner_id": line.applicant_id.partner_id.id,
-            "mail_message_id": message_of[line.applicant_id.id].id,
-            "state": "outgoing",
-            "recruit_sms_campaign_line_id": line.id,
-        } for line in self])
-        notifications = self.env["mail.notification"].sudo().create([{
-            "author_id": author.partner_id.id,
-            "mail_message_id": sms.mail_message_id.id,
-            "res_partner_id": sms.partner_id.id,
-            "sms_number": sms.number,
-            "notification_type": "sms",
-            "sms_id_int": sms.id,
-            "is_read": True,
-            "notification_status": "ready",
-        } for sms in sms_all])
-        self.env["sms.tracker"].sudo().create([
-            {"sms_uuid": sms.uuid, "mail_notification_id": notification.id}
-            for sms, notification in zip(sms_all, notifications, strict=True)
-        ])
         # one statement for the batch (the ORM would write each line on its own)
         self.flush_recordset()
         self.env.cr.execute(
             "UPDATE recruit_sms_campaign_line l SET mail_message_id = v.message_id, sms_uuid = v.uuid"
             "  FROM (SELECT unnest(%s::int[]) AS id, unnest(%s::int[]) AS message_id, unnest(%s::varchar[]) AS uuid) v"
             " WHERE l.id = v.id",
-            [self.ids, [s.mail_message_id.id for s in sms_all], sms_all.mapped("uuid")])
+            [sms_all.recruit_sms_campaign_line_id.ids, sms_all.mail_message_id.ids, sms_all.mapped("uuid")])
         self.invalidate_recordset(["mail_message_id", "sms_uuid"])
 
     def _recruit_sms_requeue(self):

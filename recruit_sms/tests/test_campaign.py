@@ -466,3 +466,37 @@ class TestCampaignOnTheSandbox(CampaignCase):
         self.assertEqual(self.twilio.requests, [], "the sandbox sends nothing out")
         self.assertEqual((campaign.state, campaign.count_sent, campaign.count_delivered), ("done", 3, 3))
         self.assertEqual(self.bubbles(recipients[0])[-1]["state"], "delivered")
+
+
+@tagged("post_install", "-at_install")
+class TestOneWayToPostAnSms(CampaignCase):
+    def posted(self, applicant):
+        message = self.sms_messages(applicant)
+        self.assertEqual(len(message), 1)
+        notification = message.notification_ids
+        self.assertEqual((notification.notification_type, len(notification.sms_tracker_ids)), ("sms", 1))
+        sms = self.env["sms.sms"].sudo().search([("uuid", "=", notification.sms_tracker_ids.sms_uuid)])
+        return message, notification, sms
+
+    def test_replies_confirmations_and_campaigns_post_the_same_way(self):
+        """Each kind of text is posted on the conversation alike (an SMS log with its
+        notification, tracker and SMS), and its SMS says what it was sent as."""
+        replied, confirmed, reached = self.applicants(3)
+        replied.with_user(self.recruiter).recruit_sms_send("sms", "Shift", "Can you start at 8?")
+        confirmed._recruit_sms_send_confirmation(confirmed.phone_sanitized, "You are unsubscribed.")
+        campaign = self.campaign(reached)
+        campaign.action_send()
+        self.run_engine()
+        expected = {
+            replied: ("Shift", self.recruiter.partner_id, "manual", "Can you start at 8?"),
+            confirmed: (False, self.env.user.partner_id, "confirmation", "You are unsubscribed."),
+            reached: ("Night shift", self.recruiter.partner_id, "campaign", "Hi Cand 2, new shifts open!"),
+        }
+        for applicant, (subject, author, kind, body) in expected.items():
+            with self.subTest(kind=kind):
+                message, notification, sms = self.posted(applicant)
+                self.assertEqual((message.subject, message.author_id), (subject, author))
+                self.assertEqual((sms.recruit_sms_kind, sms.body, sms.number), (kind, body, applicant.phone_sanitized))
+                self.assertEqual(notification.sms_number, applicant.phone_sanitized)
+                self.assertIn(notification.notification_status, ("sent", "pending"))
+        self.assertEqual(self.sent_to(), {a.phone_sanitized: 1 for a in expected})
