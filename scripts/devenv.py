@@ -24,6 +24,9 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bootstrap import Bootstrap, resolve_source
+
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
 ADDON = "recruit_sms"
@@ -56,6 +59,31 @@ def odoo_importable():
     if release.version_info[0] != 19:
         return False, f"Odoo {release.version} found, recruit_sms needs 19.0"
     return True, None
+
+
+def bootstrap_odoo(command):
+    """When Odoo 19 does not import here, set it up under .local/ and run ``command`` again
+    with the Python that imports it. Returns only when that could not be done: ``run``
+    and the commands that need Odoo stop, ``test`` goes on with the pure suite."""
+    ok, why = odoo_importable()
+    if ok or os.environ.get("RECRUIT_SMS_BOOTSTRAPPED"):
+        return why
+    say(f"Odoo 19 is not importable ({why}): setting it up under .local/ (ODOO_SOURCE names another source)")
+    try:
+        boot = Bootstrap(LOCAL, resolve_source(os.environ.get("ODOO_SOURCE")), say=say)
+        if boot.system_packages(pg_bindir() if not os.environ.get("PGHOST") else "external"):
+            raise SystemExit("install the system packages named above, then run again")
+        python = boot.ensure()
+    except SystemExit as error:
+        message = f"Odoo could not be set up: {error}"
+        if command != "test":
+            fail(message)
+        say(message)
+        return message
+    say(f"Odoo is set up; running `{command}` with {python}")
+    os.execve(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]],
+              {**os.environ, "RECRUIT_SMS_BOOTSTRAPPED": "1"})
+    return None  # not reached
 
 
 def pip_install(packages):
@@ -457,6 +485,7 @@ def main():
     pot = commands.add_parser("pot", help="regenerate the translation template (recruit_sms/i18n/recruit_sms.pot)")
     pot.set_defaults(func=cmd_pot)
     args = parser.parse_args()
+    bootstrap_odoo(args.command)
     with contextlib.suppress(KeyboardInterrupt):
         args.func(args)
 

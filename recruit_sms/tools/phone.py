@@ -5,6 +5,8 @@ country given as default (the applicant's, else the company's). Only numbers tha
 phonenumbers calls valid are accepted: a number that merely parses is not enough to text.
 """
 
+import functools
+
 import phonenumbers
 
 EMPTY = "empty"
@@ -55,8 +57,10 @@ def to_e164(raw, default_country=None):
     )
 
 
+@functools.lru_cache(maxsize=8192)
 def try_e164(raw, default_country=None):
-    """E.164 form of ``raw``, or None when it cannot be texted."""
+    """E.164 form of ``raw``, or None when it cannot be texted. Remembered: a campaign
+    checks the same numbers again every second while it sends."""
     try:
         return to_e164(raw, default_country)
     except PhoneError:
