@@ -88,3 +88,23 @@ def test_error_reasons():
     assert tw.error_reason(30003, "Twilio said this") == "Twilio said this"
     assert tw.error_reason(None) == "Unknown error"
     assert tw.error_reason("abc") == "Twilio error abc"
+
+
+def test_account_check_reads_what_is_wrong():
+    ok = {"sid": "AC1", "status": "active", "type": "Full"}
+    owned = {"incoming_phone_numbers": [{"phone_number": "+15005550006"}]}
+    assert tw.check_account(200, ok, 200, owned, ["+15005550006"]) == []
+    assert tw.check_account(401, {"code": 20003}, 0, None, ["+15005550006"]) == [("bad_credentials", 401)]
+    assert tw.check_account(404, {}, 0, None, []) == [("bad_credentials", 404)]
+    assert tw.check_account(500, b"oops", 0, None, []) == [("unexpected", 500)]
+    assert tw.check_account(200, {**ok, "status": "suspended", "type": "Trial"}, 200, owned, []) == [
+        ("not_active", "suspended"), ("trial", None)]
+    assert tw.check_account(200, ok, 200, owned, ["+15005550006", "+32455998877"]) == [
+        ("number_not_owned", "+32455998877")]
+    assert tw.check_account(200, ok, 500, None, ["+15005550006"]) == [("unexpected", 500)]
+    assert tw.check_account(200, ok, 500, None, []) == [], "a Messaging Service needs no number"
+
+
+def test_account_and_numbers_urls_follow_the_base_url():
+    assert tw.account_url("https://api.example.com/", "AC1") == "https://api.example.com/2010-04-01/Accounts/AC1.json"
+    assert tw.numbers_url("", "AC1") == "https://api.twilio.com/2010-04-01/Accounts/AC1/IncomingPhoneNumbers.json"

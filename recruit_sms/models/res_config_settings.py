@@ -1,4 +1,9 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from ..controllers.inbound import INBOUND_ROUTE
+from ..providers import RecruitSmsProvider
+from ..tools.signatures import webhook_url
 
 
 class ResConfigSettings(models.TransientModel):
@@ -11,6 +16,11 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.recruit_sms_twilio_messaging_service_sid", readonly=False, groups="base.group_system",
     )
 
+    # what to paste into Twilio: where it posts the texts candidates send, and where it
+    # reports each text's delivery (Odoo gives that address with every text it sends)
+    recruit_sms_inbound_url = fields.Char("Incoming messages webhook", compute="_compute_recruit_sms_webhook_urls")
+    recruit_sms_status_url = fields.Char("Delivery status callback", compute="_compute_recruit_sms_webhook_urls")
+
     recruit_sms_optout_reply = fields.Char(related="company_id.recruit_sms_optout_reply", readonly=False)
     recruit_sms_optin_reply = fields.Char(related="company_id.recruit_sms_optin_reply", readonly=False)
     recruit_sms_help_reply = fields.Char(related="company_id.recruit_sms_help_reply", readonly=False)
@@ -22,3 +32,28 @@ class ResConfigSettings(models.TransientModel):
     recruit_sms_quiet_hold_replies = fields.Boolean(related="company_id.recruit_sms_quiet_hold_replies", readonly=False)
     recruit_sms_rate = fields.Float(related="company_id.recruit_sms_rate", readonly=False)
     recruit_sms_bulk_cap = fields.Integer(related="company_id.recruit_sms_bulk_cap", readonly=False)
+
+    @api.depends("company_id")
+    def _compute_recruit_sms_webhook_urls(self):
+        for settings in self:
+            base = settings.company_id.get_base_url()
+            settings.recruit_sms_inbound_url = webhook_url(base, INBOUND_ROUTE)
+            settings.recruit_sms_status_url = webhook_url(base, "/sms_twilio/status/") + "…"
+
+    def action_recruit_sms_test_connection(self):
+        """Check the saved provider settings against the provider, and say what is wrong."""
+        self.ensure_one()
+        if not self.env.user.has_group("base.group_system"):
+            raise AccessError(self.env._("Only administrators can test the SMS provider's connection."))
+        company = self.company_id
+        api = company._get_sms_api_class()(self.env)
+        api._set_company(company)
+        if isinstance(api, RecruitSmsProvider):
+            level, message = api._recruit_sms_check_connection()
+        else:
+            level, message = "info", self.env._("Texts go through Odoo's SMS service: its credits are in Settings > IAP.")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": self.env._("SMS provider"), "message": message, "type": level, "sticky": level != "success"},
+        }

@@ -68,6 +68,11 @@ class RecruitSmsProvider(SmsApiBase):
         """Send one message; its outcome as an item of ``_send_sms_batch``'s answer."""
         raise NotImplementedError
 
+    def _recruit_sms_check_connection(self):
+        """Whether the provider can send for the company, as a notification: (type, text),
+        type one of success, warning, danger, info."""
+        raise NotImplementedError
+
     def _recruit_sms_stream(self):
         """The stream the campaign engine sends through."""
         return ProviderStream(self, self.company)

@@ -15,6 +15,11 @@ class SmsApiSandbox(RecruitSmsProvider):
         _logger.debug("Sandbox SMS to %s: %s", number, body)
         return {"uuid": uuid, "state": "delivered"}
 
+    def _recruit_sms_check_connection(self):
+        return "info", self.env._(
+            "The sandbox sends nothing, so there is no connection to test: every text is marked delivered, and "
+            "replies can be simulated from an applicant's Communications tab. Choose Twilio to send for real.")
+
     def _send_sms_batch(self, messages, delivery_reports_url=False):
         results = super()._send_sms_batch(messages, delivery_reports_url=delivery_reports_url)
         _logger.info("Sandbox SMS provider: %d message(s) marked delivered, none sent", len(results))

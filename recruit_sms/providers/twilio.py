@@ -26,6 +26,13 @@ from .base import ProviderStream, RecruitSmsProvider
 _logger = logging.getLogger(__name__)
 
 
+def _json(response):
+    try:
+        return response.json()
+    except ValueError:  # a proxy's or a load balancer's page
+        return None
+
+
 def twilio_sender(company_sudo, to_number):
     """Who sends to ``to_number`` for ``company_sudo``: its Messaging Service SID when
     set (Twilio then picks the number from the service's pool), else the Twilio number
@@ -200,6 +207,56 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
             self.env["phone.blacklist"].sudo()._recruit_sms_block_unsubscribed(self.unsubscribed)
             self.unsubscribed.clear()
         return results
+
+    def _recruit_sms_check_connection(self):
+        """Ask the account's own resource and its numbers, with the saved credentials,
+        and say what stops sending: wrong SID or token, an account not active, a trial
+        account, a From number the account does not own."""
+        company_sudo = (self.company or self.env.company).sudo()
+        try:
+            company_sudo._assert_twilio_sid()  # core's check of the settings' shape
+        except UserError as error:
+            return "danger", str(error)
+        sid, api_url = company_sudo.sms_twilio_account_sid, company_sudo.recruit_sms_twilio_api_url
+        configured = [] if company_sudo.recruit_sms_twilio_messaging_service_sid else company_sudo.sms_twilio_number_ids.mapped("number")
+        session = open_session(api_url)
+        try:
+            auth = (sid, company_sudo.sms_twilio_auth_token)
+            account = session.get(twilio_api.account_url(api_url, sid), auth=auth, timeout=TwilioStream.TIMEOUT)
+            numbers = session.get(twilio_api.numbers_url(api_url, sid), auth=auth, timeout=TwilioStream.TIMEOUT) \
+                if account.ok else None
+        except requests.exceptions.RequestException as error:
+            _logger.warning("Twilio connection test: %s", type(error).__name__)
+            return "danger", self._recruit_sms_unreachable()
+        finally:
+            session.close()
+        findings = twilio_api.check_account(
+            account.status_code, _json(account), numbers.status_code if numbers is not None else 0,
+            _json(numbers) if numbers is not None else None, configured)
+        if not findings:
+            return "success", self.env._(
+                "Connected to Twilio account %(sid)s: it is active and can send from %(sender)s.", sid=sid,
+                sender=company_sudo.recruit_sms_twilio_messaging_service_sid or ", ".join(configured)
+                or self.env._("no number yet (add one in Manage Twilio Account)"))
+        texts = {
+            twilio_api.BAD_CREDENTIALS: lambda detail: self.env._(
+                "The Account SID or the Auth Token is wrong (the service answered %(status)s): copy both again "
+                "from the Twilio Console, Account Info.", status=detail),
+            twilio_api.NOT_ACTIVE: lambda detail: self.env._(
+                "The Twilio account is %(status)s, not active: it cannot send until it is reactivated.", status=detail),
+            twilio_api.TRIAL: lambda detail: self.env._(
+                "This is a trial account: it texts only the numbers verified in the Twilio Console, and adds "
+                "Twilio's trial notice to each text. Upgrade it to text candidates."),
+            twilio_api.NUMBER_NOT_OWNED: lambda detail: self.env._(
+                "%(number)s is not a number of this Twilio account: texts from it would be refused. Use Reload "
+                "Numbers in Manage Twilio Account, or buy the number.", number=detail),
+            twilio_api.UNEXPECTED: lambda detail: self.env._(
+                "The service gave an unexpected answer (HTTP %(status)s): check the Twilio API base URL.",
+                status=detail),
+        }
+        level = "danger" if findings[0][0] in (twilio_api.BAD_CREDENTIALS, twilio_api.NOT_ACTIVE,
+                                                  twilio_api.UNEXPECTED) else "warning"
+        return level, "\n".join(texts[code](detail) for code, detail in findings)
 
     def _recruit_sms_unreachable(self):
         return self.env._(

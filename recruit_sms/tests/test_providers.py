@@ -167,6 +167,60 @@ class TestTwilioProvider(RecruitSmsCase):
         self.assertEqual((values["sms_twilio_auth_token"], values["recruit_sms_twilio_api_url"]),
                          (AUTH_TOKEN, self.twilio.base_url))
 
+    def test_connection_test_says_what_stops_sending(self):
+        admin = mail_new_test_user(self.env, login="rsms_conn_admin", name="Ada Admin",
+                                   groups="base.group_user,base.group_system")
+        self.addCleanup(setattr, self.twilio, "account", dict(self.twilio.account))
+        self.addCleanup(setattr, self.twilio, "owned_numbers", [])
+
+        def test_connection():
+            self.twilio.requests.clear()
+            settings = self.env["res.config.settings"].with_user(admin).create({})
+            params = settings.action_recruit_sms_test_connection()["params"]
+            return params["type"], params["message"]
+
+        self.twilio.owned_numbers = ["+15005550006"]
+        level, message = test_connection()
+        self.assertEqual(level, "success", message)
+        self.assertIn(ACCOUNT_SID, message)
+        self.assertIn("+15005550006", message)
+        self.assertEqual([(r["path"], r["auth"]) for r in self.twilio.requests], [
+            (f"/2010-04-01/Accounts/{ACCOUNT_SID}.json", (ACCOUNT_SID, AUTH_TOKEN)),
+            (f"/2010-04-01/Accounts/{ACCOUNT_SID}/IncomingPhoneNumbers.json", (ACCOUNT_SID, AUTH_TOKEN)),
+        ])
+
+        self.twilio.owned_numbers = ["+15005550007"]
+        level, message = test_connection()
+        self.assertEqual(level, "warning")
+        self.assertIn("+15005550006 is not a number of this Twilio account", message)
+
+        self.twilio.owned_numbers = ["+15005550006"]
+        self.twilio.account = {"status": "active", "type": "Trial"}
+        level, message = test_connection()
+        self.assertEqual(level, "warning")
+        self.assertIn("trial account", message)
+
+        self.twilio.answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
+        level, message = test_connection()
+        self.assertEqual(level, "danger")
+        self.assertIn("Account SID or the Auth Token is wrong", message)
+        self.assertEqual(len(self.twilio.requests), 1, "no numbers asked with credentials that failed")
+
+        self.company.recruit_sms_twilio_api_url = "http://127.0.0.1:9"  # nothing listens there
+        level, message = test_connection()
+        self.assertEqual(level, "danger")
+        self.assertIn("could not be reached", message)
+
+    def test_settings_show_the_webhook_urls_to_administrators_only(self):
+        admin = mail_new_test_user(self.env, login="rsms_url_admin", name="Ada Admin",
+                                   groups="base.group_user,base.group_system")
+        settings = self.env["res.config.settings"].with_user(admin).create({})
+        base = self.company.get_base_url()
+        self.assertEqual(settings.recruit_sms_inbound_url, f"{base}/recruit_sms/twilio/inbound")
+        self.assertTrue(settings.recruit_sms_status_url.startswith(f"{base}/sms_twilio/status/"))
+        with self.assertRaises(AccessError):
+            self.env["res.config.settings"].with_user(self.recruiter).create({})
+
     def test_campaign_stream_and_queue_batch_each_keep_one_connection(self):
         connections = self.twilio.connections
         stream = open_sms_stream(self.env, self.company)

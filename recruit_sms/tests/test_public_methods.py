@@ -54,6 +54,7 @@ PUBLIC_METHODS = {
     ("recruit.sms.composer", "action_send"): (INTERVIEWER, lambda c: ([c.composer.id], [])),
     ("sms.sms", "create"): (SYSTEM, lambda c: (None, [{"number": "+14155550142", "body": "x"}])),
     ("sms.sms", "write"): (SYSTEM, lambda c: ([c.sms.id], [{"body": "x"}])),
+    ("res.config.settings", "action_recruit_sms_test_connection"): (SYSTEM, lambda c: ([c.settings.id], [])),
 }
 
 
@@ -96,6 +97,7 @@ class TestPublicMethods(RecruitSmsCase):
         cls.composer = cls.env["recruit.sms.composer"].create({
             "applicant_id": cls.applicant.id, "channel": "sms", "subject": "Hi", "body": "Hello"})
         cls.sms = cls.env["sms.sms"].sudo().create({"number": "+14155550142", "body": "x", "state": "error"})
+        cls.settings = cls.env["res.config.settings"].create({})
 
     def test_every_public_method_is_listed_with_who_may_call_it(self):
         found = addon_public_methods(self.env)

@@ -21,6 +21,9 @@ class TwilioDouble:
         self.connections = 0  # opened by clients so far
         self.stamp = None  # optional callable: its value is recorded with each request (a test's clock)
         self.responses = deque()
+        # what the account's own resources answer (GET): the account, and the numbers it owns
+        self.account = {"status": "active", "type": "Full"}
+        self.owned_numbers = []
         self._sid = 0
         self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -88,6 +91,26 @@ class TwilioDouble:
                 status, delay, payload = double._next_answer(form)
                 if delay:
                     time.sleep(delay)
+                body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self):
+                auth = self.headers.get("Authorization", "")
+                user, _, password = base64.b64decode(auth[6:]).decode().partition(":") if auth.startswith("Basic ") else ("", "", "")
+                double.requests.append({"path": self.path, "auth": (user, password), "form": None, "method": "GET",
+                                        "connection": self.connection_number, "at": None})
+                with double._lock:
+                    queued = double.responses.popleft() if double.responses else None
+                if queued:
+                    status, payload = queued[0], queued[1]
+                elif self.path.endswith("/IncomingPhoneNumbers.json"):
+                    status, payload = 200, {"incoming_phone_numbers": [{"phone_number": n} for n in double.owned_numbers]}
+                else:
+                    status, payload = 200, {"sid": user, **double.account}
                 body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

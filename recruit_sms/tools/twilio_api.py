@@ -132,3 +132,43 @@ def error_reason(code, message=None):
     except (TypeError, ValueError):
         return f"Twilio error {code}" if code else "Unknown error"
     return f"{ERROR_REASONS.get(code, 'Twilio error')} ({code})"
+
+
+def account_url(api_url, account_sid):
+    """URL of the account resource itself (its status and type)."""
+    return f"{normalize_api_url(api_url)}/{API_VERSION}/Accounts/{account_sid}.json"
+
+
+def numbers_url(api_url, account_sid):
+    """URL of the phone numbers the account owns."""
+    return f"{normalize_api_url(api_url)}/{API_VERSION}/Accounts/{account_sid}/IncomingPhoneNumbers.json"
+
+
+# What a connection check found, most serious first: each is (code, detail)
+BAD_CREDENTIALS = "bad_credentials"
+NOT_ACTIVE = "not_active"
+TRIAL = "trial"
+NUMBER_NOT_OWNED = "number_not_owned"
+UNEXPECTED = "unexpected"
+
+
+def check_account(account_status, account, numbers_status, numbers, configured_numbers):
+    """What is wrong with a Twilio account for sending, from its answers to
+    ``account_url`` (HTTP status and JSON) and to ``numbers_url``, and the From numbers
+    Odoo is configured with: a list of (code, detail), empty when all is well."""
+    if account_status in (401, 403, 404):
+        return [(BAD_CREDENTIALS, account_status)]
+    if not 200 <= account_status < 300 or not isinstance(account, dict):
+        return [(UNEXPECTED, account_status)]
+    findings = []
+    status = (account.get("status") or "").lower()
+    if status and status != "active":
+        findings.append((NOT_ACTIVE, status))
+    if (account.get("type") or "").lower() == "trial":
+        findings.append((TRIAL, None))
+    if 200 <= numbers_status < 300 and isinstance(numbers, dict):
+        owned = {item.get("phone_number") for item in numbers.get("incoming_phone_numbers") or []}
+        findings += [(NUMBER_NOT_OWNED, number) for number in configured_numbers if number not in owned]
+    elif configured_numbers:
+        findings.append((UNEXPECTED, numbers_status))
+    return findings
