@@ -5,6 +5,7 @@ from . import (
     recruit_sms_campaign,
     recruit_sms_campaign_line,
     recruit_sms_consent_event,
+    recruit_sms_demo,
     recruit_sms_gate,
     recruit_sms_inbound,
     recruit_sms_read,

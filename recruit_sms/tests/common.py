@@ -11,6 +11,8 @@ class RecruitSmsCase(TransactionCase):
         cls.company.write({"sms_provider": "sandbox", "country_id": cls.env.ref("base.us").id,
                            "recruit_sms_quiet_start": 0, "recruit_sms_quiet_end": 24,
                            "recruit_sms_first_contact_notice": False})
+        # the demo's messages scheduled for later must not reach the tests' providers
+        cls.env["recruit.sms.scheduled"].search([("state", "=", "scheduled")]).action_cancel()
         cls.recruiter = mail_new_test_user(
             cls.env, login="rsms_recruiter", name="Rita Recruiter", email="rita@example.com",
             groups="base.group_user,hr_recruitment.group_hr_recruitment_user",

@@ -49,6 +49,17 @@ class TestSandboxProvider(RecruitSmsCase):
         self.assertEqual(texting.sms_provider, "twilio")
 
 
+    def test_sandbox_refuses_twilios_test_numbers_like_twilio(self):
+        for number, reason in (("+15005550001", "Invalid 'To' phone number"),
+                               ("+15005550002", "cannot be reached"), ("+15005550009", "not a mobile number")):
+            with self.subTest(number=number):
+                self.applicant.partner_phone = number
+                message = self.applicant.with_user(self.recruiter).recruit_sms_send("sms", "Hi", "Are you there?")
+                self.assertEqual(message.notification_ids.notification_status, "exception")
+                self.assertIn(reason, message.notification_ids.failure_reason)
+                self.assertIn("test number", message.notification_ids.failure_reason)
+
+
 @tagged("post_install", "-at_install")
 class TestDemoData(TransactionCase):
     def test_demo_data_selects_the_sandbox_and_textable_applicants(self):

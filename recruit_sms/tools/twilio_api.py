@@ -120,6 +120,15 @@ ERROR_REASONS = {
 }
 
 UNSUBSCRIBED = 21610
+
+# Twilio's test numbers: with its test credentials, a send to one of these fails with
+# this error, whatever the account. The sandbox answers them the same way, so that a
+# failed text can be tried (and shown in the demo) without any account.
+TEST_NUMBER_ERRORS = {
+    "+15005550001": 21211,  # invalid number
+    "+15005550002": 21612,  # cannot be routed
+    "+15005550009": 21614,  # not a mobile number
+}
 TRANSIENT_CODES = frozenset({20429, 20500, 20503, 30001})
 
 
