@@ -55,7 +55,7 @@ class TestDemoStory(TransactionCase):
         self.assertEqual(done.state, "done")
         lines = done.line_ids
         self.assertEqual(Counter(lines.mapped("state"))["failed"], 2)
-        self.assertTrue(all("test number" in reason for reason in lines.filtered(lambda l: l.state == "failed")
+        self.assertTrue(all("test number" in reason for reason in lines.filtered(lambda line: line.state == "failed")
                             .mapped("failure_reason")))
         self.assertIn("delivered", lines.mapped("delivery_state"))
         self.assertEqual(len(lines.filtered("replied")), 3)
