@@ -579,6 +579,8 @@ class HrApplicant(models.Model):
             "email_to": user.email_formatted,
             "model": self._name,
             "res_id": self.id,
+            # a notification to the user, not a message of the applicant's chatter
+            "message_type": "user_notification",
             "auto_delete": True,
         } for user in email_users])
 

@@ -188,6 +188,7 @@ class TestInboundMatching(InboundCase):
         self.assertEqual(len(mail), 1)
         self.assertIn("I accept the offer", mail.body_html)
         self.assertIn(f"/odoo/hr.applicant/{self.applicant.id}", mail.body_html)
+        self.assertNotIn(mail.mail_message_id, self.applicant.message_ids, "the alert is no message of the chatter")
 
     def test_recruiter_can_turn_the_email_off(self):
         self.recruiter.with_user(self.recruiter).recruit_sms_inbound_email = False

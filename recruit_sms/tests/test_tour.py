@@ -66,3 +66,14 @@ class TestTours(HttpCase, RecruitSmsCase):
                         "recruit_sms_campaign_done_tour", login="rsms_recruiter")
         bodies = [m.body for m in self.env["mail.message"].search([("subject", "=", campaign.name)])]
         self.assertTrue(any("Hello Bulk Alice, can you work Saturday?" in str(body) for body in bodies))
+
+
+@tagged("post_install", "-at_install")
+class TestDemoTour(HttpCase):
+    def test_first_minutes_on_the_demo(self):
+        if not self.env.ref("recruit_sms.demo_user_recruiter", raise_if_not_found=False):
+            self.skipTest("database installed without demo data")
+        admin = self.env.ref("base.user_admin")
+        before = self.env["hr.applicant"].with_user(admin).recruit_sms_inbox_count()
+        self.start_tour("/odoo", "recruit_sms_demo_tour", login="admin")
+        self.assertEqual(self.env["hr.applicant"].with_user(admin).recruit_sms_inbox_count(), before - 1)
