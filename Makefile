@@ -1,6 +1,6 @@
 PYTHON ?= python3
 
-.PHONY: run test core-compare lint pot
+.PHONY: run test core-compare lint pot screenshots
 
 ## Serve Odoo with recruit_sms on a demo database (local PostgreSQL under .local/)
 run:
@@ -17,6 +17,10 @@ core-compare:
 ## Regenerate the translation template from a fresh install
 pot:
 	$(PYTHON) scripts/devenv.py pot
+
+## README pictures from a fresh demo database, in headless Chromium (docs/*.png)
+screenshots:
+	$(PYTHON) scripts/screenshots.py
 
 lint:
 	$(PYTHON) -m ruff check .
