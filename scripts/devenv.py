@@ -215,8 +215,13 @@ def cmd_run(args):
     if result.returncode:
         fail(f"installing {ADDON} failed: see the log above", result.returncode)
     marker.touch()
-    say(f"Odoo is starting on http://localhost:{args.port}  (login: admin, password: admin)")
+    say(f"Odoo is starting on http://localhost:{args.port}  (login: admin, password: admin; "
+        "a second recruiter: rebecca / rebecca)")
     say("the SMS provider is the sandbox: nothing leaves this machine; stop with Ctrl+C")
+    say("three things to try:")
+    say("  1. the phone icon at the top right: conversations waiting for you and the team; open a red one and answer")
+    say("  2. Recruitment > Applications > an applicant > Communications: send a text, then 'Simulate a reply'")
+    say("  3. Recruitment > Text campaigns > Open day invitation: review who gets it and why not, then Send")
     try:
         odoo(config, "-d", args.database)
     except KeyboardInterrupt:
