@@ -5,7 +5,7 @@ from odoo.addons.base.models.res_partner import _tz_get
 from odoo.addons.mail.tools.discuss import Store
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
-from odoo.tools import html2plaintext, plaintext2html
+from odoo.tools import format_datetime, html2plaintext, plaintext2html
 
 from ..tools import age, commands, gate, quiet_hours
 from ..tools import inbound as inbound_rules
@@ -399,8 +399,10 @@ class HrApplicant(models.Model):
                 "waiting_since": fields.Datetime.to_string(self.recruit_sms_waiting_since) or False,
                 "opted_out": self.phone_sanitized_blacklisted,
                 "quiet_note": self.env._(
-                    "Outside texting hours for the candidate: an SMS sent now is held until %(when)s (UTC).",
-                    when=fields.Datetime.to_string(held)[:16],
+                    "Outside texting hours for the candidate: an SMS sent now is held until %(when)s "
+                    "(%(local)s for the candidate).",
+                    when=format_datetime(self.env, held, dt_format="short"),
+                    local=format_datetime(self.env, held, tz=self._recruit_sms_zones()[0], dt_format="short"),
                 ) if held else False,
             },
             "messages": [self._recruit_sms_bubble(message, inbound_by_message.get(message.id)) for message in messages],

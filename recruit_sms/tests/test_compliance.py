@@ -189,8 +189,11 @@ class TestQuietHoursAndFirstContact(ComplianceCase):
         self.assertEqual(self.sent(), [(NUMBER, OPT_OUT_REPLY)])
 
     def test_the_composer_warns_before_sending(self):
+        self.recruiter.tz = "Europe/Brussels"
         with freeze_time("2026-07-01 07:00:00"):
-            self.assertIn("held until 2026-07-01 12:00", self.applicant.recruit_sms_get_conversation()["applicant"]["quiet_note"])
+            note = self.applicant.with_user(self.recruiter).recruit_sms_get_conversation()["applicant"]["quiet_note"]
+        # 12:00 UTC: 14:00 for the recruiter in Brussels, 08:00 for the candidate in New York
+        self.assertIn("held until 7/1/26, 2:00 PM (7/1/26, 8:00 AM for the candidate)", note)
         with freeze_time("2026-07-01 15:00:00"):
             self.assertFalse(self.applicant.recruit_sms_get_conversation()["applicant"]["quiet_note"])
 
