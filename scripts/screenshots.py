@@ -38,7 +38,7 @@ class Page:
     """One Chromium tab, driven over the DevTools protocol."""
 
     def __init__(self, port):
-        import websocket  # noqa: PLC0415 (websocket-client: only this script needs it)
+        import websocket  # websocket-client: only this script needs it
 
         for _ in range(100):
             try:
