@@ -39,3 +39,38 @@ def test_numbers_that_cannot_be_texted_say_why(raw, country, reason):
     assert caught.value.reason == reason
     assert phone.REASONS[reason] in str(caught.value)
     assert phone.try_e164(raw, country) is None
+
+
+SIGNATURE = """
+Best regards,
+Jane Doe | Senior Recruiter
+Mobile: +1 (415) 555-2671 · Office: 020 7946 0958
+Brussels desk: +32 470 12 34 56, or 0470 12 34 57 (national)
+"""
+
+
+def test_numbers_are_found_in_pasted_text_in_many_formats():
+    assert phone.find_numbers(SIGNATURE, "GB") == [
+        ("+1 (415) 555-2671", "+14155552671"),
+        ("020 7946 0958", "+442079460958"),
+        ("+32 470 12 34 56", "+32470123456"),
+    ], "a Belgian national number is not read in the default country (GB)"
+    assert [e164 for _raw, e164 in phone.find_numbers(SIGNATURE, "BE")][-1] == "+32470123457"
+
+
+def test_each_number_once_and_in_order():
+    text = "Call 415-555-2671 or (415) 555 2671; text +1 415 555 2672."
+    assert [e164 for _raw, e164 in phone.find_numbers(text, "US")] == ["+14155552671", "+14155552672"]
+
+
+def test_dates_ids_prices_and_postcodes_are_not_numbers():
+    text = ("Applied 2026-11-23, available 23/11/2026. Ref. #4815162342, order 000123456789. "
+            "Salary $55,000.00 to 65.000,00 EUR. Postcode 1000 Brussels, zip 94103. ISBN 978-3-16-148410-0.")
+    assert phone.find_numbers(text, "US") == []
+    assert phone.find_numbers(text, "BE") == []
+
+
+def test_nothing_to_find():
+    assert phone.find_numbers("", "US") == []
+    assert phone.find_numbers(None, None) == []
+    assert phone.find_numbers("4155552671 without a country", None) == [], "a national number needs a country"

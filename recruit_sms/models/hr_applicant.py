@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import format_datetime, html2plaintext, plaintext2html
 
-from ..tools import age, commands, gate, quiet_hours
+from ..tools import age, commands, gate, phone, quiet_hours
 from ..tools import inbound as inbound_rules
 from ..tools.server_flag import ServerFlag
 from .recruit_sms_gate import GateRequest
@@ -16,6 +16,9 @@ from .sms_sms import sending
 CHANNELS = [("email", "Email"), ("sms", "SMS")]
 PREVIEW_LENGTH = 120
 INBOX_LIMIT = 30
+# pasted text scanned for phone numbers: what a page or a CV holds, and the numbers shown
+SCAN_TEXT_LIMIT = 100_000
+SCAN_MAX_NUMBERS = 20
 # merge fields every recruiter may put in a campaign (Odoo restricts other expressions to
 # template editors)
 CAMPAIGN_MERGE_FIELDS = (
@@ -850,6 +853,33 @@ class HrApplicant(models.Model):
             Domain("partner_phone_sanitized", "ilike", query.replace(" ", "")),
         ])
         return self.search(domain, limit=limit, order="recruit_sms_last_message_date desc, id desc")._recruit_sms_inbox_rows()
+
+    @api.model
+    def recruit_sms_scan_text(self, text):
+        """Phone numbers written in pasted text (a signature, a job-board page, a CV), read
+        in the company's country, each with the applicants the user may read who hold it."""
+        self.browse().check_access("read")
+        found = phone.find_numbers((text or "")[:SCAN_TEXT_LIMIT], self.env.company.country_id.code)[:SCAN_MAX_NUMBERS]
+        numbers = [e164 for _raw, e164 in found]
+        holders = self.search(Domain("phone_sanitized", "in", numbers) | Domain("partner_phone_sanitized", "in", numbers),
+                              order="recruit_sms_last_message_date desc, id desc") if numbers else self.browse()
+        return [{
+            "raw": raw,
+            "number": e164,
+            "applicants": holders.filtered(
+                lambda a, n=e164: n in (a.phone_sanitized, a.partner_phone_sanitized))._recruit_sms_inbox_rows(),
+        } for raw, e164 in found]
+
+    @api.model
+    def recruit_sms_create_from_number(self, number):
+        """A new applicant for a number found in pasted text; the recruiter names them on
+        the form. No consent: nothing says they agreed to be texted."""
+        e164 = phone.try_e164(number, self.env.company.country_id.code)
+        if not e164:
+            raise UserError(self.env._("%(number)s is not a phone number that can be texted: check it and try again.",
+                                       number=number))
+        applicant = self.create({"partner_name": self.env._("New candidate %(number)s", number=e164), "partner_phone": e164})
+        return applicant._recruit_sms_inbox_rows()[0]
 
     def recruit_sms_mark_read(self):
         """The current user read the conversation."""

@@ -140,6 +140,31 @@ class TestConversationPayload(ConversationCase):
         self.assertIn("Are you free on Monday?", str(stored[conversation["messages"][0]["id"]]["body"]))
 
 
+class TestPastedText(ConversationCase):
+    TEXT = "Ann Applicant, Warehouse lead\nMobile: (415) 555-0142 | Home: +1 628 555 0199\nRef 2026-11-23, $55,000"
+
+    def test_numbers_in_pasted_text_with_who_holds_them(self):
+        found = self.env["hr.applicant"].with_user(self.recruiter).recruit_sms_scan_text(self.TEXT)
+        self.assertEqual([(item["raw"], item["number"]) for item in found],
+                         [("(415) 555-0142", "+14155550142"), ("+1 628 555 0199", "+16285550199")])
+        self.assertEqual([row["name"] for row in found[0]["applicants"]], ["Ann Applicant"])
+        self.assertEqual(found[1]["applicants"], [])
+
+    def test_record_rules_apply_to_who_holds_a_number(self):
+        found = self.env["hr.applicant"].with_user(self.interviewer).recruit_sms_scan_text(self.TEXT)
+        self.assertEqual([item["applicants"] for item in found], [[], []], "not an applicant they interview")
+
+    def test_a_new_applicant_from_a_number_without_consent(self):
+        row = self.env["hr.applicant"].with_user(self.recruiter).recruit_sms_create_from_number("+1 628 555 0199")
+        applicant = self.env["hr.applicant"].browse(row["id"])
+        self.assertEqual((applicant.phone_sanitized, applicant.recruit_sms_consent), ("+16285550199", False))
+        self.assertIn("+16285550199", row["name"])
+        with self.assertRaises(AccessError):
+            self.env["hr.applicant"].with_user(self.interviewer).recruit_sms_create_from_number("+1 628 555 0198")
+        with self.assertRaisesRegex(UserError, "12345 is not a phone number that can be texted"):
+            self.env["hr.applicant"].with_user(self.recruiter).recruit_sms_create_from_number("12345")
+
+
 class TestColours(ConversationCase):
     def test_colour_boundaries_on_the_server(self):
         start = datetime(2026, 11, 20, 8, 0)

@@ -32,6 +32,8 @@ PUBLIC_METHODS = {
     ("hr.applicant", "recruit_sms_inbox_count"): (INTERVIEWER, lambda c: (None, [])),
     ("hr.applicant", "recruit_sms_inbox_data"): (INTERVIEWER, lambda c: (None, [])),
     ("hr.applicant", "recruit_sms_search_chat"): (INTERVIEWER, lambda c: (None, ["Ann"])),
+    ("hr.applicant", "recruit_sms_scan_text"): (INTERVIEWER, lambda c: (None, ["Call +1 415 555 0142"])),
+    ("hr.applicant", "recruit_sms_create_from_number"): (OFFICER, lambda c: (None, ["+1 628 555 0188"])),
     ("hr.applicant", "recruit_sms_mark_read"): (INTERVIEWER, lambda c: ([c.applicant.id], [])),
     ("hr.applicant", "action_recruit_sms_bulk_text"): (OFFICER, lambda c: ([c.applicant.id], [])),
     # the merge fields a template may use: no data, the same list for everyone

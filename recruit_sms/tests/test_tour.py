@@ -68,6 +68,13 @@ class TestTours(HttpCase, RecruitSmsCase):
         self.assertTrue(any("Hello Bulk Alice, can you work Saturday?" in str(body) for body in bodies))
 
 
+    def test_numbers_from_pasted_text(self):
+        self.start_tour("/odoo", "recruit_sms_paste_tour", login="rsms_recruiter")
+        created = self.env["hr.applicant"].search([("phone_sanitized", "=", "+16285550199")])
+        self.assertEqual(len(created), 1)
+        self.assertFalse(created.recruit_sms_consent)
+
+
 @tagged("post_install", "-at_install")
 class TestDemoTour(HttpCase):
     def test_first_minutes_on_the_demo(self):

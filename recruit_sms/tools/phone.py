@@ -65,3 +65,18 @@ def try_e164(raw, default_country=None):
         return to_e164(raw, default_country)
     except PhoneError:
         return None
+
+
+def find_numbers(text, default_country=None):
+    """The phone numbers written in ``text`` (an email signature, a job-board page, a CV),
+    as (as written, E.164) in order of appearance, each once. A national number is read
+    in ``default_country``. Only what phonenumbers' matcher calls a valid number counts:
+    dates, IDs, prices and postcodes are not numbers."""
+    region = (default_country or "").upper() or None
+    found, seen = [], set()
+    for match in phonenumbers.PhoneNumberMatcher(text or "", region, leniency=phonenumbers.Leniency.VALID):
+        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        if e164 not in seen:
+            seen.add(e164)
+            found.append((match.raw_string, e164))
+    return found

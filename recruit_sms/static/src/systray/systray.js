@@ -30,8 +30,12 @@ export class RecruitSmsSystray extends Component {
         this.action = useService("action");
         this.dialog = useService("dialog");
         this.dropdown = useDropdownState();
-        this.state = useState({ visible: false, count: 0, groups: [], query: "", results: [], loaded: false });
+        this.state = useState({
+            visible: false, count: 0, groups: [], query: "", results: [], loaded: false,
+            pasting: false, pasted: "", found: null, canCreate: false,
+        });
         this.search = useDebounced(() => this.runSearch(), 200);
+        this.scan = useDebounced(() => this.runScan(), 300);
         const bus = useService("bus_service");
         for (const type of ["recruit_sms/inbox", "recruit_sms/inbound"]) {
             bus.subscribe(type, () => this.refresh());
@@ -39,6 +43,7 @@ export class RecruitSmsSystray extends Component {
         onWillStart(async () => {
             // only for the people who recruit (interviewers included)
             this.state.visible = await user.hasGroup("hr_recruitment.group_hr_recruitment_interviewer");
+            this.state.canCreate = await user.hasGroup("hr_recruitment.group_hr_recruitment_user");
             if (this.state.visible) {
                 await this.refreshCount();
             }
@@ -82,6 +87,29 @@ export class RecruitSmsSystray extends Component {
         this.state.results = this.state.query.trim().length >= 2
             ? await this.orm.call("hr.applicant", "recruit_sms_search_chat", [this.state.query])
             : [];
+    }
+
+    togglePaste() {
+        this.state.pasting = !this.state.pasting;
+        this.state.pasted = "";
+        this.state.found = null;
+    }
+
+    onPasteInput(ev) {
+        this.state.pasted = ev.target.value;
+        this.scan();
+    }
+
+    /** The phone numbers in the pasted text, each with who holds it. */
+    async runScan() {
+        this.state.found = this.state.pasted.trim()
+            ? await this.orm.call("hr.applicant", "recruit_sms_scan_text", [this.state.pasted])
+            : null;
+    }
+
+    async createFromNumber(number) {
+        const row = await this.orm.call("hr.applicant", "recruit_sms_create_from_number", [number]);
+        this.openChat(row);
     }
 
     openChat(row) {
