@@ -163,7 +163,10 @@ class RecruitSmsDemo(models.AbstractModel):
             jobs = self.env["hr.job"].search([("company_id", "in", (company.id, False))], order="id", limit=4)
             story = self.env["hr.applicant"]
             for name, phone, job, owner, consent, script in STORY:
-                applicant = self._applicant(name, phone, jobs[job % len(jobs)] if jobs else False, users[owner], consent)
+                # applied a little before the first message
+                applied = (max(step[0] for step in script) if script else 0) + 2
+                applicant = self._at(applied, lambda n=name, p=phone, j=job, o=owner, c=consent: self._applicant(
+                    n, p, jobs[j % len(jobs)] if jobs else False, users[o], c))
                 for hours_ago, action, text in script:
                     self._at(hours_ago, lambda a=applicant, k=action, t=text, u=users[owner]: self._act(a, k, t, u))
                 story |= applicant
@@ -204,9 +207,9 @@ class RecruitSmsDemo(models.AbstractModel):
         self.env["recruit.sms.inbound"]._recruit_sms_receive(sms, self.env.company)
 
     def _campaigns(self, job, user):
-        applicants = self.env["hr.applicant"]
-        for name, phone, *_rest in CAMPAIGN_RECIPIENTS:
-            applicants |= self._applicant(name, phone, job, self.env["res.users"], True)
+        nobody = self.env["res.users"]
+        applicants = self._at(30, lambda: self.env["hr.applicant"].concat(*(
+            self._applicant(name, phone, job, nobody, True) for name, phone, *_rest in CAMPAIGN_RECIPIENTS)))
         campaign = self.env["recruit.sms.campaign"].with_user(user).create({
             "name": "Weekend shifts", "job_id": job.id,
             "body": "Hi {{ object.partner_name }}, new weekend shifts are open. Reply YES if you are interested!",
@@ -223,9 +226,8 @@ class RecruitSmsDemo(models.AbstractModel):
         for applicant, (_name, _phone, reply, text) in zip(applicants, CAMPAIGN_RECIPIENTS, strict=True):
             if reply:
                 self._at(25, lambda a=applicant, t=text: self._receive(a, a.phone_sanitized, t))
-        draft = self.env["hr.applicant"]
-        for name, phone, consent in DRAFT_RECIPIENTS:
-            draft |= self._applicant(name, phone, job, self.env["res.users"], consent)
+        draft = self._at(3, lambda: self.env["hr.applicant"].concat(*(
+            self._applicant(name, phone, job, nobody, consent) for name, phone, consent in DRAFT_RECIPIENTS)))
         self.env["recruit.sms.campaign"].with_user(user).create({
             "name": "Open day invitation", "job_id": job.id,
             "body": "Hi {{ object.partner_name }}, join our open day on Saturday 10:00-14:00! Reply YES to book a slot.",
@@ -234,16 +236,18 @@ class RecruitSmsDemo(models.AbstractModel):
         return applicants | draft
 
     def _at(self, hours_ago, action):
-        """Run ``action``, then date what it created ``hours_ago`` hours before now."""
+        """Run ``action``, then date what it created ``hours_ago`` hours before now; returns
+        what ``action`` returns."""
         models_ = ("mail.message", "recruit.sms.inbound", "recruit.sms.consent.event", "recruit.sms.read")
         before = {model: self.env[model].sudo().search([], order="id desc", limit=1).id or 0 for model in models_}
-        action()
+        result = action()
         self.env.flush_all()
         when = fields.Datetime.now() - timedelta(hours=hours_ago)
         date_fields = {"mail.message": "date", "recruit.sms.inbound": "received_date",
                        "recruit.sms.consent.event": "date", "recruit.sms.read": "read_date"}
         for model, last_id in before.items():
             self.env[model].sudo().search([("id", ">", last_id)]).write({date_fields[model]: when})
+        return result
 
     def _settle(self, applicants):
         """The conversations' summary dates follow their messages' dates."""
