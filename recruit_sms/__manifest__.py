@@ -22,6 +22,7 @@
         "data/ir_cron.xml",
         "wizard/recruit_sms_composer_views.xml",
         "wizard/recruit_sms_inbound_link_views.xml",
+        "wizard/recruit_sms_import_views.xml",
         "views/recruit_sms_inbound_views.xml",
         "views/recruit_sms_conversation_views.xml",
         "views/recruit_sms_campaign_views.xml",

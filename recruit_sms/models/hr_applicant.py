@@ -1,3 +1,4 @@
+import contextlib
 import uuid
 
 from odoo import api, fields, models
@@ -37,11 +38,15 @@ CONSENT_SOURCES = [
 # How consent being recorded now was given: set by the server code of each channel (an
 # import, a candidate's message), never by a caller; by default a recruiter's form.
 _CONSENT_SOURCE = ServerFlag("recruit_sms_consent_source", default="form")
+_CONSENT_REASON = ServerFlag("recruit_sms_consent_reason")
 
 
-def consent_source(source):
-    """Consent recorded inside the ``with`` block comes from ``source`` (one of CONSENT_SOURCES)."""
-    return _CONSENT_SOURCE.set(source)
+@contextlib.contextmanager
+def consent_source(source, reason=None):
+    """Consent recorded inside the ``with`` block comes from ``source`` (one of
+    CONSENT_SOURCES), with ``reason`` in the ledger (the evidence an import gives)."""
+    with _CONSENT_SOURCE.set(source), _CONSENT_REASON.set(reason):
+        yield
 
 # mail.notification status of an SMS -> state shown on its bubble
 SMS_BUBBLE_STATE = {
@@ -616,7 +621,7 @@ class HrApplicant(models.Model):
     def _recruit_sms_log_consent(self, event):
         source = self.recruit_sms_consent_source if event == "consent" else _CONSENT_SOURCE.get()
         self.env["recruit.sms.consent.event"]._log(
-            self.phone_sanitized or self.partner_phone or "", event, source, applicant=self,
+            self.phone_sanitized or self.partner_phone or "", event, source, applicant=self, reason=_CONSENT_REASON.get(),
         )
 
     def action_recruit_sms_export_consent(self):

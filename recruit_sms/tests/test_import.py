@@ -1,0 +1,117 @@
+import base64
+import io
+
+from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import RecruitSmsCase
+
+CSV = """First name;Last name;Mobile;E-mail;Job title;SMS opt-in;Tags
+Bea;Brown;(415) 555-0160;bea@example.com;Forklift driver;yes;night, forklift
+Cal;Cruz;555-01;cal@example.com;;yes;
+Dee;Diaz;;;;;
+Eve;Evans;+1 415 555 0161;;;no;
+Ann;Applicant;+1 415 555 0170;ANN.APPLICANT@example.com;;yes;returning
+Ann;Again;415.555.0142;;;;
+Fay;Fox;+1 415 555 0162;;;yes;
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestImportCandidates(RecruitSmsCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["phone.blacklist"].sudo().add("+14155550162")  # Fay texted STOP
+
+    def wizard(self, content=CSV, filename="job-fair.csv", user=None, **values):
+        data = content.encode() if isinstance(content, str) else content
+        return self.env["recruit.sms.import"].with_user(user or self.recruiter).create({
+            "data_file": base64.b64encode(data), "filename": filename, **values})
+
+    def results(self, wizard):
+        return [(line.line, line.result, line.reason or "") for line in wizard.line_ids.sorted("line")]
+
+    def test_each_row_created_updated_or_skipped_with_its_reason(self):
+        wizard = self.wizard(consent_evidence="Job fair sign-up sheet")
+        wizard.action_import()
+        results = self.results(wizard)
+        self.assertEqual([(line, result) for line, result, _reason in results], [
+            (2, "created"), (3, "skipped"), (4, "skipped"), (5, "created"), (6, "updated"), (7, "updated"), (8, "skipped")])
+        self.assertIn("Invalid phone number", results[1][2])
+        self.assertIn("No phone number and no email", results[2][2])
+        self.assertIn("+14155550162 opted out", results[6][2])
+        bea = self.env["hr.applicant"].search([("email_from", "=", "bea@example.com")])
+        self.assertEqual((bea.partner_name, bea.phone_sanitized, bea.job_id), ("Bea Brown", "+14155550160", self.job))
+        self.assertEqual(sorted(bea.categ_ids.mapped("name")), ["forklift", "night"])
+        self.assertEqual(self.env["hr.applicant"].search_count([("partner_name", "=", "Ann Again")]), 0,
+                         "the same number in another format is the same applicant")
+        self.assertIn("returning", self.applicant.categ_ids.mapped("name"))
+        self.assertEqual(self.applicant.partner_name, "Ann Applicant", "an update fills blanks, never overwrites")
+
+    def test_consent_only_with_the_files_evidence_and_in_the_ledger(self):
+        self.wizard().action_import()
+        bea = self.env["hr.applicant"].search([("email_from", "=", "bea@example.com")])
+        self.assertFalse(bea.recruit_sms_consent, "a 'yes' column is no evidence by itself")
+        bea.unlink()
+        self.wizard(consent_evidence="Job fair sign-up sheet").action_import()
+        bea = self.env["hr.applicant"].search([("email_from", "=", "bea@example.com")])
+        self.assertEqual((bea.recruit_sms_consent, bea.recruit_sms_consent_source), (True, "import"))
+        [event] = bea.sudo().recruit_sms_consent_event_ids
+        self.assertEqual(event.reason, "Imported: job-fair.csv, Rita Recruiter: Job fair sign-up sheet")
+        eve = self.env["hr.applicant"].search([("partner_name", "=", "Eve Evans")])
+        self.assertFalse(eve.recruit_sms_consent, "'no' is no")
+
+    def test_header_problems_are_named_before_anything_is_written(self):
+        before = self.env["hr.applicant"].search_count([])
+        content = "Name,Phone,Favourite colour,Mobile,Notes\nBea,+14155550160,blue,+14155550161,\n"
+        with self.assertRaisesRegex(UserError, "Nothing was imported") as caught:
+            self.wizard(content).action_import()
+        message = str(caught.exception)
+        self.assertIn("Column 'Favourite colour' is not known", message)
+        self.assertIn("Column 'Mobile' says the same as 'Phone'", message)
+        self.assertIn("Column 'Notes' is not known", message)
+        self.assertEqual(self.env["hr.applicant"].search_count([]), before)
+        with self.assertRaisesRegex(UserError, "the file needs phone or email"):
+            self.wizard("Name,Job\nBea,Driver\n").action_import()
+
+    def test_all_or_nothing_imports_nothing_when_a_row_fails(self):
+        before = self.env["hr.applicant"].search_count([])
+        wizard = self.wizard(all_or_nothing=True)
+        wizard.action_import()
+        self.assertEqual(self.env["hr.applicant"].search_count([]), before)
+        self.assertEqual({result for _line, result, _reason in self.results(wizard)}, {"skipped"})
+        self.assertIn("all or nothing", self.results(wizard)[0][2])
+
+    def test_a_new_application_for_another_job_instead_of_an_update(self):
+        other_job = self.env["hr.job"].create({"name": "Night picker"})
+        self.wizard("Name,Phone\nAnn Applicant,(415) 555-0142\n", duplicates="new", job_id=other_job.id).action_import()
+        applications = self.env["hr.applicant"].search([("partner_phone_sanitized", "=", "+14155550142")])
+        self.assertEqual(sorted(applications.job_id.mapped("name")), ["Forklift driver", "Night picker"])
+        self.assertEqual(len(applications.partner_id), 1, "the same person")
+
+    def test_xlsx_and_the_downloadable_report(self):
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        book.active.append(["Full name", "Cell", "Email"])
+        book.active.append(["Gus Green", "+1 415 555 0163", "gus@example.com"])
+        book.active.append(["Hal Hill", "12", ""])
+        data = io.BytesIO()
+        book.save(data)
+        wizard = self.wizard(data.getvalue(), filename="export.xlsx")
+        wizard.action_import()
+        self.assertEqual([result for _line, result, _reason in self.results(wizard)], ["created", "skipped"])
+        url = wizard.action_download_report()["url"]
+        attachment = self.env["ir.attachment"].browse(int(url.split("/web/content/")[1].split("?")[0]))
+        lines = attachment.raw.decode().splitlines()
+        self.assertEqual(lines[0], "Line,Name,Email,Phone,Result,Reason")
+        self.assertTrue(lines[1].startswith("2,Gus Green,gus@example.com,+14155550163,Created"))
+        self.assertIn("Invalid phone number", lines[2])
+
+    def test_interviewers_cannot_import(self):
+        interviewer = mail_new_test_user(self.env, login="rsms_import_interviewer",
+                                         groups="base.group_user,hr_recruitment.group_hr_recruitment_interviewer")
+        with self.assertRaises(AccessError):
+            self.wizard(user=interviewer)
