@@ -110,6 +110,21 @@ class TestImportCandidates(RecruitSmsCase):
         self.assertTrue(lines[1].startswith("2,Gus Green,gus@example.com,+14155550163,Created"))
         self.assertIn("Invalid phone number", lines[2])
 
+    def test_the_same_person_twice_in_a_file_is_one_applicant_and_the_job_hears_once(self):
+        self.job.message_subscribe(partner_ids=self.recruiter.partner_id.ids)
+        before = self.env["mail.message"].search_count([("model", "=", "hr.job"), ("res_id", "=", self.job.id)])
+        content = ("Name,Phone,Email,Job\nIra Ito,+1 415 555 0164,ira@example.com,Forklift driver\n"
+                   "Ira I.,(415) 555-0164,,Forklift driver\nJo Jones,+1 415 555 0165,,Forklift driver\n")
+        wizard = self.wizard(content)
+        wizard.action_import()
+        self.assertEqual([result for _line, result, _reason in self.results(wizard)], ["created", "updated", "created"])
+        ira = self.env["hr.applicant"].search([("partner_phone_sanitized", "=", "+14155550164")])
+        self.assertEqual((len(ira), ira.partner_name, ira.partner_id.email), (1, "Ira Ito", "ira@example.com"))
+        self.assertIn("Imported from job-fair.csv by Rita Recruiter", ira.message_ids.mapped("body")[0])
+        job_messages = self.env["mail.message"].search([("model", "=", "hr.job"), ("res_id", "=", self.job.id)])
+        self.assertEqual(len(job_messages) - before, 1, "one message for the job, not one per applicant")
+        self.assertIn("2 new applicants imported from job-fair.csv", job_messages.sorted("id")[-1].body)
+
     def test_interviewers_cannot_import(self):
         interviewer = mail_new_test_user(self.env, login="rsms_import_interviewer",
                                          groups="base.group_user,hr_recruitment.group_hr_recruitment_interviewer")

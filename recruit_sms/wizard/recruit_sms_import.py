@@ -10,6 +10,9 @@ from ..models.hr_applicant import consent_source
 from ..tools import candidate_import as rules
 from .recruit_sms_import_line import RESULTS
 
+# new applicants created per batch: one savepoint each, row by row only when a batch fails
+CREATE_BATCH = 500
+
 
 class RecruitSmsImport(models.TransientModel):
     """Import candidates from a spreadsheet (CSV or XLSX): one applicant per row, matched
@@ -113,92 +116,204 @@ class RecruitSmsImport(models.TransientModel):
             lambda c: (c.code, c.name))}
         rows = [rules.read_row(mapping, cells, line, self.country_id.code, countries)
                 for line, cells in enumerate(table, start=2)]
-        results = []
         savepoint = self.env.cr.savepoint()
         with savepoint:
-            for row in rows:
-                results.append(self._import_row(row))
-            if self.all_or_nothing and any(result["result"] == "skipped" for result in results):
+            results = self._import_rows(rows)
+            if self.all_or_nothing and any(result["result"] == "skipped" for result in results.values()):
                 savepoint.rollback()
-                for result in results:
+                for result in results.values():
                     if result["result"] != "skipped":
                         result.update(result="skipped", applicant_id=False, reason=self.env._(
                             "Not imported: another row could not be, and all or nothing was asked"))
-        self.line_ids = [fields.Command.clear()] + [fields.Command.create(result) for result in results]
+        self.line_ids = [fields.Command.clear()] + [fields.Command.create(results[row.line]) for row in rows]
         self.state = "done"
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
                 "target": "new", "name": self.env._("Import candidates")}
 
-    def _import_row(self, row):
-        result = {"line": row.line, "name": row.name, "email": row.email, "number": row.number or row.phone_raw,
-                  "result": "skipped", "applicant_id": False, "reason": False}
+    def _import_rows(self, rows):
+        """{line: result} of importing ``rows``: what the database knows is read once for
+        the whole file, new applicants are created in batches (a batch that fails is
+        created again row by row, so that one bad row fails alone, with its reason)."""
+        results = {row.line: {"line": row.line, "name": row.name, "email": row.email, "number": row.number or row.phone_raw,
+                              "result": "skipped", "applicant_id": False, "reason": False} for row in rows}
+        ready = self._triage(rows, results)
+        existing = self._existing(ready)
+        lookups = self._lookups(ready)
+        to_create, to_update, first_of = [], [], {}
+        for row in ready:
+            values = self._values(row, lookups)
+            keys = [key for key in (("email", row.email), ("number", row.number)) if key[1]]
+            known = next((existing[key] for key in keys if key in existing), None)
+            if known and not (self.duplicates == "new" and values["job_id"] and values["job_id"] != known.job_id.id):
+                to_update.append((row, known, values))
+                continue
+            earlier = next((first_of[key] for key in keys if key in first_of), None)
+            if earlier is not None:  # the same person earlier in the file: one applicant
+                to_update.append((row, earlier, values))
+                continue
+            if known:
+                values["partner_id"] = known.partner_id.id
+            to_create.append((row, values))
+            for key in keys:
+                first_of[key] = row
+        created = self._create_applicants(to_create, results)
+        for row, target, values in to_update:
+            applicant = created.get(target.line) if isinstance(target, rules.Row) else target
+            if not applicant:
+                results[row.line]["reason"] = results[target.line]["reason"]
+                continue
+            try:
+                with self.env.cr.savepoint(), self._consent():
+                    applicant.write(self._updates(applicant, values))
+            except (UserError, ValueError) as error:
+                results[row.line]["reason"] = str(error)
+                continue
+            results[row.line].update(result="updated", applicant_id=applicant.id)
+        return results
+
+    def _triage(self, rows, results):
+        """The rows that can be imported; the others get their reason."""
         reasons = {
             rules.NO_NAME: self.env._("No name"),
             rules.NO_CONTACT: self.env._("No phone number and no email: nothing to reach them with"),
-            rules.INVALID_NUMBER: self.env._("Invalid phone number (%(why)s)", why=row.skip_detail),
         }
-        if row.skip:
-            result["reason"] = reasons[row.skip]
-            return result
-        if row.number and row.number in self.env["phone.blacklist"]._recruit_sms_opted_out([row.number]):
-            result["reason"] = self.env._("%(number)s opted out of texts", number=row.number)
-            return result
-        try:
-            with self.env.cr.savepoint():
-                applicant, created = self._apply_row(row)
-        except (UserError, ValueError) as error:
-            result["reason"] = str(error)
-            return result
-        result.update(result="created" if created else "updated", applicant_id=applicant.id)
-        return result
+        ready = []
+        opted_out = self.env["phone.blacklist"]._recruit_sms_opted_out([row.number for row in rows if row.number])
+        for row in rows:
+            if row.skip == rules.INVALID_NUMBER:
+                results[row.line]["reason"] = self.env._("Invalid phone number (%(why)s)", why=row.skip_detail)
+            elif row.skip:
+                results[row.line]["reason"] = reasons[row.skip]
+            elif row.number in opted_out:
+                results[row.line]["reason"] = self.env._("%(number)s opted out of texts", number=row.number)
+            else:
+                ready.append(row)
+        return ready
 
-    def _apply_row(self, row):
-        Applicant = self.env["hr.applicant"]
-        values = {"partner_name": row.name}
+    def _values(self, row, lookups):
+        jobs, sources, tags = lookups
+        values = {
+            "partner_name": row.name,
+            "job_id": (jobs.get(row.job.lower()) or self.job_id).id if row.job else self.job_id.id,
+            "source_id": (sources.get(row.source.lower()) or self.source_id).id if row.source else self.source_id.id,
+        }
         if row.email:
             values["email_from"] = row.email
         if row.number:
             values["partner_phone"] = row.number
-        job = self.job_id
-        if row.job:
-            job = self.env["hr.job"].search([("name", "=ilike", row.job)], limit=1) or job
-        source = self.source_id
-        if row.source:
-            source = self.env["utm.source"].search([("name", "=ilike", row.source)], limit=1) or source
         if row.tags:
-            Category = self.env["hr.applicant.category"]
-            tags = [Category.search([("name", "=ilike", tag)], limit=1) or Category.create({"name": tag}) for tag in row.tags]
-            values["categ_ids"] = [fields.Command.link(tag.id) for tag in tags]
+            values["categ_ids"] = [fields.Command.link(tags[tag.lower()].id) for tag in row.tags]
         if row.consent and self.consent_evidence:
             values["recruit_sms_consent"] = True
-        existing = self._existing(row)
-        if existing and not (self.duplicates == "new" and job and job != existing.job_id):
-            updates = {key: value for key, value in values.items() if key in ("categ_ids", "recruit_sms_consent")
-                       or not existing[key]}
-            if updates.get("recruit_sms_consent") and existing.recruit_sms_consent:
-                del updates["recruit_sms_consent"]
-            with self._consent():
-                existing.write(updates)
-            return existing, False
-        values.update(job_id=job.id, source_id=source.id)
-        if existing:
-            values["partner_id"] = existing.partner_id.id
-        with self._consent():
-            return Applicant.create(values), True
+        return values
+
+    def _updates(self, applicant, values):
+        """What a row adds to an application: blank fields filled, tags added, consent
+        given (never a value overwritten)."""
+        updates = {key: value for key, value in values.items()
+                   if key == "categ_ids" or (key != "recruit_sms_consent" and value and not applicant[key])}
+        if values.get("recruit_sms_consent") and not applicant.recruit_sms_consent:
+            updates["recruit_sms_consent"] = True
+        return updates
+
+    def _create_applicants(self, to_create, results):
+        """{line: applicant} of the rows created, in batches."""
+        created = {}
+        # One applicant a row, without the creation message Odoo posts for each (it notifies
+        # the job's followers once per applicant: a file would send them thousands) nor the
+        # importing user following every row: each applicant gets a note of the import, each
+        # job one message for its followers (``_announce``).
+        Applicant = self.env["hr.applicant"].with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+        self._link_partners(to_create)
+        for start in range(0, len(to_create), CREATE_BATCH):
+            batch = to_create[start:start + CREATE_BATCH]
+            try:
+                with self.env.cr.savepoint(), self._consent():
+                    applicants = Applicant.create([values for _row, values in batch])
+                pairs = zip(batch, applicants, strict=True)
+            except (UserError, ValueError):
+                pairs = []
+                for row, values in batch:
+                    try:
+                        with self.env.cr.savepoint(), self._consent():
+                            pairs.append(((row, values), Applicant.create(values)))
+                    except (UserError, ValueError) as error:
+                        results[row.line]["reason"] = str(error)
+            for (row, _values), applicant in pairs:
+                created[row.line] = applicant
+                results[row.line].update(result="created", applicant_id=applicant.id)
+        self._announce(self.env["hr.applicant"].concat(*created.values()))
+        return created
+
+    def _announce(self, applicants):
+        """A note on each new applicant, and one message to each job's followers."""
+        if not applicants:
+            return
+        note = self.env._("Imported from %(file)s by %(user)s.", file=self.filename or "", user=self.env.user.name)
+        applicants._message_log_batch(bodies=dict.fromkeys(applicants.ids, note))
+        for job in applicants.job_id:
+            count = len(applicants.filtered(lambda a, j=job: a.job_id == j))
+            job.message_post(
+                body=self.env._("%(count)s new applicants imported from %(file)s by %(user)s.", count=count,
+                                file=self.filename or "", user=self.env.user.name),
+                subtype_xmlid="hr_recruitment.mt_job_applicant_new")
+
+    def _link_partners(self, to_create):
+        """Give each new applicant with an email its contact, as Odoo does one applicant at a
+        time (the contact with that email, else a new one), for the whole file at once."""
+        wanted = {values["email_from"]: values for _row, values in to_create
+                  if values.get("email_from") and not values.get("partner_id")}
+        if not wanted:
+            return
+        Partner = self.env["res.partner"].with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+        partners = {}
+        for partner in Partner.search([("email_normalized", "in", list(wanted))], order="id desc"):
+            partners[partner.email_normalized] = partner
+        missing = [email for email in wanted if email not in partners]
+        for email, partner in zip(missing, Partner.create([{
+            "name": wanted[email]["partner_name"], "email": email, "phone": wanted[email].get("partner_phone") or False,
+        } for email in missing]), strict=True):
+            partners[email] = partner
+        for email, values in wanted.items():
+            values["partner_id"] = partners[email].id
 
     def _consent(self):
         return consent_source("import", reason=self.env._(
             "Imported: %(file)s, %(user)s: %(evidence)s", file=self.filename or "", user=self.env.user.name,
             evidence=self.consent_evidence or ""))
 
-    def _existing(self, row):
-        """The application this row is already: same email, or same E.164 number."""
-        domain = []
-        if row.email:
-            domain.append(Domain("email_from", "=ilike", row.email))
-        if row.number:
-            domain.append(Domain("phone_sanitized", "=", row.number) | Domain("partner_phone_sanitized", "=", row.number))
-        return self.env["hr.applicant"].search(Domain.OR(domain), order="id desc", limit=1) if domain else self.env["hr.applicant"]
+    def _existing(self, rows):
+        """{("email", address) or ("number", E.164): application} of the rows, the newest
+        application of each, read in one query."""
+        emails = list({row.email for row in rows if row.email})
+        numbers = list({row.number for row in rows if row.number})
+        if not emails and not numbers:
+            return {}
+        found = self.env["hr.applicant"].search(
+            Domain("email_from", "in", emails) | Domain("phone_sanitized", "in", numbers)
+            | Domain("partner_phone_sanitized", "in", numbers), order="id asc")
+        existing = {}
+        for applicant in found:  # the newest last: it wins
+            if applicant.email_from:
+                existing["email", applicant.email_from.strip().lower()] = applicant
+            for number in {applicant.phone_sanitized, applicant.partner_phone_sanitized} - {False, None}:
+                existing["number", number] = applicant
+        return existing
+
+    def _lookups(self, rows):
+        """(jobs, sources, tags) named in the rows, by lower-case name; missing tags are created."""
+        def by_name(model, names):
+            records = self.env[model].search([("name", "in", list(names))]) if names else self.env[model]
+            return {record.name.lower(): record for record in records}
+
+        jobs = by_name("hr.job", {row.job for row in rows if row.job})
+        sources = by_name("utm.source", {row.source for row in rows if row.source})
+        wanted = {tag.lower(): tag for row in rows for tag in row.tags}
+        tags = by_name("hr.applicant.category", set(wanted.values()))
+        missing = [name for key, name in wanted.items() if key not in tags]
+        if missing:
+            tags.update({tag.name.lower(): tag for tag in self.env["hr.applicant.category"].create([{"name": name} for name in missing])})
+        return jobs, sources, tags
 
     def action_download_report(self):
         """The results as CSV, one line a row of the file."""
