@@ -1,7 +1,9 @@
+
 """Every method a browser can call on the addon's models (and on the core models it
 extends) is listed here with who may call it; each is then called, through the same
 entry point as the web client, by people who may not, and must be refused."""
 
+import base64
 import inspect
 
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -57,6 +59,8 @@ PUBLIC_METHODS = {
     ("sms.sms", "create"): (SYSTEM, lambda c: (None, [{"number": "+14155550142", "body": "x"}])),
     ("sms.sms", "write"): (SYSTEM, lambda c: ([c.sms.id], [{"body": "x"}])),
     ("res.config.settings", "action_recruit_sms_test_connection"): (SYSTEM, lambda c: ([c.settings.id], [])),
+    ("recruit.sms.import", "action_import"): (OFFICER, lambda c: ([c.importer.id], [])),
+    ("recruit.sms.import", "action_download_report"): (OFFICER, lambda c: ([c.importer.id], [])),
 }
 
 
@@ -100,6 +104,8 @@ class TestPublicMethods(RecruitSmsCase):
             "applicant_id": cls.applicant.id, "channel": "sms", "subject": "Hi", "body": "Hello"})
         cls.sms = cls.env["sms.sms"].sudo().create({"number": "+14155550142", "body": "x", "state": "error"})
         cls.settings = cls.env["res.config.settings"].create({})
+        cls.importer = cls.env["recruit.sms.import"].with_user(cls.recruiter).create({
+            "data_file": base64.b64encode(b"Name,Phone\nIntruder,+14155550199\n"), "filename": "x.csv"})
 
     def test_every_public_method_is_listed_with_who_may_call_it(self):
         found = addon_public_methods(self.env)
