@@ -44,27 +44,26 @@ class TestApplicantTextsOnCoreHarness(MockSmsTwilio):
             mail_message_values={"subject": "Shift", "author_id": self.user_recruiter.partner_id},
         )
 
-    @users("rsms_harness_recruiter")
-    def test_core_composer_cannot_reach_an_opted_out_applicant(self):
-        self.env["phone.blacklist"].sudo().add(self.twilio_valid_phone_number)
+    def assert_canceled_before_the_provider(self, body):
+        """Core's composer on the applicant posts ``body``; the gate cancels it as an opt-out."""
         with self.mock_sms_twilio_gateway():
-            message = self.compose_with_core("Are you still interested?")
+            message = self.compose_with_core(body)
         self.assertEqual(self._sms_twilio_send_mock.call_count, 0, "nothing reached the provider")
         self.assertSMSNotification(
             [{"partner": self.candidate, "number": self.twilio_valid_phone_number, "state": "canceled",
               "failure_type": "sms_optout"}],
-            "Are you still interested?", messages=message,
+            body, messages=message,
         )
+        return message
+
+    @users("rsms_harness_recruiter")
+    def test_core_composer_cannot_reach_an_opted_out_applicant(self):
+        self.env["phone.blacklist"].sudo().add(self.twilio_valid_phone_number)
+        message = self.assert_canceled_before_the_provider("Are you still interested?")
+        self.assertIn("opted out", message.notification_ids.failure_reason)
 
     @users("rsms_harness_recruiter")
     def test_core_composer_cannot_reach_an_applicant_without_consent(self):
         self.applicant.sudo().recruit_sms_consent = False
-        with self.mock_sms_twilio_gateway():
-            message = self.compose_with_core("Are you still interested?")
-        self.assertEqual(self._sms_twilio_send_mock.call_count, 0, "nothing reached the provider")
-        self.assertSMSNotification(
-            [{"partner": self.candidate, "number": self.twilio_valid_phone_number, "state": "canceled",
-              "failure_type": "sms_optout"}],
-            "Are you still interested?", messages=message,
-        )
+        message = self.assert_canceled_before_the_provider("Are you still interested?")
         self.assertIn("has not agreed to receive text messages", message.notification_ids.failure_reason)

@@ -80,17 +80,14 @@ class TwilioDouble:
                     self.connection_number = double.connections
                 return super().setup()
 
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode(), keep_blank_values=True).items()}
-                auth = self.headers.get("Authorization", "")
-                user, _, password = base64.b64decode(auth[6:]).decode().partition(":") if auth.startswith("Basic ") else ("", "", "")
-                double.requests.append({"path": self.path, "auth": (user, password), "form": form,
-                                        "connection": self.connection_number,
-                                        "at": double.stamp() if double.stamp else None})
-                status, delay, payload = double._next_answer(form)
-                if delay:
-                    time.sleep(delay)
+            def auth(self):
+                header = self.headers.get("Authorization", "")
+                if not header.startswith("Basic "):
+                    return ("", "")
+                user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+                return (user, password)
+
+            def answer(self, status, payload):
                 body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -98,25 +95,29 @@ class TwilioDouble:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode(), keep_blank_values=True).items()}
+                double.requests.append({"path": self.path, "auth": self.auth(), "form": form,
+                                        "connection": self.connection_number,
+                                        "at": double.stamp() if double.stamp else None})
+                status, delay, payload = double._next_answer(form)
+                if delay:
+                    time.sleep(delay)
+                self.answer(status, payload)
+
             def do_GET(self):
-                auth = self.headers.get("Authorization", "")
-                user, _, password = base64.b64decode(auth[6:]).decode().partition(":") if auth.startswith("Basic ") else ("", "", "")
-                double.requests.append({"path": self.path, "auth": (user, password), "form": None, "method": "GET",
+                auth = self.auth()
+                double.requests.append({"path": self.path, "auth": auth, "form": None, "method": "GET",
                                         "connection": self.connection_number, "at": None})
                 with double._lock:
                     queued = double.responses.popleft() if double.responses else None
                 if queued:
-                    status, payload = queued[0], queued[1]
+                    self.answer(queued[0], queued[1])
                 elif self.path.endswith("/IncomingPhoneNumbers.json"):
-                    status, payload = 200, {"incoming_phone_numbers": [{"phone_number": n} for n in double.owned_numbers]}
+                    self.answer(200, {"incoming_phone_numbers": [{"phone_number": n} for n in double.owned_numbers]})
                 else:
-                    status, payload = 200, {"sid": user, **double.account}
-                body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                    self.answer(200, {"sid": auth[0], **double.account})
 
             def log_message(self, *args):
                 pass
