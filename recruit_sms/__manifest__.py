@@ -29,6 +29,7 @@
         "views/res_config_settings_views.xml",
         "views/sms_twilio_account_manage_views.xml",
         "views/hr_applicant_views.xml",
+        "views/hr_job_views.xml",
     ],
     "demo": [
         "demo/recruit_sms_demo.xml",

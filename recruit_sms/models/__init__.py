@@ -1,5 +1,6 @@
 from . import (
     hr_applicant,
+    hr_job,
     mail_notification,
     phone_blacklist,
     recruit_sms_campaign,

@@ -124,6 +124,8 @@ class HrApplicant(models.Model):
         [("open", "Open"), ("closed", "Closed")], "Conversation", default="open", required=True, tracking=True,
     )
     recruit_sms_last_inbound_date = fields.Datetime("Last message received", copy=False)
+    recruit_sms_apply_texted = fields.Boolean("Texted on apply", copy=False, readonly=True,
+                                              help="The job's text on apply went to this application.")
     recruit_sms_last_preview = fields.Char("Last message preview", copy=False)
     recruit_sms_last_channel = fields.Selection([("email", "Email"), ("sms", "SMS")], "Last message channel", copy=False)
     recruit_sms_colour = fields.Selection(
@@ -684,6 +686,38 @@ class HrApplicant(models.Model):
         texted = self.env["mail.notification"].sudo().search_count(
             [("notification_type", "=", "sms"), ("sms_number", "=", number)], limit=1)
         return not texted and not self.env["sms.sms"].sudo().search_count([("number", "=", number)], limit=1)
+
+    # ------------------------------------------------------------
+    # A text when someone applies
+    # ------------------------------------------------------------
+
+    def _recruit_sms_text_on_apply(self):
+        """Text each new applicant their job's (else their company's) text on apply, when
+        the gate lets it go (consent, opt-out; held to their texting hours), once per
+        person and job: a second application of the same number to the same job gets none."""
+        for applicant in self.sudo().filtered("phone_sanitized"):
+            template = applicant.job_id.recruit_sms_apply_template_id or applicant.company_id.recruit_sms_apply_template_id
+            if not template or applicant.recruit_sms_apply_texted:
+                continue
+            if self.search_count([("id", "!=", applicant.id), ("recruit_sms_apply_texted", "=", True),
+                                  ("job_id", "=", applicant.job_id.id),
+                                  "|", ("phone_sanitized", "=", applicant.phone_sanitized),
+                                  ("partner_phone_sanitized", "=", applicant.phone_sanitized)], limit=1):
+                continue
+            if applicant._recruit_sms_verdict(gate.AUTOMATED, hours=False).blocked:
+                continue
+            # core's renderer: administrators write SMS templates (a recruiter cannot)
+            body = template._render_field("body", applicant.ids, compute_lang=True)[applicant.id]
+            body += applicant._recruit_sms_first_contact_suffix()
+            sms = applicant._recruit_sms_post_sms_batch({applicant.id: body}, subject=template.name, kind=gate.AUTOMATED)
+            applicant.recruit_sms_apply_texted = True
+            sms.send(raise_exception=False)  # the gate holds it until their texting hours
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        applicant = super().message_new(msg_dict, custom_values=custom_values)
+        applicant._recruit_sms_text_on_apply()
+        return applicant
 
     def _recruit_sms_first_contact_suffix(self):
         notice = self._recruit_sms_company().recruit_sms_first_contact_notice

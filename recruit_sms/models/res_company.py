@@ -59,6 +59,11 @@ class ResCompany(models.Model):
         help="What the Twilio Messaging Service (or another SMS provider) may send per second: campaigns never "
              "go faster. Each Twilio number has its own rate, set with the number.",
     )
+    recruit_sms_apply_template_id = fields.Many2one(
+        "sms.template", "Text on apply", domain=[("model", "=", "hr.applicant")],
+        help="Texted to each new applicant who came by email or by import and agreed to be texted, unless their job "
+             "position has its own.",
+    )
     recruit_sms_bulk_cap = fields.Integer(
         "Bulk Text selection limit", default=50,
         help="How many applicants can be selected at once for Bulk Text; add more inside the campaign.",

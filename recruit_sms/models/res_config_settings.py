@@ -32,6 +32,7 @@ class ResConfigSettings(models.TransientModel):
     recruit_sms_quiet_hold_replies = fields.Boolean(related="company_id.recruit_sms_quiet_hold_replies", readonly=False)
     recruit_sms_rate = fields.Float(related="company_id.recruit_sms_rate", readonly=False)
     recruit_sms_bulk_cap = fields.Integer(related="company_id.recruit_sms_bulk_cap", readonly=False)
+    recruit_sms_apply_template_id = fields.Many2one(related="company_id.recruit_sms_apply_template_id", readonly=False)
 
     @api.depends("company_id")
     def _compute_recruit_sms_webhook_urls(self):

@@ -125,6 +125,10 @@ class RecruitSmsImport(models.TransientModel):
                     if result["result"] != "skipped":
                         result.update(result="skipped", applicant_id=False, reason=self.env._(
                             "Not imported: another row could not be, and all or nothing was asked"))
+        # the texts on apply go once the import is final (all or nothing may have undone it)
+        self.env["hr.applicant"].browse(
+            result["applicant_id"] for result in results.values() if result["result"] == "created"
+        )._recruit_sms_text_on_apply()
         self.line_ids = [fields.Command.clear()] + [fields.Command.create(results[row.line]) for row in rows]
         self.state = "done"
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
