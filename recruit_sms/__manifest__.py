@@ -25,6 +25,7 @@
         "wizard/recruit_sms_import_views.xml",
         "views/recruit_sms_inbound_views.xml",
         "views/recruit_sms_conversation_views.xml",
+        "views/recruit_sms_list_views.xml",
         "views/recruit_sms_campaign_views.xml",
         "views/res_config_settings_views.xml",
         "views/sms_twilio_account_manage_views.xml",

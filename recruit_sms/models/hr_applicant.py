@@ -1070,6 +1070,15 @@ class HrApplicant(models.Model):
         return {"type": "ir.actions.act_window", "res_model": "recruit.sms.campaign", "res_id": campaign.id,
                 "views": [(False, "form")], "target": "current"}
 
+    def action_recruit_sms_make_list(self):
+        """A text list of the selected applicants, opened to be named."""
+        text_list = self.env["recruit.sms.list"].create({
+            "name": self.env._("Applicants %(date)s", date=fields.Date.to_string(fields.Date.today())),
+            "applicant_ids": [fields.Command.set(self.ids)],
+        })
+        return {"type": "ir.actions.act_window", "res_model": "recruit.sms.list", "res_id": text_list.id,
+                "views": [(False, "form")], "target": "current"}
+
     # ------------------------------------------------------------
     # Campaigns
     # ------------------------------------------------------------

@@ -19,7 +19,8 @@ _logger = logging.getLogger(__name__)
 REVIEW_WARNING_ABOVE = 500
 BATCH_SECONDS = 10
 BATCH_MAX = 500
-CONTENT_FIELDS = {"name", "job_id", "body", "template_id", "recipient_ids", "schedule", "scheduled_at", "company_id"}
+CONTENT_FIELDS = {"name", "job_id", "body", "template_id", "recipient_ids", "list_id", "schedule", "scheduled_at",
+                  "company_id"}
 # set by the campaign's own actions and engine, never from values a caller sends
 SERVER_FIELDS = {"state", "sent_by_id", "line_ids"}
 # the campaign's own actions and engine are writing: the edit rules are theirs to apply
@@ -43,6 +44,11 @@ class RecruitSmsCampaign(models.Model):
     template_id = fields.Many2one("sms.template", domain=[("model", "=", "hr.applicant")])
     body = fields.Text(help="Merge fields: {{ object.partner_name }}, {{ object.job_id.name }}, ...")
     recipient_ids = fields.Many2many("hr.applicant", string="Recipients", check_company=True)
+    list_id = fields.Many2one(
+        "recruit.sms.list", "Text list", check_company=True,
+        help="Its applicants receive the campaign too: a list of conditions is evaluated when the campaign is sent "
+             "(the review shows who matches now).",
+    )
     recipient_filter_id = fields.Many2one(
         "ir.filters", "Saved filter", domain=[("model_id", "=", "hr.applicant")],
         help="A favorite saved on the applicant list: its domain fills 'Applicants matching'.",
@@ -95,7 +101,7 @@ class RecruitSmsCampaign(models.Model):
         """(eligible applicants, {applicant: (reason code, reason)}), as the gate decides
         for a campaign: one text per number, in the recipients' order."""
         self.ensure_one()
-        recipients = self.recipient_ids.sorted("id")
+        recipients = self._recruit_sms_recipients().sorted("id")
         requests = [GateRequest(None, applicant, self.company_id, gate.CAMPAIGN) for applicant in recipients]
         gate_model = self.env["recruit.sms.gate"]
         verdicts = gate_model._decide(requests, hours=False, dedupe=True)
@@ -107,6 +113,13 @@ class RecruitSmsCampaign(models.Model):
                 eligible_ids.append(applicant.id)
         # one recordset at the end: growing it one applicant at a time is quadratic
         return self.env["hr.applicant"].browse(eligible_ids), excluded
+
+    def _recruit_sms_recipients(self):
+        """The recipients chosen, and the list's applicants as of now."""
+        self.ensure_one()
+        if not self.list_id:
+            return self.recipient_ids
+        return self.recipient_ids | self.list_id._recruit_sms_members()
 
     @api.onchange("recipient_filter_id")
     def _onchange_recipient_filter_id(self):
@@ -142,7 +155,7 @@ class RecruitSmsCampaign(models.Model):
             campaign.write({"recipient_ids": [fields.Command.link(applicant.id) for applicant in found]})
         return True
 
-    @api.depends("recipient_ids", "body", "company_id")
+    @api.depends("recipient_ids", "list_id", "body", "company_id")
     def _compute_review(self):
         for campaign in self:
             eligible, excluded = campaign._recruit_sms_split_recipients()
@@ -153,7 +166,7 @@ class RecruitSmsCampaign(models.Model):
             per_sender = Counter(stream.sender(number) for number in eligible.mapped("phone_sanitized"))
             # senders go side by side: the slowest of them sets the duration
             seconds = max((count / stream.rate(sender) for sender, count in per_sender.items()), default=0)
-            campaign.review_recipients = len(campaign.recipient_ids)
+            campaign.review_recipients = len(eligible) + len(excluded)
             campaign.review_eligible = len(eligible)
             campaign.review_exclusions = "\n".join(f"{kind}: {count}" for kind, count in sorted(kinds.items())) or False
             campaign.review_segments = segments
@@ -165,7 +178,7 @@ class RecruitSmsCampaign(models.Model):
             campaign.review_warning = self.env._(
                 "More than %(limit)s recipients: consider smaller campaigns (carriers watch large bursts).",
                 limit=REVIEW_WARNING_ABOVE,
-            ) if len(campaign.recipient_ids) > REVIEW_WARNING_ABOVE else False
+            ) if len(eligible) + len(excluded) > REVIEW_WARNING_ABOVE else False
 
     @api.depends("line_ids.state", "line_ids.delivery_state")
     def _compute_counts(self):

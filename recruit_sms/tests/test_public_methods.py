@@ -38,6 +38,10 @@ PUBLIC_METHODS = {
     ("hr.applicant", "recruit_sms_create_from_number"): (OFFICER, lambda c: (None, ["+1 628 555 0188"])),
     ("hr.applicant", "recruit_sms_mark_read"): (INTERVIEWER, lambda c: ([c.applicant.id], [])),
     ("hr.applicant", "action_recruit_sms_bulk_text"): (OFFICER, lambda c: ([c.applicant.id], [])),
+    ("hr.applicant", "action_recruit_sms_make_list"): (OFFICER, lambda c: ([c.applicant.id], [])),
+    # core's mail gateway entry, public in core: creating an applicant needs the right to
+    ("hr.applicant", "message_new"): (OFFICER, lambda c: (None, [{"subject": "Intruder", "email_from": "x@example.com"}])),
+    ("recruit.sms.list", "action_new_campaign"): (OFFICER, lambda c: ([c.text_list.id], [])),
     # the merge fields a template may use: no data, the same list for everyone
     ("hr.applicant", "mail_allowed_qweb_expressions"): (EVERYONE, lambda c: (None, [])),
     ("recruit.sms.campaign", "create"): (OFFICER, lambda c: (None, [{"name": "Intruder", "body": "Hi"}])),
@@ -104,6 +108,7 @@ class TestPublicMethods(RecruitSmsCase):
             "applicant_id": cls.applicant.id, "channel": "sms", "subject": "Hi", "body": "Hello"})
         cls.sms = cls.env["sms.sms"].sudo().create({"number": "+14155550142", "body": "x", "state": "error"})
         cls.settings = cls.env["res.config.settings"].create({})
+        cls.text_list = cls.env["recruit.sms.list"].create({"name": "Theirs", "applicant_ids": [(6, 0, cls.applicant.ids)]})
         cls.importer = cls.env["recruit.sms.import"].with_user(cls.recruiter).create({
             "data_file": base64.b64encode(b"Name,Phone\nIntruder,+14155550199\n"), "filename": "x.csv"})
 
