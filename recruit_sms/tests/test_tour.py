@@ -75,6 +75,14 @@ class TestTours(HttpCase, RecruitSmsCase):
         self.assertFalse(created.recruit_sms_consent)
 
 
+    def test_import_a_file_make_a_list_and_text_it(self):
+        self.start_tour("/odoo/action-recruit_sms.recruit_sms_import_action", "recruit_sms_import_tour",
+                        login="rsms_recruiter")
+        campaign = self.env["recruit.sms.campaign"].search([("list_id.applicant_ids.partner_name", "=", "Tia Tour")])
+        self.assertEqual(sorted(campaign.line_ids.applicant_id.mapped("partner_name")), ["Tia Tour", "Uma Tour"])
+        self.assertEqual(campaign.sent_by_id, self.recruiter)
+
+
 @tagged("post_install", "-at_install")
 class TestDemoTour(HttpCase):
     def test_first_minutes_on_the_demo(self):
