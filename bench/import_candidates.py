@@ -54,6 +54,8 @@ def measure(run):
 def ours():
     wizard = env["recruit.sms.import"].create({"data_file": base64.b64encode(data), "filename": "bench.csv"})
     wizard.action_import()
+    if wizard.state == "queued":  # a long file: what the cron runs, here in the same process
+        wizard._recruit_sms_import_queued()
     return f"{wizard.count_created} created, {wizard.count_updated} updated, {wizard.count_skipped} skipped"
 
 def peer():

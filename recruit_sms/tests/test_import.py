@@ -125,6 +125,23 @@ class TestImportCandidates(RecruitSmsCase):
         self.assertEqual(len(job_messages) - before, 1, "one message for the job, not one per applicant")
         self.assertIn("2 new applicants imported from job-fair.csv", job_messages.sorted("id")[-1].body)
 
+    def test_a_long_file_is_imported_in_the_background_and_mailed(self):
+        self.env["ir.config_parameter"].sudo().set_param("recruit_sms.import_queue_above", "3")
+        wizard = self.wizard(consent_evidence="Job fair sign-up sheet")
+        before = self.env["hr.applicant"].search_count([])
+        wizard.action_import()
+        self.assertEqual((wizard.state, wizard.rows_total, wizard.progress), ("queued", 7, 0.0))
+        self.assertEqual(self.env["hr.applicant"].search_count([]), before, "nothing imported while the browser waits")
+        self.assertTrue(self.env["ir.cron.trigger"].sudo().search(
+            [("cron_id", "=", self.env.ref("recruit_sms.ir_cron_recruit_sms_import").id)]))
+        # what the cron does, as the importer, without its commits
+        wizard.with_user(self.recruiter)._recruit_sms_import_queued()
+        self.assertEqual((wizard.state, wizard.progress), ("done", 100.0))
+        self.assertEqual((wizard.count_created, wizard.count_updated, wizard.count_skipped), (2, 2, 3))
+        mail = self.env["mail.mail"].sudo().search([("email_to", "like", self.recruiter.email)])
+        self.assertIn("2 created, 2 updated, 3 skipped", mail.body_html)
+        self.assertEqual(mail.attachment_ids.name, "job-fair-results.csv")
+
     def test_interviewers_cannot_import(self):
         interviewer = mail_new_test_user(self.env, login="rsms_import_interviewer",
                                          groups="base.group_user,hr_recruitment.group_hr_recruitment_interviewer")

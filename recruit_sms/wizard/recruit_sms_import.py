@@ -2,6 +2,8 @@ import base64
 import csv
 import io
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -12,6 +14,10 @@ from .recruit_sms_import_line import RESULTS
 
 # new applicants created per batch: one savepoint each, row by row only when a batch fails
 CREATE_BATCH = 500
+# files longer than this many rows (system parameter recruit_sms.import_queue_above) are
+# imported in the background, this many rows per commit
+IMPORT_QUEUE_ABOVE = 2000
+QUEUE_CHUNK = 1000
 
 
 class RecruitSmsImport(models.TransientModel):
@@ -39,11 +45,20 @@ class RecruitSmsImport(models.TransientModel):
         help="Say how the people marked yes in the Consent column agreed to be texted (e.g. 'Job fair sign-up sheet, "
              "March'). Without it, the Consent column is ignored: consent is evidence.")
     all_or_nothing = fields.Boolean(help="Import nothing if any row cannot be imported.")
-    state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft", required=True)
+    state = fields.Selection([("draft", "Draft"), ("queued", "Importing"), ("done", "Done")], default="draft",
+                             required=True)
+    rows_total = fields.Integer(readonly=True)
+    rows_done = fields.Integer(readonly=True)
+    progress = fields.Float(compute="_compute_progress")
     line_ids = fields.One2many("recruit.sms.import.line", "import_id", "Results")
     count_created = fields.Integer(compute="_compute_counts")
     count_updated = fields.Integer(compute="_compute_counts")
     count_skipped = fields.Integer(compute="_compute_counts")
+
+    @api.depends("rows_total", "rows_done")
+    def _compute_progress(self):
+        for wizard in self:
+            wizard.progress = 100.0 * wizard.rows_done / wizard.rows_total if wizard.rows_total else 0.0
 
     @api.depends("line_ids.result")
     def _compute_counts(self):
@@ -112,10 +127,27 @@ class RecruitSmsImport(models.TransientModel):
         if problems:
             raise UserError(self.env._("Nothing was imported. Fix the file's headers and import it again:\n%(problems)s",
                                        problems="\n".join(f"- {text}" for text in self._header_errors(problems))))
+        threshold = int(self.env["ir.config_parameter"].sudo().get_param("recruit_sms.import_queue_above",
+                                                                         IMPORT_QUEUE_ABOVE))
+        if len(table) > threshold:
+            # a large file goes in the background: the browser is not held, the importer
+            # gets an email with the results
+            self.write({"state": "queued", "rows_total": len(table), "rows_done": 0})
+            self.env.ref("recruit_sms.ir_cron_recruit_sms_import").sudo()._trigger()
+        else:
+            self._recruit_sms_import(self._rows(mapping, table))
+            self.state = "done"
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+                "target": "new", "name": self.env._("Import candidates")}
+
+    def _rows(self, mapping, table):
         countries = {name.lower(): code for code, name in self.env["res.country"].search([]).mapped(
             lambda c: (c.code, c.name))}
-        rows = [rules.read_row(mapping, cells, line, self.country_id.code, countries)
+        return [rules.read_row(mapping, cells, line, self.country_id.code, countries)
                 for line, cells in enumerate(table, start=2)]
+
+    def _recruit_sms_import(self, rows):
+        """Import ``rows`` in the current transaction and record their results."""
         savepoint = self.env.cr.savepoint()
         with savepoint:
             results = self._import_rows(rows)
@@ -129,10 +161,43 @@ class RecruitSmsImport(models.TransientModel):
         self.env["hr.applicant"].browse(
             result["applicant_id"] for result in results.values() if result["result"] == "created"
         )._recruit_sms_text_on_apply()
-        self.line_ids = [fields.Command.clear()] + [fields.Command.create(results[row.line]) for row in rows]
+        self.write({"line_ids": [fields.Command.create(results[row.line]) for row in rows],
+                    "rows_done": self.rows_done + len(rows)})
+
+    @api.model
+    def _cron_import(self):
+        for wizard in self.sudo().search([("state", "=", "queued")], order="id"):
+            # as the person who imports: their access rights and record rules apply
+            wizard.with_user(wizard.create_uid)._recruit_sms_import_queued(commit=True)
+
+    def _recruit_sms_import_queued(self, commit=False):
+        """Import a queued file, ``QUEUE_CHUNK`` rows per transaction with ``commit`` (all
+        at once when all or nothing was asked), then email the importer the results."""
+        self.ensure_one()
+        headers, table = self._read_table()
+        mapping, _problems = rules.map_headers(headers, table)  # checked when it was queued
+        rows = self._rows(mapping, table)[self.rows_done:]
+        size = len(rows) if self.all_or_nothing else QUEUE_CHUNK
+        for start in range(0, len(rows), size):
+            self._recruit_sms_import(rows[start:start + size])
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
         self.state = "done"
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
-                "target": "new", "name": self.env._("Import candidates")}
+        self._recruit_sms_mail_results()
+
+    def _recruit_sms_mail_results(self):
+        user = self.create_uid
+        if not user.email:
+            return
+        body = Markup("<p>%s</p>") % self.env._(
+            "Your import of %(file)s is done: %(created)s created, %(updated)s updated, %(skipped)s skipped. "
+            "The result of every row is attached.", file=self.filename or "", created=self.count_created,
+            updated=self.count_updated, skipped=self.count_skipped)
+        self.env["mail.mail"].sudo().create({
+            "subject": self.env._("Import of %(file)s done", file=self.filename or ""),
+            "body_html": body, "email_to": user.email_formatted, "auto_delete": True,
+            "attachment_ids": [fields.Command.link(self._recruit_sms_report().id)],
+        })
 
     def _import_rows(self, rows):
         """{line: result} of importing ``rows``: what the database knows is read once for
@@ -321,6 +386,10 @@ class RecruitSmsImport(models.TransientModel):
 
     def action_download_report(self):
         """The results as CSV, one line a row of the file."""
+        attachment = self._recruit_sms_report()
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "download"}
+
+    def _recruit_sms_report(self):
         self.ensure_one()
         out = io.StringIO()
         writer = csv.writer(out)
@@ -330,9 +399,8 @@ class RecruitSmsImport(models.TransientModel):
         for line in self.line_ids.sorted("line"):
             writer.writerow([line.line, line.name or "", line.email or "", line.number or "",
                              labels[line.result], line.reason or ""])
-        attachment = self.env["ir.attachment"].create({
+        return self.env["ir.attachment"].create({
             "name": f"{(self.filename or 'import').rsplit('.', 1)[0]}-results.csv",
             "raw": out.getvalue().encode(), "mimetype": "text/csv", "res_model": self._name, "res_id": self.id,
         })
-        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "download"}
 
