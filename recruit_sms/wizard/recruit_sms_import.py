@@ -34,7 +34,7 @@ class RecruitSmsImport(models.TransientModel):
                                  help="Numbers written without +country code are read in this country, unless the row has a "
                                       "Country column.")
     job_id = fields.Many2one("hr.job", "Job position", help="For every row without a Job column.")
-    source_id = fields.Many2one("utm.source", "Source", help="For every row without a Source column.")
+    source_id = fields.Many2one("utm.source", help="For every row without a Source column.")
     duplicates = fields.Selection(
         [("update", "Update the existing application"), ("new", "Create a new application for the job position")],
         "Already an applicant", required=True, default="update",
