@@ -1,5 +1,25 @@
 import { registry } from "@web/core/registry";
 
+/** Send the campaign open in the form, confirm, and see it sending. */
+export function sendCampaignSteps() {
+    return [
+        {
+            content: "Send",
+            trigger: "button[name=action_send]",
+            run: "click",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal .modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "The campaign is sending",
+            trigger: ".o_field_widget[name=state] .o_arrow_button_current:contains(Sending)",
+        },
+    ];
+}
+
 registry.category("web_tour.tours").add("recruit_sms_bulk_text_tour", {
     steps: () => [
         {
@@ -65,20 +85,7 @@ registry.category("web_tour.tours").add("recruit_sms_bulk_text_tour", {
             content: "All three can receive it",
             trigger: ".o_field_widget[name=review_eligible]:contains(3)",
         },
-        {
-            content: "Send",
-            trigger: "button[name=action_send]",
-            run: "click",
-        },
-        {
-            content: "Confirm",
-            trigger: ".modal .modal-footer .btn-primary",
-            run: "click",
-        },
-        {
-            content: "The campaign is sending",
-            trigger: ".o_field_widget[name=state] .o_arrow_button_current:contains(Sending)",
-        },
+        ...sendCampaignSteps(),
     ],
 });
 

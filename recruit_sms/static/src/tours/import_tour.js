@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { sendCampaignSteps } from "./campaign_tour";
 
 const CSV = "First name,Last name,Mobile,Consent\nTia,Tour,+1 628 555 0191,yes\nUma,Tour,+1 628 555 0192,yes\nVic,Tour,555-01,yes\n";
 
@@ -77,19 +78,6 @@ registry.category("web_tour.tours").add("recruit_sms_import_tour", {
             trigger: ".o_field_widget[name=body] textarea",
             run: "edit Hi {{ object.partner_name }}, thanks for signing up!",
         },
-        {
-            content: "Send",
-            trigger: "button[name=action_send]",
-            run: "click",
-        },
-        {
-            content: "Confirm",
-            trigger: ".modal .modal-footer .btn-primary",
-            run: "click",
-        },
-        {
-            content: "It is on its way",
-            trigger: ".o_field_widget[name=state] .o_arrow_button_current:contains(Sending)",
-        },
+        ...sendCampaignSteps(),
     ],
 });
