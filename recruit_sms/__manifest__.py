@@ -37,6 +37,7 @@
     ],
     "assets": {
         "web.assets_backend": [
+            "recruit_sms/static/src/paste/*",
             "recruit_sms/static/src/conversation/*",
             "recruit_sms/static/src/systray/*",
             "recruit_sms/static/src/scss/*",

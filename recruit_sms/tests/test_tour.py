@@ -68,6 +68,10 @@ class TestTours(HttpCase, RecruitSmsCase):
         self.assertTrue(any("Hello Bulk Alice, can you work Saturday?" in str(body) for body in bodies))
 
 
+    def test_numbers_from_pasted_text_on_the_applicant_form(self):
+        self.start_tour(f"/odoo/hr.applicant/{self.applicant.id}", "recruit_sms_paste_form_tour", login="rsms_recruiter")
+        self.assertEqual(self.env["hr.applicant"].search_count([("phone_sanitized", "=", "+16285550198")]), 1)
+
     def test_numbers_from_pasted_text(self):
         self.start_tour("/odoo", "recruit_sms_paste_tour", login="rsms_recruiter")
         created = self.env["hr.applicant"].search([("phone_sanitized", "=", "+16285550199")])

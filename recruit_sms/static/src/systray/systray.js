@@ -7,6 +7,7 @@ import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { useDebounced } from "@web/core/utils/timing";
 import { useService } from "@web/core/utils/hooks";
+import { PasteNumbers } from "../paste/paste_numbers";
 import { ChatDialog } from "./chat_dialog";
 
 const COLOUR_LABELS = {
@@ -22,7 +23,7 @@ const COLOUR_LABELS = {
  */
 export class RecruitSmsSystray extends Component {
     static template = "recruit_sms.Systray";
-    static components = { Dropdown };
+    static components = { Dropdown, PasteNumbers };
     static props = [];
 
     setup() {
@@ -32,10 +33,9 @@ export class RecruitSmsSystray extends Component {
         this.dropdown = useDropdownState();
         this.state = useState({
             visible: false, count: 0, groups: [], query: "", results: [], loaded: false,
-            pasting: false, pasted: "", found: null, canCreate: false,
+            pasting: false, canCreate: false,
         });
         this.search = useDebounced(() => this.runSearch(), 200);
-        this.scan = useDebounced(() => this.runScan(), 300);
         const bus = useService("bus_service");
         for (const type of ["recruit_sms/inbox", "recruit_sms/inbound"]) {
             bus.subscribe(type, () => this.refresh());
@@ -91,25 +91,6 @@ export class RecruitSmsSystray extends Component {
 
     togglePaste() {
         this.state.pasting = !this.state.pasting;
-        this.state.pasted = "";
-        this.state.found = null;
-    }
-
-    onPasteInput(ev) {
-        this.state.pasted = ev.target.value;
-        this.scan();
-    }
-
-    /** The phone numbers in the pasted text, each with who holds it. */
-    async runScan() {
-        this.state.found = this.state.pasted.trim()
-            ? await this.orm.call("hr.applicant", "recruit_sms_scan_text", [this.state.pasted])
-            : null;
-    }
-
-    async createFromNumber(number) {
-        const row = await this.orm.call("hr.applicant", "recruit_sms_create_from_number", [number]);
-        this.openChat(row);
     }
 
     openChat(row) {

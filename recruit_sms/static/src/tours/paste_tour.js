@@ -32,3 +32,32 @@ registry.category("web_tour.tours").add("recruit_sms_paste_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("recruit_sms_paste_form_tour", {
+    steps: () => [
+        {
+            content: "Open the Communications tab",
+            trigger: ".o_notebook .nav-link:contains(Communications)",
+            run: "click",
+        },
+        {
+            content: "Find phone numbers in pasted text",
+            trigger: ".o_recruit_sms_communications .o_recruit_sms_paste_toggle",
+            run: "click",
+        },
+        {
+            content: "Paste a referral's signature",
+            trigger: ".o_recruit_sms_communications .o_recruit_sms_paste_input",
+            run: "edit My friend Zed is looking too: +1 628 555 0198",
+        },
+        {
+            content: "Nobody has the number: create an applicant with it",
+            trigger: ".o_recruit_sms_found_number:contains(+16285550198) .o_recruit_sms_found_create",
+            run: "click",
+        },
+        {
+            content: "The new applicant's form opens",
+            trigger: ".o_form_view .o_field_widget[name=partner_name]:contains(+16285550198), .o_form_view .o_field_widget[name=partner_name] input",
+        },
+    ],
+});
