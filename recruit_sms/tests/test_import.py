@@ -142,6 +142,20 @@ class TestImportCandidates(RecruitSmsCase):
         self.assertIn("2 created, 2 updated, 3 skipped", mail.body_html)
         self.assertEqual(mail.attachment_ids.name, "job-fair-results.csv")
 
+    def test_a_background_import_that_fails_stops_alone_and_says_why(self):
+        self.env["ir.config_parameter"].sudo().set_param("recruit_sms.import_queue_above", "3")
+        broken, good = self.wizard(), self.wizard()
+        for wizard in (broken, good):
+            wizard.action_import()
+        # the first file can no longer be read when its turn comes
+        broken.write({"data_file": base64.b64encode(b"not a spreadsheet"), "filename": "fair.xlsx"})
+        self.env["recruit.sms.import"]._cron_import(commit=False)
+        self.assertEqual((broken.state, good.state), ("failed", "done"))
+        self.assertIn("not a readable XLSX file", broken.failure_reason)
+        self.assertEqual(good.count_created, 2)
+        mails = self.env["mail.mail"].sudo().search([("email_to", "like", self.recruiter.email)])
+        self.assertTrue(any("stopped after 0 of 7 rows" in mail.body_html for mail in mails))
+
     def test_interviewers_cannot_import(self):
         interviewer = mail_new_test_user(self.env, login="rsms_import_interviewer",
                                          groups="base.group_user,hr_recruitment.group_hr_recruitment_interviewer")

@@ -1,6 +1,7 @@
 import base64
 import csv
 import io
+import logging
 
 from markupsafe import Markup
 
@@ -11,6 +12,8 @@ from odoo.fields import Domain
 from ..models.hr_applicant import consent_source
 from ..tools import candidate_import as rules
 from .recruit_sms_import_line import RESULTS
+
+_logger = logging.getLogger(__name__)
 
 # new applicants created per batch: one savepoint each, row by row only when a batch fails
 CREATE_BATCH = 500
@@ -45,8 +48,10 @@ class RecruitSmsImport(models.TransientModel):
         help="Say how the people marked yes in the Consent column agreed to be texted (e.g. 'Job fair sign-up sheet, "
              "March'). Without it, the Consent column is ignored: consent is evidence.")
     all_or_nothing = fields.Boolean(help="Import nothing if any row cannot be imported.")
-    state = fields.Selection([("draft", "Draft"), ("queued", "Importing"), ("done", "Done")], default="draft",
+    state = fields.Selection([("draft", "Draft"), ("queued", "Importing"), ("done", "Done"), ("failed", "Failed")],
+                             default="draft",
                              required=True)
+    failure_reason = fields.Char(readonly=True, help="Why a background import stopped; the rows before it are kept.")
     rows_total = fields.Integer(readonly=True)
     rows_done = fields.Integer(readonly=True)
     progress = fields.Float(compute="_compute_progress")
@@ -165,10 +170,21 @@ class RecruitSmsImport(models.TransientModel):
                     "rows_done": self.rows_done + len(rows)})
 
     @api.model
-    def _cron_import(self):
+    def _cron_import(self, commit=True):
+        """Run the queued imports. One that fails stops alone, in the failed state with the
+        reason (the importer is told), and the others go on."""
         for wizard in self.sudo().search([("state", "=", "queued")], order="id"):
-            # as the person who imports: their access rights and record rules apply
-            wizard.with_user(wizard.create_uid)._recruit_sms_import_queued(commit=True)
+            try:
+                # as the person who imports: their access rights and record rules apply
+                wizard.with_user(wizard.create_uid)._recruit_sms_import_queued(commit=commit)
+            except Exception as error:  # whatever stops one file, the next ones still run
+                if commit:
+                    self.env.cr.rollback()  # pylint: disable=invalid-commit
+                _logger.warning("Candidate import %s stopped: %s", wizard.id, type(error).__name__)
+                wizard.write({"state": "failed", "failure_reason": str(error)})
+                wizard._recruit_sms_mail_results()
+                if commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _recruit_sms_import_queued(self, commit=False):
         """Import a queued file, ``QUEUE_CHUNK`` rows per transaction with ``commit`` (all
@@ -189,12 +205,20 @@ class RecruitSmsImport(models.TransientModel):
         user = self.create_uid
         if not user.email:
             return
-        body = Markup("<p>%s</p>") % self.env._(
-            "Your import of %(file)s is done: %(created)s created, %(updated)s updated, %(skipped)s skipped. "
-            "The result of every row is attached.", file=self.filename or "", created=self.count_created,
-            updated=self.count_updated, skipped=self.count_skipped)
+        if self.state == "failed":
+            text = self.env._(
+                "Your import of %(file)s stopped after %(done)s of %(total)s rows: %(reason)s. The rows imported "
+                "before are kept; their results are attached.", file=self.filename or "", done=self.rows_done,
+                total=self.rows_total, reason=self.failure_reason)
+        else:
+            text = self.env._(
+                "Your import of %(file)s is done: %(created)s created, %(updated)s updated, %(skipped)s skipped. "
+                "The result of every row is attached.", file=self.filename or "", created=self.count_created,
+                updated=self.count_updated, skipped=self.count_skipped)
+        body = Markup("<p>%s</p>") % text
         self.env["mail.mail"].sudo().create({
-            "subject": self.env._("Import of %(file)s done", file=self.filename or ""),
+            "subject": self.env._("Import of %(file)s: %(state)s", file=self.filename or "",
+                                  state=dict(self._fields["state"]._description_selection(self.env))[self.state]),
             "body_html": body, "email_to": user.email_formatted, "auto_delete": True,
             "attachment_ids": [fields.Command.link(self._recruit_sms_report().id)],
         })
