@@ -210,7 +210,10 @@ class HrApplicant(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._recruit_sms_stamp_consent(vals)
+            if "recruit_sms_consent" in vals:
+                self._recruit_sms_stamp_consent(vals)
+            else:  # said in the values or not at all: never a default from the caller's context
+                vals.update(recruit_sms_consent=False, recruit_sms_consent_date=False, recruit_sms_consent_source=False)
         applicants = super().create(vals_list)
         for applicant in applicants.filtered("recruit_sms_consent"):
             applicant._recruit_sms_log_consent("consent")
@@ -692,9 +695,10 @@ class HrApplicant(models.Model):
     # ------------------------------------------------------------
 
     def _recruit_sms_text_on_apply(self):
-        """Text each new applicant their job's (else their company's) text on apply, when
-        the gate lets it go (consent, opt-out; held to their texting hours), once per
+        """Queue for each new applicant their job's (else their company's) text on apply,
+        when the gate lets it go (consent, opt-out; held to their texting hours), once per
         person and job: a second application of the same number to the same job gets none."""
+        queued = False
         for applicant in self.sudo().filtered("phone_sanitized"):
             template = applicant.job_id.recruit_sms_apply_template_id or applicant.company_id.recruit_sms_apply_template_id
             if not template or applicant.recruit_sms_apply_texted:
@@ -709,9 +713,14 @@ class HrApplicant(models.Model):
             # core's renderer: administrators write SMS templates (a recruiter cannot)
             body = template._render_field("body", applicant.ids, compute_lang=True)[applicant.id]
             body += applicant._recruit_sms_first_contact_suffix()
-            sms = applicant._recruit_sms_post_sms_batch({applicant.id: body}, subject=template.name, kind=gate.AUTOMATED)
+            applicant._recruit_sms_post_sms_batch({applicant.id: body}, subject=template.name, kind=gate.AUTOMATED)
             applicant.recruit_sms_apply_texted = True
-            sms.send(raise_exception=False)  # the gate holds it until their texting hours
+            queued = True
+        if queued:
+            # Odoo's SMS queue sends it once this transaction is committed (an import or an
+            # email that fails later takes its text back with it), through the gate, which
+            # holds it until the candidate's texting hours
+            self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger()
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):

@@ -158,7 +158,14 @@ class RecruitSmsCampaign(models.Model):
     @api.depends("recipient_ids", "list_id", "body", "company_id")
     def _compute_review(self):
         for campaign in self:
-            eligible, excluded = campaign._recruit_sms_split_recipients()
+            try:
+                eligible, excluded = campaign._recruit_sms_split_recipients()
+            except UserError as error:  # its list cannot be read (conditions cleared): say so, stay open
+                eligible, excluded = self.env["hr.applicant"], {}
+                campaign.update({"review_recipients": 0, "review_eligible": 0, "review_exclusions": str(error),
+                                 "review_segments": 0, "review_total_segments": 0, "review_duration": False,
+                                 "review_senders": False, "review_warning": str(error)})
+                continue
             segments = count_segments(campaign.body or "").segments
             labels = self.env["recruit.sms.gate"]._labels()
             kinds = Counter(labels[code] for code, _reason in excluded.values())

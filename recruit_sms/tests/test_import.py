@@ -156,6 +156,35 @@ class TestImportCandidates(RecruitSmsCase):
         mails = self.env["mail.mail"].sudo().search([("email_to", "like", self.recruiter.email)])
         self.assertTrue(any("stopped after 0 of 7 rows" in mail.body_html for mail in mails))
 
+    def test_consent_is_never_taken_from_the_callers_context(self):
+        forged = {"default_recruit_sms_consent": True, "default_recruit_sms_consent_source": "application"}
+        direct = self.env["hr.applicant"].with_user(self.recruiter).with_context(**forged).create(
+            {"partner_name": "Forged", "partner_phone": "+1 415 555 0186"})
+        self.assertEqual((direct.recruit_sms_consent, direct.recruit_sms_consent_source), (False, False))
+        self.wizard(consent_evidence="  ").with_context(**forged).action_import()
+        imported = self.env["hr.applicant"].search([("email_from", "=", "bea@example.com")])
+        self.assertFalse(imported.recruit_sms_consent, "blank evidence is no evidence")
+
+    def test_consent_goes_with_the_rows_number_only(self):
+        self.applicant.recruit_sms_consent = False
+        self.wizard("Name,Phone,Email,Consent\nAnn Applicant,+1 415 555 0187,ann.applicant@example.com,yes\n",
+                    consent_evidence="Sign-up sheet").action_import()
+        self.assertEqual(self.applicant.phone_sanitized, "+14155550142", "an update never overwrites")
+        self.assertFalse(self.applicant.recruit_sms_consent,
+                         "the evidence is about another number than the one the application has")
+
+    def test_an_existing_email_matches_whatever_its_case_or_display_name(self):
+        self.applicant.email_from = "Ann Applicant <Ann.Applicant@Example.com>"
+        wizard = self.wizard("Name,Email\nAnn A.,ann.applicant@example.com\n")
+        wizard.action_import()
+        self.assertEqual(self.results(wizard), [(2, "updated", "")])
+
+    def test_an_unknown_job_name_is_said(self):
+        wizard = self.wizard("Name,Phone,Job\nWes West,+1 415 555 0188,Forklift drivr\n", job_id=self.job.id)
+        wizard.action_import()
+        self.assertEqual(self.results(wizard),
+                         [(2, "created", "No job position named 'Forklift drivr': imported for Forklift driver")])
+
     def test_interviewers_cannot_import(self):
         interviewer = mail_new_test_user(self.env, login="rsms_import_interviewer",
                                          groups="base.group_user,hr_recruitment.group_hr_recruitment_interviewer")

@@ -56,3 +56,17 @@ class TestTextLists(CampaignCase):
         self.recruiter.write({"company_ids": [(4, company_b.id)], "company_id": company_b.id})
         with self.assertRaises(AccessError):
             text_list.with_user(self.recruiter).with_context(allowed_company_ids=company_b.ids).read(["name"])
+
+    def test_a_campaign_stays_readable_when_its_list_breaks(self):
+        self.applicants(1, job_id=self.job.id)
+        text_list = self.make(kind="dynamic", domain=f"[('job_id', '=', {self.job.id})]")
+        campaign = self.env["recruit.sms.campaign"].with_user(self.recruiter).create({
+            "name": "To the list", "body": "Hi", "list_id": text_list.id})
+        self.assertEqual(campaign.review_eligible, 2, "the new applicant and Ann, both for this job")
+        text_list.domain = "[]"
+        campaign.invalidate_recordset()
+        self.assertIn("set at least one condition", campaign.review_warning)
+        with self.assertRaisesRegex(UserError, "set at least one condition"):
+            campaign.action_send()
+        campaign.action_cancel()
+        self.assertEqual(campaign.state, "cancelled")

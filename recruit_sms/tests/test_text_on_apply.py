@@ -23,6 +23,15 @@ class TestTextOnApply(RecruitSmsCase):
     def texts(self, applicant):
         return [html2plaintext(message.body) for message in self.sms_messages(applicant)]
 
+    def sms_of(self, applicant):
+        return self.env["sms.sms"].sudo().search([("mail_message_id", "in", self.sms_messages(applicant).ids)])
+
+    def run_sms_queue(self, applicant):
+        """What Odoo's SMS queue does once the import is committed."""
+        self.assertTrue(self.env["ir.cron.trigger"].sudo().search(
+            [("cron_id", "=", self.env.ref("sms.ir_cron_sms_scheduler_action").id)]), "the queue is woken")
+        self.sms_of(applicant).send(raise_exception=False)
+
     def import_file(self, content, **values):
         wizard = self.env["recruit.sms.import"].with_user(self.recruiter).create({
             "data_file": base64.b64encode(content.encode()), "filename": "fair.csv", "job_id": self.job.id, **values})
@@ -34,10 +43,11 @@ class TestTextOnApply(RecruitSmsCase):
         self.import_file(content, consent_evidence="Sign-up sheet")
         mia, ned = (self.env["hr.applicant"].search([("partner_name", "=", name)]) for name in ("Mia Moss", "Ned Noel"))
         self.assertEqual(self.texts(mia), ["Hi Mia Moss, thanks for applying to Forklift driver!\nReply STOP to opt out."])
-        self.assertEqual(mia.message_ids.filtered(lambda m: m.message_type == "sms").notification_ids.notification_status,
-                         "sent")
-        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "in", self.sms_messages(mia).ids)])
-        self.assertEqual(sms.recruit_sms_kind, "automated")
+        sms = self.sms_of(mia)
+        self.assertEqual((sms.state, sms.recruit_sms_kind), ("outgoing", "automated"),
+                         "queued: it goes once the import is committed")
+        self.run_sms_queue(mia)
+        self.assertEqual(self.sms_messages(mia).notification_ids.notification_status, "sent")
         self.assertEqual(self.texts(ned), [], "no consent, no text")
         # the same person applying again to the same job gets no second text
         again = self.env["hr.applicant"].create({"partner_name": "Mia Moss", "partner_phone": "+1 415 555 0180",
@@ -64,6 +74,7 @@ class TestTextOnApply(RecruitSmsCase):
         self.company.write({"recruit_sms_quiet_start": 9, "recruit_sms_quiet_end": 20})
         with freeze_time("2026-07-01 06:00:00"):  # 2 am in San Francisco
             self.import_file("Name,Phone,Consent\nRay Roe,+1 415 555 0185,yes\n", consent_evidence="Sign-up sheet")
-        ray = self.env["hr.applicant"].search([("partner_name", "=", "Ray Roe")])
-        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "in", self.sms_messages(ray).ids)])
+            ray = self.env["hr.applicant"].search([("partner_name", "=", "Ray Roe")])
+            self.run_sms_queue(ray)
+        sms = self.sms_of(ray)
         self.assertEqual((sms.state, str(sms.recruit_sms_hold_until)), ("outgoing", "2026-07-01 16:00:00"))

@@ -8,6 +8,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools import email_normalize
 
 from ..models.hr_applicant import consent_source
 from ..tools import candidate_import as rules
@@ -36,6 +37,7 @@ class RecruitSmsImport(models.TransientModel):
     country_id = fields.Many2one("res.country", "Country of national numbers", default=lambda self: self.env.company.country_id,
                                  help="Numbers written without +country code are read in this country, unless the row has a "
                                       "Country column.")
+    company_id = fields.Many2one("res.company", required=True, readonly=True, default=lambda self: self.env.company)
     job_id = fields.Many2one("hr.job", "Job position", help="For every row without a Job column.")
     source_id = fields.Many2one("utm.source", help="For every row without a Source column.")
     duplicates = fields.Selection(
@@ -176,7 +178,8 @@ class RecruitSmsImport(models.TransientModel):
         for wizard in self.sudo().search([("state", "=", "queued")], order="id"):
             try:
                 # as the person who imports: their access rights and record rules apply
-                wizard.with_user(wizard.create_uid)._recruit_sms_import_queued(commit=commit)
+                wizard.with_user(wizard.create_uid).with_company(wizard.company_id)._recruit_sms_import_queued(
+                    commit=commit)
             except Exception as error:  # whatever stops one file, the next ones still run
                 if commit:
                     self.env.cr.rollback()  # pylint: disable=invalid-commit
@@ -235,7 +238,12 @@ class RecruitSmsImport(models.TransientModel):
         to_create, to_update, first_of = [], [], {}
         for row in ready:
             values = self._values(row, lookups)
-            keys = [key for key in (("email", row.email), ("number", row.number)) if key[1]]
+            if row.job and row.job.lower() not in lookups[0]:
+                results[row.line]["reason"] = self.env._(
+                    "No job position named '%(job)s': %(instead)s", job=row.job,
+                    instead=self.env._("imported for %(job)s", job=self.job_id.name) if self.job_id
+                    else self.env._("imported without a job position"))
+            keys = [key for key in (("email", email_normalize(row.email) or row.email), ("number", row.number)) if key[1]]
             known = next((existing[key] for key in keys if key in existing), None)
             if known and not (self.duplicates == "new" and values["job_id"] and values["job_id"] != known.job_id.id):
                 to_update.append((row, known, values))
@@ -296,7 +304,7 @@ class RecruitSmsImport(models.TransientModel):
             values["partner_phone"] = row.number
         if row.tags:
             values["categ_ids"] = [fields.Command.link(tags[tag.lower()].id) for tag in row.tags]
-        if row.consent and self.consent_evidence:
+        if row.consent and (self.consent_evidence or "").strip():
             values["recruit_sms_consent"] = True
         return values
 
@@ -305,7 +313,9 @@ class RecruitSmsImport(models.TransientModel):
         given (never a value overwritten)."""
         updates = {key: value for key, value in values.items()
                    if key == "categ_ids" or (key != "recruit_sms_consent" and value and not applicant[key])}
-        if values.get("recruit_sms_consent") and not applicant.recruit_sms_consent:
+        # the evidence is about the row's number: not about another one the application has
+        same_number = not applicant.phone_sanitized or applicant.phone_sanitized == values.get("partner_phone")
+        if values.get("recruit_sms_consent") and not applicant.recruit_sms_consent and same_number:
             updates["recruit_sms_consent"] = True
         return updates
 
@@ -378,17 +388,17 @@ class RecruitSmsImport(models.TransientModel):
     def _existing(self, rows):
         """{("email", address) or ("number", E.164): application} of the rows, the newest
         application of each, read in one query."""
-        emails = list({row.email for row in rows if row.email})
+        emails = list({email_normalize(row.email) or row.email for row in rows if row.email})
         numbers = list({row.number for row in rows if row.number})
         if not emails and not numbers:
             return {}
         found = self.env["hr.applicant"].search(
-            Domain("email_from", "in", emails) | Domain("phone_sanitized", "in", numbers)
+            Domain("email_normalized", "in", emails) | Domain("phone_sanitized", "in", numbers)
             | Domain("partner_phone_sanitized", "in", numbers), order="id asc")
         existing = {}
         for applicant in found:  # the newest last: it wins
-            if applicant.email_from:
-                existing["email", applicant.email_from.strip().lower()] = applicant
+            if applicant.email_normalized:
+                existing["email", applicant.email_normalized] = applicant
             for number in {applicant.phone_sanitized, applicant.partner_phone_sanitized} - {False, None}:
                 existing["number", number] = applicant
         return existing
@@ -396,7 +406,10 @@ class RecruitSmsImport(models.TransientModel):
     def _lookups(self, rows):
         """(jobs, sources, tags) named in the rows, by lower-case name; missing tags are created."""
         def by_name(model, names):
-            records = self.env[model].search([("name", "in", list(names))]) if names else self.env[model]
+            domain = [("name", "in", list(names))]
+            if "company_id" in self.env[model]._fields:  # the import's company's, or shared
+                domain.append(("company_id", "in", [self.company_id.id, False]))
+            records = self.env[model].search(domain) if names else self.env[model]
             return {record.name.lower(): record for record in records}
 
         jobs = by_name("hr.job", {row.job for row in rows if row.job})
