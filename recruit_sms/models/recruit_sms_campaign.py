@@ -9,10 +9,9 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
 from ..providers import open_sms_stream
-from ..tools import gate, pacing
+from ..tools import pacing
 from ..tools.segments import count_segments
 from ..tools.server_flag import ServerFlag
-from .recruit_sms_gate import GateRequest
 
 _logger = logging.getLogger(__name__)
 
@@ -98,22 +97,10 @@ class RecruitSmsCampaign(models.Model):
     # ------------------------------------------------------------
 
     def _recruit_sms_split_recipients(self):
-        """(eligible applicants, {applicant: (reason code, reason)}), as the gate decides
-        for a campaign: one text per number, in the recipients' order."""
+        """(eligible applicants, {applicant: (verdict, request)}), as the gate decides for a
+        campaign: one text per number, in the recipients' order."""
         self.ensure_one()
-        recipients = self._recruit_sms_recipients().sorted("id")
-        requests = [GateRequest(None, applicant, self.company_id, gate.CAMPAIGN) for applicant in recipients]
-        gate_model = self.env["recruit.sms.gate"]
-        verdicts = gate_model._decide(requests, hours=False, dedupe=True)
-        eligible_ids, excluded = [], {}
-        for applicant, request, verdict in zip(recipients, requests, verdicts, strict=True):
-            if verdict.blocked:
-                excluded[applicant] = (verdict.code, gate_model._message(verdict, request))
-            else:
-                eligible_ids.append(applicant.id)
-        # one recordset at the end: growing it one applicant at a time is quadratic
-        return self.env["hr.applicant"].browse(eligible_ids), excluded
-
+        return self.env["recruit.sms.gate"]._split_for_campaign(self._recruit_sms_recipients().sorted("id"), self.company_id)
     def _recruit_sms_recipients(self):
         """The recipients chosen, and the list's applicants as of now."""
         self.ensure_one()
@@ -167,15 +154,14 @@ class RecruitSmsCampaign(models.Model):
                                  "review_senders": False, "review_warning": str(error)})
                 continue
             segments = count_segments(campaign.body or "").segments
-            labels = self.env["recruit.sms.gate"]._labels()
-            kinds = Counter(labels[code] for code, _reason in excluded.values())
             stream = open_sms_stream(self.env, campaign.company_id)
             per_sender = Counter(stream.sender(number) for number in eligible.mapped("phone_sanitized"))
             # senders go side by side: the slowest of them sets the duration
             seconds = max((count / stream.rate(sender) for sender, count in per_sender.items()), default=0)
             campaign.review_recipients = len(eligible) + len(excluded)
             campaign.review_eligible = len(eligible)
-            campaign.review_exclusions = "\n".join(f"{kind}: {count}" for kind, count in sorted(kinds.items())) or False
+            campaign.review_exclusions = self.env["recruit.sms.gate"]._summary(
+                verdict for verdict, _request in excluded.values())
             campaign.review_segments = segments
             campaign.review_total_segments = segments * len(eligible)
             campaign.review_duration = str(timedelta(seconds=round(seconds)))
@@ -269,6 +255,7 @@ class RecruitSmsCampaign(models.Model):
     def action_send(self):
         """Review done: freeze the recipients into one line each, then send now or at the
         scheduled time."""
+        gate_model = self.env["recruit.sms.gate"]
         for campaign in self:
             if campaign.state != "draft":
                 raise UserError(self.env._("Only a draft campaign can be sent."))
@@ -283,7 +270,8 @@ class RecruitSmsCampaign(models.Model):
             self.env["recruit.sms.campaign.line"].sudo().create(
                 [{"campaign_id": campaign.id, "applicant_id": a.id, "number": a.phone_sanitized} for a in eligible]
                 + [{"campaign_id": campaign.id, "applicant_id": a.id, "number": a.phone_sanitized or a.partner_phone,
-                    "state": "excluded", "failure_reason": reason} for a, (_code, reason) in excluded.items()]
+                    "state": "excluded", "failure_reason": gate_model._message(verdict, request)}
+                   for a, (verdict, request) in excluded.items()]
             )
             later = campaign.schedule == "later" and campaign.scheduled_at > fields.Datetime.now()
             campaign._set_state("scheduled" if later else "sending", sent_by_id=self.env.uid)

@@ -1,4 +1,4 @@
-from collections import namedtuple
+from collections import Counter, namedtuple
 
 from odoo import api, fields, models
 
@@ -59,6 +59,29 @@ class RecruitSmsGate(models.AbstractModel):
             )
             verdicts.append(batches[key].decide(recipient, request.kind))
         return verdicts
+
+    @api.model
+    def _split_for_campaign(self, applicants, company):
+        """(the applicants a campaign of ``company`` may text, {applicant: (verdict, request)}
+        of the others), in ``applicants``' order, one text per number. The reasons in words
+        are the caller's to ask (``_message``) where it shows them."""
+        requests = [GateRequest(None, applicant, company, gate.CAMPAIGN) for applicant in applicants]
+        verdicts = self._decide(requests, hours=False, dedupe=True)
+        eligible_ids, excluded = [], {}
+        for applicant, request, verdict in zip(applicants, requests, verdicts, strict=True):
+            if verdict.blocked:
+                excluded[applicant] = (verdict, request)
+            else:
+                eligible_ids.append(applicant.id)
+        # one recordset at the end: growing it one applicant at a time is quadratic
+        return self.env["hr.applicant"].browse(eligible_ids), excluded
+
+    @api.model
+    def _summary(self, verdicts):
+        """'reason: count' lines of why these texts cannot go (False when none)."""
+        labels = self._labels()
+        kinds = Counter(labels[verdict.code] for verdict in verdicts)
+        return "\n".join(f"{kind}: {count}" for kind, count in sorted(kinds.items())) or False
 
     @api.model
     def _facts(self, requests):

@@ -1,12 +1,8 @@
 from ast import literal_eval
-from collections import Counter
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-
-from ..tools import gate
-from .recruit_sms_gate import GateRequest
 
 
 class RecruitSmsList(models.Model):
@@ -51,20 +47,17 @@ class RecruitSmsList(models.Model):
     @api.depends_context("uid")
     def _compute_reach(self):
         gate_model = self.env["recruit.sms.gate"]
-        labels = gate_model._labels()
         for text_list in self:
             try:
                 members = text_list._recruit_sms_members()
             except UserError as error:
                 text_list.update({"member_count": 0, "textable_count": 0, "blocked_summary": str(error)})
                 continue
-            verdicts = gate_model._decide(
-                [GateRequest(None, applicant, text_list.company_id, gate.CAMPAIGN) for applicant in members],
-                hours=False, dedupe=True)
-            blocked = Counter(labels[verdict.code] for verdict in verdicts if verdict.blocked)
+            # as a campaign to the list would be decided
+            eligible, excluded = gate_model._split_for_campaign(members, text_list.company_id)
             text_list.member_count = len(members)
-            text_list.textable_count = len(members) - sum(blocked.values())
-            text_list.blocked_summary = "\n".join(f"{label}: {count}" for label, count in sorted(blocked.items())) or False
+            text_list.textable_count = len(eligible)
+            text_list.blocked_summary = gate_model._summary(verdict for verdict, _request in excluded.values())
 
     def action_new_campaign(self):
         """A draft campaign to this list, for review."""
