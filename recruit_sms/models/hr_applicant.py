@@ -703,10 +703,10 @@ class HrApplicant(models.Model):
             template = applicant.job_id.recruit_sms_apply_template_id or applicant.company_id.recruit_sms_apply_template_id
             if not template or applicant.recruit_sms_apply_texted:
                 continue
-            if self.search_count([("id", "!=", applicant.id), ("recruit_sms_apply_texted", "=", True),
-                                  ("job_id", "=", applicant.job_id.id),
-                                  "|", ("phone_sanitized", "=", applicant.phone_sanitized),
-                                  ("partner_phone_sanitized", "=", applicant.phone_sanitized)], limit=1):
+            # the same person for the same job, whoever may see that other application
+            if applicant.search_count(Domain("id", "!=", applicant.id) & Domain("recruit_sms_apply_texted", "=", True)
+                                      & Domain("job_id", "=", applicant.job_id.id)
+                                      & self._recruit_sms_holding([applicant.phone_sanitized]), limit=1):
                 continue
             if applicant._recruit_sms_verdict(gate.AUTOMATED, hours=False).blocked:
                 continue
@@ -903,13 +903,20 @@ class HrApplicant(models.Model):
         return self.search(domain, limit=limit, order="recruit_sms_last_message_date desc, id desc")._recruit_sms_inbox_rows()
 
     @api.model
+    def _recruit_sms_holding(self, numbers):
+        """The applicants whose number, their own or their contact's, is one of ``numbers``
+        (E.164), as a domain."""
+        numbers = list(numbers)
+        return Domain("phone_sanitized", "in", numbers) | Domain("partner_phone_sanitized", "in", numbers)
+
+    @api.model
     def recruit_sms_scan_text(self, text):
         """Phone numbers written in pasted text (a signature, a job-board page, a CV), read
         in the company's country, each with the applicants the user may read who hold it."""
         self.browse().check_access("read")
         found = phone.find_numbers((text or "")[:SCAN_TEXT_LIMIT], self.env.company.country_id.code)[:SCAN_MAX_NUMBERS]
         numbers = [e164 for _raw, e164 in found]
-        holders = self.search(Domain("phone_sanitized", "in", numbers) | Domain("partner_phone_sanitized", "in", numbers),
+        holders = self.search(self._recruit_sms_holding(numbers),
                               order="recruit_sms_last_message_date desc, id desc") if numbers else self.browse()
         return [{
             "raw": raw,

@@ -114,8 +114,7 @@ class RecruitSmsGate(models.AbstractModel):
         ids = {applicant_id for index in wanted if index in known for applicant_id in known[index][2]}
         lookup = list({facts[index]["number"] for index in wanted if index not in known})
         if lookup:
-            ids.update(applicants.search(["|", ("phone_sanitized", "in", lookup),
-                                          ("partner_phone_sanitized", "in", lookup)]).ids)
+            ids.update(applicants.search(applicants._recruit_sms_holding(lookup)).ids)
         if not ids:
             return {}
         found = applicants.browse(ids).sorted(lambda a: (not a.recruit_sms_consent, -a.id))

@@ -8,6 +8,7 @@ from psycopg2.extensions import TransactionRollbackError
 from odoo import api, fields, models
 from odoo.addons.sms.tools.sms_tools import sms_content_to_rendered_html
 from odoo.exceptions import UserError
+from odoo.fields import Domain
 
 from ..tools import inbound as inbound_rules
 from ..tools import keywords, phone
@@ -220,10 +221,9 @@ class RecruitSmsInbound(models.Model):
         recruiter linked an earlier message from this number to.
         """
         self.ensure_one()
-        applicants = self.env["hr.applicant"].sudo().with_context(active_test=False).search([
-            "|", ("partner_phone_sanitized", "=", self.from_number), ("phone_sanitized", "=", self.from_number),
-            ("company_id", "in", [self.company_id.id, False]),
-        ])
+        Applicant = self.env["hr.applicant"].sudo().with_context(active_test=False)
+        applicants = Applicant.search(
+            Applicant._recruit_sms_holding([self.from_number]) & Domain("company_id", "in", [self.company_id.id, False]))
         if not applicants:
             domain = [
                 ("from_number", "=", self.from_number), ("applicant_id", "!=", False), ("id", "!=", self.id),
@@ -357,9 +357,8 @@ class RecruitSmsInbound(models.Model):
         real_companies = self.env["res.company"].sudo().search([("sms_provider", "!=", "sandbox")])
         if not real_companies:
             return False
-        applicants = self.env["hr.applicant"].sudo().with_context(active_test=False).search([
-            "|", ("partner_phone_sanitized", "=", number), ("phone_sanitized", "=", number),
-        ])
+        Applicant = self.env["hr.applicant"].sudo().with_context(active_test=False)
+        applicants = Applicant.search(Applicant._recruit_sms_holding([number]))
         if not any(not applicant.company_id or applicant.company_id in real_companies for applicant in applicants):
             return False
         if self.applicant_id:

@@ -392,9 +392,9 @@ class RecruitSmsImport(models.TransientModel):
         numbers = list({row.number for row in rows if row.number})
         if not emails and not numbers:
             return {}
-        found = self.env["hr.applicant"].search(
-            Domain("email_normalized", "in", emails) | Domain("phone_sanitized", "in", numbers)
-            | Domain("partner_phone_sanitized", "in", numbers), order="id asc")
+        Applicant = self.env["hr.applicant"]
+        found = Applicant.search(Domain("email_normalized", "in", emails) | Applicant._recruit_sms_holding(numbers),
+                                 order="id asc")
         existing = {}
         for applicant in found:  # the newest last: it wins
             if applicant.email_normalized:
