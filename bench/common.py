@@ -8,7 +8,6 @@ on time.
 import contextlib
 import http.client
 import importlib.util
-import os
 import shutil
 import statistics
 import subprocess
@@ -66,30 +65,8 @@ def odoo_shell(config, name, script):
         sys.exit("script failed")
 
 
-@contextlib.contextmanager
-def odoo_server(config, database, workers=2, port=None):
-    port = port or devenv.free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "odoo", "-c", str(config), "-d", database, f"--workers={workers}",
-         "--max-cron-threads=0", f"--http-port={port}", f"--gevent-port={devenv.free_port()}", "--log-level=warn", "--limit-time-real=600",
-         "--limit-memory-hard=4294967296", "--limit-memory-soft=3221225472"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", "/web/webclient/version_info")
-                if connection.getresponse().status < 500:
-                    break
-            time.sleep(0.5)
-        else:
-            sys.exit("Odoo did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+# an Odoo server on a database, as the development scripts start one
+odoo_server = devenv.odoo_server
 
 
 def post_load(base_url, requests_, concurrency):

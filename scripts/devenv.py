@@ -12,6 +12,7 @@ is set, in which case that server is used (with PGPORT, PGUSER, PGPASSWORD).
 import argparse
 import contextlib
 import glob
+import http.client
 import importlib.util
 import os
 import pwd
@@ -182,6 +183,34 @@ def write_config(path, db_options, data_dir, **extra):
 
 def odoo(config, *args, **kwargs):
     return subprocess.run([sys.executable, "-m", "odoo", "-c", str(config), *args], check=False, **kwargs)
+
+
+@contextlib.contextmanager
+def odoo_server(config, database, workers=2, port=None):
+    """Serve ``database`` (``workers`` processes; 0: threaded) until the block ends; yields
+    its URL once it answers."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "odoo", "-c", str(config), "-d", database, f"--workers={workers}",
+         "--max-cron-threads=0", f"--http-port={port}", f"--gevent-port={free_port()}", "--log-level=warn", "--limit-time-real=600",
+         "--limit-memory-hard=4294967296", "--limit-memory-soft=3221225472"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/web/webclient/version_info")
+                if connection.getresponse().status < 500:
+                    break
+            time.sleep(0.5)
+        else:
+            fail("Odoo did not start within two minutes")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 # ----------------------------------------------------------------------------------

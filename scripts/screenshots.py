@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from devenv import ADDON, LOCAL, ROOT, fail, free_port, odoo, odoo_importable, say, throwaway_server, write_config
+from devenv import ADDON, LOCAL, ROOT, fail, free_port, odoo, odoo_importable, odoo_server, say, throwaway_server, write_config
 
 WIDTH, HEIGHT = 1440, 900
 
@@ -135,33 +135,24 @@ def main():
     LOCAL.mkdir(exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="shots-", dir=LOCAL))
     cluster, db_options = throwaway_server(workdir)
-    server = browser = None
     try:
         database, http_port, debug_port = f"recruit_sms_shots_{os.getpid()}", free_port(), free_port()
         config = write_config(workdir / "odoo.conf", db_options, workdir / "data", http_port=http_port)
         say("installing a demo database")
         if odoo(config, "-d", database, "-i", ADDON, "--with-demo", "--stop-after-init", "--log-level=warn").returncode:
             fail(f"installing {ADDON} failed: see the log above")
-        server = subprocess.Popen([sys.executable, "-m", "odoo", "-c", str(config), "-d", database,
-                                   "--log-level=warn", "--max-cron-threads=0"])
-        base = f"http://127.0.0.1:{http_port}"
-        for _ in range(200):
+        with odoo_server(config, database, workers=0, port=http_port) as base:
+            browser = subprocess.Popen([
+                chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                f"--user-data-dir={workdir / 'chromium'}", f"--remote-debugging-port={debug_port}",
+                f"--window-size={WIDTH},{HEIGHT}", "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
-                urllib.request.urlopen(f"{base}/web/login")
-                break
-            except OSError:
-                time.sleep(0.25)
-        browser = subprocess.Popen([
-            chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-            f"--user-data-dir={workdir / 'chromium'}", f"--remote-debugging-port={debug_port}",
-            f"--window-size={WIDTH},{HEIGHT}", "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        take(base, database, out, debug_port)
+                take(base, database, out, debug_port)
+            finally:
+                browser.terminate()
+                browser.wait(timeout=30)
     finally:
-        for process in (browser, server):
-            if process:
-                process.terminate()
-                process.wait(timeout=30)
         if cluster:
             cluster.stop()
         shutil.rmtree(workdir, ignore_errors=True)
