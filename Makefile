@@ -24,4 +24,4 @@ screenshots:
 
 lint:
 	$(PYTHON) -m ruff check .
-	$(PYTHON) -m pylint --rcfile=.pylintrc recruit_sms
+	$(PYTHON) -m pylint --rcfile=.pylintrc recruit_sms recruit_sms_website

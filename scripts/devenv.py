@@ -31,11 +31,15 @@ from bootstrap import Bootstrap, resolve_source
 ROOT = Path(__file__).resolve().parent.parent
 LOCAL = ROOT / ".local"
 ADDON = "recruit_sms"
+# the addon and its bridge to the website's job pages (installs the website): what `run`
+# serves, the Odoo suite tests and `pot` exports
+ADDONS = (ADDON, "recruit_sms_website")
 # pip name -> module it provides
 PURE_DEPS = {"pytest": "pytest", "phonenumbers": "phonenumbers", "twilio": "twilio", "requests": "requests"}
 ODOO_TEST_DEPS = {"pytest-odoo": "pytest_odoo", "websocket-client": "websocket", "freezegun": "freezegun"}
 # core modules whose own suites must pass the same with recruit_sms installed as without it
-CORE_MODULES = ("sms", "sms_twilio", "test_mail_sms", "mass_mailing_sms", "phone_validation", "hr_recruitment")
+CORE_MODULES = ("sms", "sms_twilio", "test_mail_sms", "mass_mailing_sms", "phone_validation", "hr_recruitment",
+                "website_hr_recruitment")
 
 
 def say(message):
@@ -235,14 +239,14 @@ def cmd_run(args):
                           db_name=args.database, dbfilter=f"^{args.database}$")
     marker = LOCAL / f"{args.database}.installed"
     if not marker.exists():
-        say(f"creating database {args.database!r} with demo data and {ADDON} (a few minutes the first time)")
-        step = ("-i", ADDON, "--with-demo")
+        say(f"creating database {args.database!r} with demo data and {', '.join(ADDONS)} (a few minutes the first time)")
+        step = ("-i", ",".join(ADDONS), "--with-demo")
     else:
-        say(f"updating {ADDON} in database {args.database!r} to this checkout")
-        step = ("-u", ADDON)
+        say(f"updating {', '.join(ADDONS)} in database {args.database!r} to this checkout")
+        step = ("-u", ",".join(ADDONS))
     result = odoo(config, "-d", args.database, *step, "--stop-after-init", "--log-level=warn")
     if result.returncode:
-        fail(f"installing {ADDON} failed: see the log above", result.returncode)
+        fail(f"installing {', '.join(ADDONS)} failed: see the log above", result.returncode)
     marker.touch()
     say(f"Odoo is starting on http://localhost:{args.port}  (login: admin, password: admin; "
         "a second recruiter: rebecca / rebecca)")
@@ -339,18 +343,18 @@ def run_odoo_suite(workdir, args):
     database = f"recruit_sms_test_{os.getpid()}"
     config = write_config(workdir / "odoo.conf", db_options, workdir / "data")
     try:
-        say(f"Odoo suite: installing {ADDON} with demo data in a fresh database {database!r}")
+        say(f"Odoo suite: installing {', '.join(ADDONS)} with demo data in a fresh database {database!r}")
         started = time.monotonic()
-        install = odoo(config, "-d", database, "-i", ADDON, "--with-demo", "--stop-after-init",
+        install = odoo(config, "-d", database, "-i", ",".join(ADDONS), "--with-demo", "--stop-after-init",
                        "--log-level=warn")
         if install.returncode:
-            say("Odoo suite failed: recruit_sms did not install (see the log above).")
+            say(f"Odoo suite failed: {', '.join(ADDONS)} did not install (see the log above).")
             return 1, None
         say(f"installed in {time.monotonic() - started:.0f} s; running the Odoo suite")
         junit = workdir / "odoo.xml"
         pytest_args = [
             "-p", "no:cacheprovider", f"--odoo-config={config}", f"--odoo-database={database}",
-            "--odoo-http", "--odoo-log-level=warn", f"{ADDON}/tests",
+            "--odoo-http", "--odoo-log-level=warn", *(f"{addon}/tests" for addon in ADDONS),
         ]
         if args.k:
             pytest_args += ["-k", args.k]
@@ -468,14 +472,15 @@ def cmd_pot(_args):
     try:
         config = write_config(workdir / "odoo.conf", db_options, workdir / "data")
         database = f"recruit_sms_pot_{os.getpid()}"
-        if odoo(config, "-d", database, "-i", ADDON, "--stop-after-init", "--log-level=warn").returncode:
-            fail(f"installing {ADDON} failed: see the log above")
-        target = ROOT / ADDON / "i18n" / f"{ADDON}.pot"
-        export = [sys.executable, "-m", "odoo", "i18n", "export", "-c", str(config), "-d", database, "-l", "pot",
-                  "-o", str(target), ADDON]
-        if subprocess.run(export, check=False).returncode:
-            fail("exporting the translation template failed: see the log above")
-        say(f"wrote {target.relative_to(ROOT)}")
+        if odoo(config, "-d", database, "-i", ",".join(ADDONS), "--stop-after-init", "--log-level=warn").returncode:
+            fail(f"installing {', '.join(ADDONS)} failed: see the log above")
+        for addon in ADDONS:  # one template per module, as Odoo loads them
+            target = ROOT / addon / "i18n" / f"{addon}.pot"
+            export = [sys.executable, "-m", "odoo", "i18n", "export", "-c", str(config), "-d", database, "-l", "pot",
+                      "-o", str(target), addon]
+            if subprocess.run(export, check=False).returncode:
+                fail("exporting the translation template failed: see the log above")
+            say(f"wrote {target.relative_to(ROOT)}")
     finally:
         if cluster:
             cluster.stop()
