@@ -1,7 +1,6 @@
-from odoo.http import request
-
 from odoo.addons.recruit_sms.models.hr_applicant import consent_source
 from odoo.addons.website_hr_recruitment.controllers.main import WebsiteHrRecruitment
+from odoo.http import request
 
 CONSENT_INPUT = "recruit_sms_consent"
 
