@@ -41,6 +41,8 @@ def expected(case):  # noqa: PLR0911 (one return per rule)
         return gate.OPTED_OUT, None
     if case["candidate"] and not case["consent"]:
         return gate.NO_CONSENT, None
+    if case["asked_to_stop"] and case["kind"] in (gate.AUTOMATED, gate.CAMPAIGN):
+        return gate.OPT_OUT_ASKED, None  # only a recruiter's own message, until they decide
     if case["hours"] is None or not case["candidate"]:
         return None, None
     start, end = (time(int(h), round((h % 1) * 60)) if h < 24 else time(23, 59, 59) for h in case["hours"])
@@ -62,6 +64,7 @@ def random_case(rng):
         "opted_out": rng.random() < 0.3,
         "candidate": rng.random() < 0.8,
         "consent": rng.random() < 0.7,
+        "asked_to_stop": rng.random() < 0.2,
         "zones": rng.sample(ZONES, rng.choice([1, 1, 2])),
         "now": now,
         "last_inbound": wrote,
@@ -74,7 +77,7 @@ def random_case(rng):
 @pytest.mark.parametrize("seed", range(6))
 def test_random_cases_follow_the_rules(seed):
     rng = random.Random(seed)
-    decided = {"allowed": 0, "blocked": 0, "held": 0}
+    decided = {"allowed": 0, "blocked": 0, "held": 0, "asked": 0}
     for _ in range(120):
         case = random_case(rng)
         window = None
@@ -82,11 +85,13 @@ def test_random_cases_follow_the_rules(seed):
             window = gate.window_of(*case["hours"], hold_replies=case["hold_replies"])
         recipient = gate.Recipient(
             number=case["number"], invalid=case["invalid"], opted_out=case["opted_out"], candidate=case["candidate"],
-            consent=case["consent"], zones=tuple(case["zones"]), last_inbound=case["last_inbound"])
+            consent=case["consent"], asked_to_stop=case["asked_to_stop"], zones=tuple(case["zones"]),
+            last_inbound=case["last_inbound"])
         verdict = gate.Batch(now=case["now"], window=window).decide(recipient, case["kind"])
         code, hold = expected(case)
         assert (verdict.code, verdict.hold_until) == (code, hold), case
-        decided["held" if code == gate.QUIET_HOURS else "blocked" if code else "allowed"] += 1
+        decided["held" if code == gate.QUIET_HOURS else "asked" if code == gate.OPT_OUT_ASKED
+                else "blocked" if code else "allowed"] += 1
     # the cases reached every outcome, so none of the rules went untested
     assert all(decided.values()), decided
 

@@ -143,6 +143,17 @@ class HrApplicant(models.Model):
     recruit_sms_scheduled_ids = fields.One2many("recruit.sms.scheduled", "applicant_id", "Scheduled messages",
                                                 groups="hr_recruitment.group_hr_recruitment_user")
 
+    # a message that seems to ask to stop without being a keyword, until a recruiter decides
+    recruit_sms_optout_asked_inbound_id = fields.Many2one(
+        "recruit.sms.inbound", "Message that may ask to stop", copy=False, readonly=True, index="btree_not_null",
+        groups="hr_recruitment.group_hr_recruitment_user", ondelete="set null")
+    recruit_sms_optout_asked = fields.Boolean(
+        "May have asked to stop", compute="_compute_recruit_sms_optout_asked", store=True,
+        help="Their message seems to ask to stop being texted: no automated text goes to them until a recruiter "
+             "opts them out or dismisses it.")
+    recruit_sms_optout_asked_text = fields.Char("Words asking to stop", compute="_compute_recruit_sms_optout_asked",
+                                                store=True)
+
     recruit_sms_campaign_id = fields.Many2one(
         "recruit.sms.campaign", "Replied to campaign", copy=False, readonly=True, index="btree_not_null",
         help="The campaign the applicant's latest reply answers.",
@@ -662,6 +673,39 @@ class HrApplicant(models.Model):
                                          user=self.env.user.name, number=number, reason=reason))
         return self.env._("%(number)s is opted out; no text will reach it.", number=number)
 
+    @api.depends("recruit_sms_optout_asked_inbound_id")
+    def _compute_recruit_sms_optout_asked(self):
+        for applicant in self:
+            inbound = applicant.sudo().recruit_sms_optout_asked_inbound_id
+            applicant.recruit_sms_optout_asked = bool(inbound)
+            applicant.recruit_sms_optout_asked_text = inbound.opt_out_intent or False
+
+    def action_recruit_sms_optout_asked(self):
+        """Opt out the number of the message that asked to stop, as the candidate asked:
+        the ledger keeps that message as the evidence, and the candidate gets the
+        confirmation. Any recruiter who may change the applicant may do it."""
+        self.check_access("write")
+        for applicant in self:
+            inbound = applicant.sudo().recruit_sms_optout_asked_inbound_id
+            if not inbound:
+                raise UserError(self.env._("%(name)s has no message asking to stop.", name=applicant.partner_name))
+            inbound._recruit_sms_opt_out("intent", user=self.env.user)
+            applicant._recruit_sms_log(self.env._("%(user)s opted %(number)s out of SMS, as the candidate asked: "
+                                                  "\"%(body)s\"", user=self.env.user.name, number=inbound.from_number,
+                                                  body=inbound.body))
+
+    def action_recruit_sms_optout_dismiss(self):
+        """The message does not ask to stop: automated texts may go again (a recruitment
+        officer's call, as recording consent is)."""
+        self.check_access("write")
+        if not self.env.user.has_group("hr_recruitment.group_hr_recruitment_user"):
+            raise AccessError(self.env._("Only a recruitment officer can decide that a message does not ask to stop."))
+        for applicant in self.sudo().filtered("recruit_sms_optout_asked_inbound_id"):
+            body = applicant.recruit_sms_optout_asked_inbound_id.body
+            applicant.recruit_sms_optout_asked_inbound_id = False
+            applicant._recruit_sms_log(self.env._("%(user)s judged that \"%(body)s\" does not ask to stop texts.",
+                                                  user=self.env.user.name, body=body))
+
     def _recruit_sms_command_opt_in(self, reason, **_kwargs):
         number = self._recruit_sms_known_number()
         if number not in self.env["phone.blacklist"]._recruit_sms_opted_out([number]):
@@ -842,8 +886,15 @@ class HrApplicant(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _recruit_sms_inbox_domain(self):
+        """Open conversations waiting for an answer, or whose candidate may have asked to
+        stop (they stay until a recruiter decides)."""
+        return Domain("recruit_sms_state", "=", "open") & (
+            Domain("recruit_sms_waiting_since", "!=", False) | Domain("recruit_sms_optout_asked", "=", True))
+
+    @api.model
     def _recruit_sms_waiting_domain(self):
-        domain = Domain("recruit_sms_waiting_since", "!=", False) & Domain("recruit_sms_state", "=", "open")
+        domain = self._recruit_sms_inbox_domain()
         mine = Domain("recruit_sms_assigned_user_id", "=", self.env.uid)
         if self._recruit_sms_is_team_member():
             mine |= Domain("recruit_sms_assigned_user_id", "=", False)
@@ -857,13 +908,15 @@ class HrApplicant(models.Model):
 
     @api.model
     def recruit_sms_inbox_data(self, limit=INBOX_LIMIT):
-        """The systray panel: conversations waiting for me and for the team, oldest first."""
-        base = Domain("recruit_sms_waiting_since", "!=", False) & Domain("recruit_sms_state", "=", "open")
+        """The systray panel: conversations waiting for me and for the team, those that may
+        ask to stop first, then the oldest first."""
+        base = self._recruit_sms_inbox_domain()
+        order = "recruit_sms_optout_asked desc, recruit_sms_waiting_since asc, id asc"
         groups = {"mine": self.search(base & Domain("recruit_sms_assigned_user_id", "=", self.env.uid),
-                                      order="recruit_sms_waiting_since asc, id asc", limit=limit)}
+                                      order=order, limit=limit)}
         if self._recruit_sms_is_team_member():
             groups["team"] = self.search(base & Domain("recruit_sms_assigned_user_id", "=", False),
-                                         order="recruit_sms_waiting_since asc, id asc", limit=limit)
+                                         order=order, limit=limit)
         else:
             groups["team"] = self.browse()
         return {
@@ -886,6 +939,7 @@ class HrApplicant(models.Model):
             "unread": applicant.recruit_sms_unread,
             "assigned": applicant.recruit_sms_assigned_user_id.name or "",
             "campaign": applicant.recruit_sms_campaign_id.name or "",
+            "asked_to_stop": applicant.recruit_sms_optout_asked_text or False,
         } for applicant in self]
 
     @api.model

@@ -11,6 +11,7 @@ EVENTS = [
 ]
 SOURCES = [
     ("keyword", "Candidate's keyword (STOP/START)"),
+    ("intent", "Candidate's message asking to stop"),
     ("twilio_21610", "Provider: unsubscribed (Twilio 21610)"),
     ("command", "Recruiter's command"),
     ("import", "Import"),

@@ -54,6 +54,7 @@ class RecruitSmsGate(models.AbstractModel):
                 opted_out=fact["number"] in opted_out,
                 candidate=bool(applicant),
                 consent=bool(applicant) and applicant.recruit_sms_consent,
+                asked_to_stop=bool(applicant) and applicant.recruit_sms_optout_asked,
                 zones=tuple(applicant._recruit_sms_zones(fact["number"])) if applicant and hours else ("UTC",),
                 last_inbound=(applicant.recruit_sms_last_inbound_date or None) if applicant else None,
             )
@@ -140,6 +141,7 @@ class RecruitSmsGate(models.AbstractModel):
             gate.INVALID_NUMBER: self.env._("invalid number"),
             gate.OPTED_OUT: self.env._("opted out"),
             gate.NO_CONSENT: self.env._("no consent"),
+            gate.OPT_OUT_ASKED: self.env._("may have asked to stop"),
             gate.DUPLICATE: self.env._("duplicate number"),
             gate.QUIET_HOURS: self.env._("outside texting hours"),
         }
@@ -182,6 +184,10 @@ class RecruitSmsGate(models.AbstractModel):
                     'once they said "Yes, I want to be contacted by SMS".', name=name)
             return self.env._("Not sent: %(number)s belongs to an applicant who has not agreed to receive text "
                               "messages.", number=number)
+        if code == gate.OPT_OUT_ASKED:
+            return self.env._(
+                "The last message of %(who)s may ask to stop texts: on the applicant's form, opt them out or dismiss "
+                "it before automated texts go.", who=name or number)
         if code == gate.DUPLICATE:
             return self.env._("Duplicate number in this campaign (%(number)s)", number=number)
         if code == gate.QUIET_HOURS:

@@ -11,7 +11,7 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 from ..tools import inbound as inbound_rules
-from ..tools import keywords, phone
+from ..tools import intent, keywords, phone
 
 _logger = logging.getLogger(__name__)
 
@@ -59,6 +59,10 @@ class RecruitSmsInbound(models.Model):
              "Failed: attaching it failed; the reason says why, and the other messages went on.",
     )
     error_reason = fields.Text("Why it failed", readonly=True)
+    opt_out_intent = fields.Char(
+        "Asks to stop?", readonly=True,
+        help="The words of this message that seem to ask to stop being texted, though it is no STOP keyword.",
+    )
     simulated = fields.Boolean(
         readonly=True,
         help="Received through the sandbox's Simulate a reply, not from a provider. Set by the server only: a "
@@ -162,7 +166,8 @@ class RecruitSmsInbound(models.Model):
         else:
             self.state = "unmatched"
         # in the message's own savepoint: a confirmation sent is kept with its new state
-        self._recruit_sms_handle_keyword()
+        if not self._recruit_sms_handle_keyword():
+            self._recruit_sms_handle_intent()
 
     def _recruit_sms_fail(self, error):
         """Processing this message failed with ``error`` (its savepoint rolled back)."""
@@ -314,37 +319,76 @@ class RecruitSmsInbound(models.Model):
 
     def _recruit_sms_handle_keyword(self):
         """STOP, START and HELP from the candidate opt the number out, back in, or get
-        the help answer: the message itself stays in the conversation like any other."""
+        the help answer: the message itself stays in the conversation like any other.
+        Whether the message was a keyword."""
         kind = keywords.classify(self.body, self.opt_out_type)
         if not kind:
-            return
+            return False
         number, applicant, company = self.from_number, self.applicant_id, self.company_id
         blacklist = self.env["phone.blacklist"].sudo()
         opted_out = number in blacklist._recruit_sms_opted_out([number])
-        ledger = self.env["recruit.sms.consent.event"]
-        reply = None
         if kind == keywords.OPT_OUT:
-            if opted_out:
-                return  # the confirmation goes once
-            if self._recruit_sms_simulation_spares(number):
-                return
-            blacklist._add([number], message=self.env._("Opted out by the candidate's message: %(body)s", body=self.body))
-            ledger._log(number, "opt_out", "keyword", applicant=applicant, inbound=self, reason=self.body)
-            reply = company.recruit_sms_optout_reply
-        elif kind == keywords.OPT_IN:
-            if not opted_out:
-                return  # "Yes" to a question is a plain answer
-            if self._recruit_sms_simulation_spares(number):
-                return
+            if not opted_out:  # the confirmation goes once
+                self._recruit_sms_opt_out("keyword")
+            return True
+        if kind == keywords.OPT_IN:
+            if not opted_out or self._recruit_sms_simulation_spares(number):
+                return True  # "Yes" to a question is a plain answer
             blacklist._remove([number], message=self.env._("Opted back in by the candidate's message: %(body)s", body=self.body))
-            ledger._log(number, "opt_in", "keyword", applicant=applicant, inbound=self, reason=self.body)
+            self.env["recruit.sms.consent.event"]._log(number, "opt_in", "keyword", applicant=applicant, inbound=self,
+                                                       reason=self.body)
             reply = company.recruit_sms_optin_reply
         else:
             reply = company.recruit_sms_help_reply
         if applicant:
             applicant._recruit_sms_notify_inbox()
-        if reply and not company.recruit_sms_provider_answers_keywords:
-            applicant.with_company(company)._recruit_sms_send_confirmation(number, reply)
+        self._recruit_sms_confirm(reply)
+        return True
+
+    def _recruit_sms_handle_intent(self):
+        """A message that is no keyword but seems to ask to stop ("please stop texting
+        me"): the number is opted out at once when the company says so, else the
+        applicant is flagged for a recruiter to confirm or dismiss, and gets no automated
+        text meanwhile."""
+        words = intent.wants_to_stop(self.body)
+        if not words:
+            return
+        self.opt_out_intent = words
+        number, applicant = self.from_number, self.applicant_id
+        if number in self.env["phone.blacklist"].sudo()._recruit_sms_opted_out([number]):
+            return
+        if self.company_id.recruit_sms_intent_opt_out:
+            self._recruit_sms_opt_out("intent")
+        elif applicant:
+            applicant.sudo().write({"recruit_sms_optout_asked_inbound_id": self.id})
+            applicant._recruit_sms_notify_inbox()
+
+    def _recruit_sms_opt_out(self, source, user=None):
+        """Opt this message's number out because of what it says (``source`` in the
+        ledger: "keyword", or "intent" with the ``user`` who confirmed it, if any), and
+        send the company's confirmation."""
+        number, applicant = self.from_number, self.applicant_id
+        if self._recruit_sms_simulation_spares(number):
+            return False
+        if user:
+            note = self.env._("Opted out by %(user)s, as the candidate asked: %(body)s", user=user.name, body=self.body)
+        else:
+            note = self.env._("Opted out by the candidate's message: %(body)s", body=self.body)
+        self.env["phone.blacklist"].sudo()._add([number], message=note)
+        self.env["recruit.sms.consent.event"]._log(number, "opt_out", source, applicant=applicant, inbound=self,
+                                                   reason=self.body)
+        for flagged in self.env["hr.applicant"].sudo().search(
+                [("recruit_sms_optout_asked_inbound_id.from_number", "=", number)]):
+            flagged.recruit_sms_optout_asked_inbound_id = False
+        if applicant:
+            applicant._recruit_sms_notify_inbox()
+        self._recruit_sms_confirm(self.company_id.recruit_sms_optout_reply)
+        return True
+
+    def _recruit_sms_confirm(self, reply):
+        """Answer the candidate with ``reply``, unless the provider answers keywords itself."""
+        if reply and not self.company_id.recruit_sms_provider_answers_keywords:
+            self.applicant_id.with_company(self.company_id)._recruit_sms_send_confirmation(self.from_number, reply)
 
     def _recruit_sms_simulation_spares(self, number):
         """Whether this message, a simulated one, must leave ``number``'s opt-out alone:

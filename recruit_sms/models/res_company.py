@@ -42,6 +42,12 @@ class ResCompany(models.Model):
         "First-contact notice", translate=True, default="Reply STOP to opt out.",
         help="Appended to the first SMS ever sent to a number.",
     )
+    recruit_sms_intent_opt_out = fields.Boolean(
+        "Opt out messages that ask to stop",
+        help="A message that is no STOP keyword but seems to ask to stop (\"please stop texting me\", \"no me "
+             "escriban\") opts the number out at once, with the confirmation. Unticked: the applicant is flagged "
+             "for a recruiter to decide, and gets no automated text until then.",
+    )
     recruit_sms_provider_answers_keywords = fields.Boolean(
         "The provider answers STOP/START/HELP itself",
         help="Twilio's Advanced Opt-Out (or the carrier) already confirms: do not send our confirmations.",

@@ -37,6 +37,8 @@ PUBLIC_METHODS = {
     ("hr.applicant", "recruit_sms_scan_text"): (INTERVIEWER, lambda c: (None, ["Call +1 415 555 0142"])),
     ("hr.applicant", "recruit_sms_create_from_number"): (OFFICER, lambda c: (None, ["+1 628 555 0188"])),
     ("hr.applicant", "recruit_sms_mark_read"): (INTERVIEWER, lambda c: ([c.applicant.id], [])),
+    ("hr.applicant", "action_recruit_sms_optout_asked"): (INTERVIEWER, lambda c: ([c.applicant.id], [])),
+    ("hr.applicant", "action_recruit_sms_optout_dismiss"): (OFFICER, lambda c: ([c.applicant.id], [])),
     ("hr.applicant", "action_recruit_sms_bulk_text"): (OFFICER, lambda c: ([c.applicant.id], [])),
     ("hr.applicant", "action_recruit_sms_make_list"): (OFFICER, lambda c: ([c.applicant.id], [])),
     # core's mail gateway entry, public in core: creating an applicant needs the right to

@@ -18,8 +18,9 @@ INVALID_NUMBER = "invalid_number"
 OPTED_OUT = "opted_out"
 NO_CONSENT = "no_consent"
 DUPLICATE = "duplicate"
+OPT_OUT_ASKED = "opt_out_asked"  # their last message may ask to stop: no automated text until a recruiter decides
 QUIET_HOURS = "quiet_hours"  # not blocked: held until the recipient's hours open
-BLOCKING = frozenset({NO_NUMBER, INVALID_NUMBER, OPTED_OUT, NO_CONSENT, DUPLICATE})
+BLOCKING = frozenset({NO_NUMBER, INVALID_NUMBER, OPTED_OUT, NO_CONSENT, OPT_OUT_ASKED, DUPLICATE})
 
 # kinds of message, decided by the server code that sends, never by the caller
 MANUAL = "manual"  # a recruiter's one-to-one message, typed now
@@ -51,6 +52,7 @@ class Recipient:
     opted_out: bool = False
     candidate: bool = False  # an applicant of the sending company holds the number
     consent: bool = False  # that applicant agreed to be texted
+    asked_to_stop: bool = False  # their message may ask to stop, not yet confirmed nor dismissed
     zones: tuple = ("UTC",)
     last_inbound: datetime | None = None  # when the candidate last wrote (naive UTC)
 
@@ -92,6 +94,8 @@ class Batch:
             return Verdict(OPTED_OUT)
         if recipient.candidate and not recipient.consent:
             return Verdict(NO_CONSENT)
+        if recipient.asked_to_stop and kind != MANUAL:  # a recruiter may still ask what they meant
+            return Verdict(OPT_OUT_ASKED)
         if self.dedupe:
             if recipient.number in self.seen:
                 return Verdict(DUPLICATE)
