@@ -3,6 +3,8 @@ from . import (
     hr_job,
     mail_notification,
     phone_blacklist,
+    recruit_sms_auto_reply,
+    recruit_sms_auto_reply_log,
     recruit_sms_campaign,
     recruit_sms_campaign_line,
     recruit_sms_consent_event,

@@ -408,6 +408,8 @@ class HrApplicant(models.Model):
             inbound.mail_message_id.id: inbound
             for inbound in self.env["recruit.sms.inbound"].sudo().search([("mail_message_id", "in", messages.ids)])
         }
+        automatic = set(self.env["recruit.sms.auto.reply.log"].sudo().search(
+            [("mail_message_id", "in", messages.ids)]).mail_message_id.ids)
         # one decision for both notices: the gate decides what blocks before the hours
         verdict = self._recruit_sms_verdict(gate.MANUAL)
         blocked_reason = verdict.blocked and self.env["recruit.sms.gate"]._message(verdict, self._recruit_sms_gate_request())
@@ -429,13 +431,14 @@ class HrApplicant(models.Model):
                     local=format_datetime(self.env, held, tz=self._recruit_sms_zones()[0], dt_format="short"),
                 ) if held else False,
             },
-            "messages": [self._recruit_sms_bubble(message, inbound_by_message.get(message.id)) for message in messages],
+            "messages": [self._recruit_sms_bubble(message, inbound_by_message.get(message.id), message.id in automatic)
+                         for message in messages],
             # mail's own data for these messages, read as the caller, for mail's Message
             # component: one round trip instead of paging /mail/thread/messages
             "store_data": Store().add(messages.with_env(self.env)).get_result(),
         }
 
-    def _recruit_sms_bubble(self, message, inbound=None):
+    def _recruit_sms_bubble(self, message, inbound=None, automatic=False):
         incoming = bool(inbound) or message.message_type == "email"
         channel = "sms" if message.message_type == "sms" else "email"
         bubble = {
@@ -452,6 +455,7 @@ class HrApplicant(models.Model):
             "media": [],
             "held_until": False,
             "campaign": inbound.campaign_id.name if inbound and inbound.campaign_id else False,
+            "automatic": automatic,
         }
         if inbound:
             bubble["body"] = inbound.body or ""
@@ -771,6 +775,15 @@ class HrApplicant(models.Model):
         applicant = super().message_new(msg_dict, custom_values=custom_values)
         applicant._recruit_sms_text_on_apply()
         return applicant
+
+    def _recruit_sms_last_human_message_date(self):
+        """When a person (a user, not Odoo itself) last wrote on this conversation."""
+        self.ensure_one()
+        message = self.env["mail.message"].sudo().search([
+            ("model", "=", self._name), ("res_id", "=", self.id), ("message_type", "in", ("sms", "comment")),
+            ("author_id", "!=", self.env.ref("base.partner_root").id), ("author_id.user_ids.share", "=", False),
+        ], order="date desc, id desc", limit=1)
+        return message.date or None
 
     def _recruit_sms_first_contact_suffix(self):
         notice = self._recruit_sms_company().recruit_sms_first_contact_notice

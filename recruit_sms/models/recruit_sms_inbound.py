@@ -168,6 +168,7 @@ class RecruitSmsInbound(models.Model):
         # in the message's own savepoint: a confirmation sent is kept with its new state
         if not self._recruit_sms_handle_keyword():
             self._recruit_sms_handle_intent()
+            self.env["recruit.sms.auto.reply"]._recruit_sms_answer(self)
 
     def _recruit_sms_fail(self, error):
         """Processing this message failed with ``error`` (its savepoint rolled back)."""
@@ -332,17 +333,22 @@ class RecruitSmsInbound(models.Model):
                 self._recruit_sms_opt_out("keyword")
             return True
         if kind == keywords.OPT_IN:
-            if not opted_out or self._recruit_sms_simulation_spares(number):
-                return True  # "Yes" to a question is a plain answer
+            if not opted_out:
+                return False  # "Yes" to a question is a plain answer
+            if self._recruit_sms_simulation_spares(number):
+                return True
             blacklist._remove([number], message=self.env._("Opted back in by the candidate's message: %(body)s", body=self.body))
             self.env["recruit.sms.consent.event"]._log(number, "opt_in", "keyword", applicant=applicant, inbound=self,
                                                        reason=self.body)
-            reply = company.recruit_sms_optin_reply
-        else:
-            reply = company.recruit_sms_help_reply
+            if applicant:
+                applicant._recruit_sms_notify_inbox()
+            self._recruit_sms_confirm(company.recruit_sms_optin_reply)
+            return True
+        # HELP: the company's HELP rule answers, like its other automatic replies
         if applicant:
             applicant._recruit_sms_notify_inbox()
-        self._recruit_sms_confirm(reply)
+        if not company.recruit_sms_provider_answers_keywords:
+            self.env["recruit.sms.auto.reply"]._recruit_sms_answer(self, help_keyword=True)
         return True
 
     def _recruit_sms_handle_intent(self):

@@ -34,10 +34,6 @@ class ResCompany(models.Model):
         "Opt-in confirmation", translate=True,
         default="You have successfully been re-subscribed to this number. Reply STOP to unsubscribe. Msg&Data Rates May Apply.",
     )
-    recruit_sms_help_reply = fields.Char(
-        "Help reply", translate=True,
-        default="Recruitment messages. Reply STOP to unsubscribe. Msg&Data Rates May Apply.",
-    )
     recruit_sms_first_contact_notice = fields.Char(
         "First-contact notice", translate=True, default="Reply STOP to opt out.",
         help="Appended to the first SMS ever sent to a number.",
@@ -96,6 +92,12 @@ class ResCompany(models.Model):
                 twilio_api.check_messaging_service_sid(company.recruit_sms_twilio_messaging_service_sid)
             except twilio_api.TwilioSettingError as error:
                 raise ValidationError(self.env._("%(company)s: %(error)s", company=company.name, error=error)) from error
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["recruit.sms.auto.reply"]._recruit_sms_default_help(companies)
+        return companies
 
     def _get_sms_api_class(self):
         self.ensure_one()

@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_auto_reply,
     test_campaign,
     test_compliance,
     test_composer,

@@ -13,6 +13,8 @@ class RecruitSmsCase(TransactionCase):
                            "recruit_sms_first_contact_notice": False})
         # the demo's messages scheduled for later must not reach the tests' providers
         cls.env["recruit.sms.scheduled"].search([("state", "=", "scheduled")]).action_cancel()
+        # and the demo's automatic replies (but HELP's) must not answer the tests' messages
+        cls.env["recruit.sms.auto.reply"].search([("trigger", "!=", "help")]).active = False
         cls.recruiter = mail_new_test_user(
             cls.env, login="rsms_recruiter", name="Rita Recruiter", email="rita@example.com",
             groups="base.group_user,hr_recruitment.group_hr_recruitment_user",
@@ -26,6 +28,11 @@ class RecruitSmsCase(TransactionCase):
             "user_id": cls.recruiter.id,
             "recruit_sms_consent": True,
         })
+
+    def help_reply(self, company=None):
+        """What the company's HELP rule answers."""
+        return self.env["recruit.sms.auto.reply"].search(
+            [("company_id", "=", (company or self.company).id), ("trigger", "=", "help")]).reply
 
     def sms_messages(self, applicant=None):
         applicant = applicant or self.applicant

@@ -77,7 +77,7 @@ class TestKeywords(ComplianceCase):
 
     def test_confirmation_goes_once_and_help_answers(self):
         self.post(self.form("HELP"))
-        self.assertEqual(self.sent()[-1][1], self.company.recruit_sms_help_reply)
+        self.assertEqual(self.sent()[-1][1], self.help_reply())
         self.post(self.form("STOP"))
         self.post(self.form("stop all"))
         self.assertEqual([body for _to, body in self.sent()].count(OPT_OUT_REPLY), 1)
@@ -219,7 +219,7 @@ class TestNoSlipProperty(ComplianceCase):
 
     def test_random_sequences(self):
         self.company.write({"recruit_sms_quiet_start": 8, "recruit_sms_quiet_end": 21, "recruit_sms_quiet_hold_replies": True})
-        confirmations = {self.company.recruit_sms_optout_reply, self.company.recruit_sms_optin_reply, self.company.recruit_sms_help_reply}
+        confirmations = {self.company.recruit_sms_optout_reply, self.company.recruit_sms_optin_reply, self.help_reply()}
         rng = random.Random(20261122)
         applicants = self.applicant | self.env["hr.applicant"].create([
             {"partner_name": f"P{i}", "partner_phone": f"+1 415 555 02{i:02d}", "recruit_sms_consent": True} for i in range(3)])

@@ -62,6 +62,7 @@ PUBLIC_METHODS = {
     ("recruit.sms.composer", "default_get"): (INTERVIEWER, lambda c: (None, [["applicant_id", "channel"]])),
     ("recruit.sms.composer", "recruit_sms_count"): (INTERVIEWER, lambda c: (None, ["Hi", c.applicant.id])),
     ("recruit.sms.composer", "action_send"): (INTERVIEWER, lambda c: ([c.composer.id], [])),
+    ("res.company", "create"): (SYSTEM, lambda c: (None, [{"name": "Intruder company"}])),
     ("sms.sms", "create"): (SYSTEM, lambda c: (None, [{"number": "+14155550142", "body": "x"}])),
     ("sms.sms", "write"): (SYSTEM, lambda c: ([c.sms.id], [{"body": "x"}])),
     ("res.config.settings", "action_recruit_sms_test_connection"): (SYSTEM, lambda c: ([c.settings.id], [])),

@@ -52,7 +52,7 @@ class TestOneMessageNeverBlocksTheQueue(QueueCase):
         self.assertEqual(failed.state, "error")
         self.assertTrue(failed.error_reason, "the failed message says why")
         self.assertFalse(self.blacklisted("12345"))
-        help_reply = self.company.recruit_sms_help_reply
+        help_reply = self.help_reply()
         self.assertEqual(self.sent().count(("+12025550123", help_reply)), 1, "the HELP answer goes once, across runs")
         self.assertEqual(self.sent().count((NUMBER, self.company.recruit_sms_optout_reply)), 1)
         self.assertFalse([to for to, _body in self.sent() if to == "12345"])

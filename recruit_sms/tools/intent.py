@@ -103,7 +103,8 @@ _NEGATABLE = [re.compile(p) for p in _CEASE + _REMOVE]
 _FIRM = [re.compile(p) for p in _PROHIBIT + _ALONE]
 
 
-def _plain(text):
+def plain(text):
+    """``text`` lower-cased, without accents, with plain apostrophes and single spaces."""
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
@@ -112,7 +113,7 @@ def _plain(text):
 
 def wants_to_stop(body):
     """The words of ``body`` that ask to stop being contacted, or None."""
-    text = _plain(body)
+    text = plain(body)
     if not text:
         return None
     for pattern in _FIRM:
