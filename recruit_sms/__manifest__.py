@@ -33,6 +33,7 @@
         "views/sms_twilio_account_manage_views.xml",
         "views/hr_applicant_views.xml",
         "views/hr_job_views.xml",
+        "views/recruit_sms_booking_templates.xml",
     ],
     "demo": [
         "demo/recruit_sms_demo.xml",

@@ -1,1 +1,1 @@
-from . import inbound
+from . import booking, inbound

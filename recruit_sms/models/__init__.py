@@ -5,6 +5,7 @@ from . import (
     phone_blacklist,
     recruit_sms_auto_reply,
     recruit_sms_auto_reply_log,
+    recruit_sms_booking,
     recruit_sms_campaign,
     recruit_sms_campaign_line,
     recruit_sms_consent_event,

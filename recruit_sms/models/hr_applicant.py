@@ -776,6 +776,14 @@ class HrApplicant(models.Model):
         applicant._recruit_sms_text_on_apply()
         return applicant
 
+    def recruit_sms_booking_link(self):
+        """A new interview booking link for this applicant, offering the current user's
+        free time: the sentence the composer inserts into the message."""
+        self.ensure_one()
+        self.check_access("write")
+        link = self.env["recruit.sms.booking"]._recruit_sms_create_for(self)
+        return self.env._("Pick a time for your interview: %(url)s", url=link.url)
+
     def _recruit_sms_last_human_message_date(self):
         """When a person (a user, not Odoo itself) last wrote on this conversation."""
         self.ensure_one()

@@ -9,3 +9,7 @@ class HrJob(models.Model):
         help="Texted to each new applicant to this position who came by email or by import and agreed to be "
              "texted, at their texting hours, once per person. Empty: the company's.",
     )
+    recruit_sms_interview_minutes = fields.Integer(
+        "Interview length (booking links)", default=30,
+        help="How long the interviews booked through a booking link last, in minutes.",
+    )

@@ -1,6 +1,7 @@
 from . import (
     test_access,
     test_auto_reply,
+    test_booking,
     test_campaign,
     test_compliance,
     test_composer,

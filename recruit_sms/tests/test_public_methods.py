@@ -39,6 +39,7 @@ PUBLIC_METHODS = {
     ("hr.applicant", "recruit_sms_mark_read"): (INTERVIEWER, lambda c: ([c.applicant.id], [])),
     ("hr.applicant", "action_recruit_sms_optout_asked"): (INTERVIEWER, lambda c: ([c.applicant.id], [])),
     ("hr.applicant", "action_recruit_sms_optout_dismiss"): (OFFICER, lambda c: ([c.applicant.id], [])),
+    ("hr.applicant", "recruit_sms_booking_link"): (INTERVIEWER, lambda c: ([c.applicant.id], [])),
     ("hr.applicant", "action_recruit_sms_bulk_text"): (OFFICER, lambda c: ([c.applicant.id], [])),
     ("hr.applicant", "action_recruit_sms_make_list"): (OFFICER, lambda c: ([c.applicant.id], [])),
     # core's mail gateway entry, public in core: creating an applicant needs the right to
@@ -61,6 +62,7 @@ PUBLIC_METHODS = {
     ("recruit.sms.inbound.link", "action_link"): (OFFICER, lambda c: ([c.link.id], [])),
     ("recruit.sms.composer", "default_get"): (INTERVIEWER, lambda c: (None, [["applicant_id", "channel"]])),
     ("recruit.sms.composer", "recruit_sms_count"): (INTERVIEWER, lambda c: (None, ["Hi", c.applicant.id])),
+    ("recruit.sms.composer", "action_insert_booking_link"): (INTERVIEWER, lambda c: ([c.composer.id], [])),
     ("recruit.sms.composer", "action_send"): (INTERVIEWER, lambda c: ([c.composer.id], [])),
     ("res.company", "create"): (SYSTEM, lambda c: (None, [{"name": "Intruder company"}])),
     ("sms.sms", "create"): (SYSTEM, lambda c: (None, [{"number": "+14155550142", "body": "x"}])),

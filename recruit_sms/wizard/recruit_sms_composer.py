@@ -59,6 +59,14 @@ class RecruitSmsComposer(models.TransientModel):
         count = count_segments((text or "") + suffix)
         return dict(count.as_dict(), label=self._format_count(count))
 
+    def action_insert_booking_link(self):
+        """Add a new booking link to the draft, and keep the composer open."""
+        self.ensure_one()
+        sentence = self.applicant_id.recruit_sms_booking_link()
+        self.body = f"{self.body.rstrip()}\n{sentence}" if (self.body or "").strip() else sentence
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+                "target": "new", "name": self.env._("Message")}
+
     def action_send(self):
         self.ensure_one()
         result = self.applicant_id.recruit_sms_compose(self.channel, self.subject, self.body)

@@ -141,6 +141,19 @@ export class Conversation extends Component {
         this.recount();
     }
 
+    async insertBookingLink() {
+        // a new link to the recruiter's free slots, at the end of the draft
+        this.state.busy = true;
+        try {
+            const sentence = await this.orm.call("hr.applicant", "recruit_sms_booking_link", [[this.props.applicantId]]);
+            const body = this.state.body.trimEnd();
+            this.state.body = body ? `${body}\n${sentence}` : sentence;
+            this.recount();
+        } finally {
+            this.state.busy = false;
+        }
+    }
+
     async count() {
         if (this.state.channel !== "sms" || this.isCommand) {
             this.state.counter = "";

@@ -1,0 +1,70 @@
+import logging
+from datetime import UTC, datetime
+
+import pytz
+from werkzeug.exceptions import NotFound, TooManyRequests
+
+from odoo.exceptions import UserError
+from odoo.http import Controller, request, route
+from odoo.tools.misc import format_date
+
+from ..tools import booking
+
+_logger = logging.getLogger(__name__)
+
+BOOKING_ROUTE = "/recruit_sms/book/<string:token>"
+
+
+class RecruitSmsBookingController(Controller):
+    """The public page of a booking link: the recruiter's free slots, and booking one.
+    Unknown tokens are not found; the page shows nothing but the slots."""
+
+    @route(BOOKING_ROUTE, type="http", auth="public", methods=["GET"], sitemap=False)
+    def booking_page(self, token, **_kwargs):
+        link = self._link(token)
+        return self._render(link)
+
+    @route(BOOKING_ROUTE, type="http", auth="public", methods=["POST"], sitemap=False)
+    def booking_book(self, token, slot=None, **_kwargs):
+        link = self._link(token)
+        if not link._recruit_sms_count_attempt():
+            _logger.warning("Booking link %s: too many attempts this hour", link.id)
+            raise TooManyRequests()
+        try:
+            moment = datetime.fromisoformat(slot or "").astimezone(UTC)
+        except ValueError:
+            return self._render(link, error=request.env._("Please pick one of the times shown."))
+        try:
+            link.with_context(lang=self._lang(link))._recruit_sms_book(moment)
+        except UserError as error:
+            _logger.info("Booking link %s refused: %s", link.id, error)
+            return self._render(link, error=str(error))
+        return self._render(link)
+
+    def _link(self, token):
+        link = request.env["recruit.sms.booking"]._recruit_sms_find(token)
+        if not link:
+            raise NotFound()
+        return link
+
+    def _lang(self, link):
+        return link.applicant_id.sudo().partner_id.lang or link.company_id.partner_id.lang or "en_US"
+
+    def _render(self, link, error=None):
+        link = link.with_context(lang=self._lang(link))
+        request.update_context(lang=self._lang(link))
+        applicant = link.applicant_id.sudo()
+        zone = pytz.timezone(applicant._recruit_sms_zones()[0])
+        lang = self._lang(link)
+        days = [{
+            "label": format_date(request.env, day, lang_code=lang, date_format="EEEE d MMMM"),
+            "slots": [{"value": start.isoformat(), "label": start.strftime("%H:%M")} for start in starts],
+        } for day, starts in (booking.by_day(link._recruit_sms_slots(), zone) if link._recruit_sms_usable() else [])]
+        return request.render("recruit_sms.booking_page", {
+            "link": link,
+            "company_name": link.company_id.name or "",
+            "days": days,
+            "zone": zone.zone,
+            "booked_at": link.event_id and link._recruit_sms_when(pytz.utc.localize(link.event_id.start)),
+            "error": error,
+        }, headers={"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"})

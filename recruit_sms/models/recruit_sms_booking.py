@@ -1,0 +1,162 @@
+import secrets
+from datetime import timedelta
+
+import pytz
+from psycopg2.errors import LockNotAvailable
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..tools import booking, gate
+
+# what a booking link offers: slots from NOTICE from now to HORIZON ahead, for LINK_DAYS
+NOTICE = timedelta(hours=2)
+HORIZON = timedelta(days=10)
+LINK_DAYS = 7
+MAX_SLOTS = 60
+# booking attempts a link takes per hour before it answers "too many"
+ATTEMPTS_PER_HOUR = 10
+
+
+class RecruitSmsBooking(models.Model):
+    """A booking link sent to a candidate: a short random token that opens a public page
+    where they pick one of the recruiter's free slots, once. The page shows nothing but
+    those slots; the token cannot be guessed, expires and is used once."""
+
+    _name = "recruit.sms.booking"
+    _description = "Interview booking link"
+    _order = "id desc"
+    _rec_name = "token"
+
+    token = fields.Char(required=True, readonly=True, copy=False, index=True,
+                        default=lambda self: secrets.token_urlsafe(9))
+    applicant_id = fields.Many2one("hr.applicant", required=True, readonly=True, index=True, ondelete="cascade")
+    user_id = fields.Many2one("res.users", "Recruiter", required=True, readonly=True,
+                              help="Whose free time the link offers, and who meets the candidate.")
+    company_id = fields.Many2one(related="applicant_id.company_id", store=True, index=True)
+    duration = fields.Integer("Minutes", required=True, readonly=True)
+    expires_at = fields.Datetime(required=True, readonly=True)
+    state = fields.Selection([("open", "Waiting for the candidate"), ("booked", "Booked"), ("cancelled", "Cancelled")],
+                             default="open", required=True, readonly=True)
+    event_id = fields.Many2one("calendar.event", "Interview", readonly=True, ondelete="set null")
+    attempts = fields.Integer(readonly=True)
+    attempts_since = fields.Datetime(readonly=True)
+    url = fields.Char("Link", compute="_compute_url")
+
+    _token_unique = models.Constraint("unique(token)", "A booking link's token is unique.")
+
+    @api.depends("token")
+    def _compute_url(self):
+        for link in self:
+            link.url = f"{link.applicant_id.get_base_url()}/recruit_sms/book/{link.token}"
+
+    @api.model
+    def _recruit_sms_find(self, token):
+        """The link of ``token`` (sudo), or an empty recordset."""
+        if not token or len(token) > 64:
+            return self.sudo().browse()
+        return self.sudo().search([("token", "=", token)], limit=1)
+
+    def _recruit_sms_usable(self):
+        return self.state == "open" and self.expires_at > fields.Datetime.now()
+
+    # ------------------------------------------------------------
+    # Free slots
+    # ------------------------------------------------------------
+
+    def _recruit_sms_slots(self, now=None):
+        """The slots (aware UTC datetimes) the candidate may pick now."""
+        self.ensure_one()
+        now = pytz.utc.localize(now or fields.Datetime.now())
+        user = self.user_id.sudo()
+        start, end = now + NOTICE, now + HORIZON
+        resource = user.employee_id.resource_id
+        calendar = user.employee_id.resource_calendar_id or self.company_id.resource_calendar_id
+        if not calendar:
+            return []
+        intervals = calendar._work_intervals_batch(start, end, resources=resource or None)[resource.id or False]
+        working = [(begin, stop) for begin, stop, _attendance in intervals]
+        events = self.env["calendar.event"].sudo().search([
+            ("partner_ids", "in", user.partner_id.id), ("start", "<", end.replace(tzinfo=None)),
+            ("stop", ">", start.replace(tzinfo=None)), ("show_as", "=", "busy"),
+        ])
+        busy = [(pytz.utc.localize(event.start), pytz.utc.localize(event.stop)) for event in events]
+        return booking.free_slots(working, busy, timedelta(minutes=self.duration), not_before=start, limit=MAX_SLOTS)
+
+    # ------------------------------------------------------------
+    # Booking
+    # ------------------------------------------------------------
+
+    def _recruit_sms_count_attempt(self):
+        """Count a booking attempt; False when the link took too many this hour."""
+        now = fields.Datetime.now()
+        if not self.attempts_since or now - self.attempts_since > timedelta(hours=1):
+            self.write({"attempts": 1, "attempts_since": now})
+            return True
+        self.attempts += 1
+        return self.attempts <= ATTEMPTS_PER_HOUR
+
+    def _recruit_sms_book(self, slot):
+        """Book ``slot`` (aware UTC) for the candidate: the interview in both calendars,
+        a note on the applicant, and a confirmation to the candidate. Raises UserError
+        when the link cannot be used or the slot is no longer free."""
+        self.ensure_one()
+        try:  # two submissions of one link at once: one books, the other is told
+            self.env.cr.execute(SQL("SELECT id FROM recruit_sms_booking WHERE id = %s FOR UPDATE NOWAIT", self.id))
+        except LockNotAvailable:
+            raise UserError(self.env._("This link is being used right now: try again in a moment.")) from None
+        self.invalidate_recordset(["state", "event_id"])
+        if not self._recruit_sms_usable():
+            raise UserError(self.env._("This booking link can no longer be used: ask your recruiter for a new one."))
+        if slot not in self._recruit_sms_slots():
+            raise UserError(self.env._("This time was just taken: please pick another one."))
+        applicant, user = self.applicant_id.sudo(), self.user_id.sudo()
+        start = slot.astimezone(pytz.utc).replace(tzinfo=None)
+        event = self.env["calendar.event"].sudo().with_context(default_applicant_id=applicant.id).create({
+            "name": self.env._("Interview: %(name)s", name=applicant.partner_name or applicant.display_name),
+            "start": start, "stop": start + timedelta(minutes=self.duration), "user_id": user.id,
+            "partner_ids": [fields.Command.set((user.partner_id | applicant.partner_id).ids)],
+            "applicant_id": applicant.id, "res_model": "hr.applicant", "res_id": applicant.id,
+        })
+        self.write({"state": "booked", "event_id": event.id})
+        when = self._recruit_sms_when(slot)
+        applicant.message_post(
+            body=self.env._("The candidate booked an interview with %(user)s on %(when)s through their booking link.",
+                            user=user.name, when=when),
+            message_type="comment", subtype_xmlid="mail.mt_note", author_id=self.env.ref("base.partner_root").id)
+        self._recruit_sms_confirm(when)
+        return event
+
+    def _recruit_sms_when(self, slot):
+        """``slot`` as the candidate reads it: their zone, their language."""
+        applicant = self.applicant_id.sudo()
+        zone = pytz.timezone(applicant._recruit_sms_zones()[0])
+        local = slot.astimezone(zone)
+        return f"{local.strftime('%Y-%m-%d %H:%M')} ({zone.zone})"
+
+    def _recruit_sms_confirm(self, when):
+        """Confirm by text when the gate allows it (held to their hours), else by email."""
+        applicant = self.applicant_id.sudo()
+        text = self.env._("Your interview is booked for %(when)s. See you then!", when=when)
+        if not applicant._recruit_sms_verdict(gate.AUTOMATED, hours=False).blocked:
+            sms = applicant._recruit_sms_post_sms_batch(
+                {applicant.id: text}, subject=self.env._("Interview booked"), kind=gate.AUTOMATED, author=self.user_id)
+            sms.send(raise_exception=False)
+        elif applicant.email_from:
+            applicant.with_context(mail_post_autofollow=False).message_post(
+                body=text, subject=self.env._("Interview booked"), partner_ids=applicant.partner_id.ids,
+                author_id=self.user_id.partner_id.id, message_type="comment", subtype_xmlid="mail.mt_comment")
+
+    @api.model
+    def _recruit_sms_create_for(self, applicant):
+        """A new link for ``applicant`` with the current user's free time."""
+        if not (self.env.user.employee_id.resource_calendar_id or applicant._recruit_sms_company().resource_calendar_id):
+            raise UserError(self.env._(
+                "Booking links offer your working hours: set a working schedule on your employee or on the company "
+                "(Settings > Employees)."))
+        return self.sudo().create({
+            "applicant_id": applicant.id, "user_id": self.env.uid,
+            "duration": applicant.job_id.recruit_sms_interview_minutes or 30,
+            "expires_at": fields.Datetime.now() + timedelta(days=LINK_DAYS),
+        })

@@ -1,0 +1,113 @@
+import re
+from datetime import UTC, datetime, timedelta
+
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+
+from .common import RecruitSmsCase
+
+
+@tagged("post_install", "-at_install")
+class TestBookingLinks(HttpCase, RecruitSmsCase):
+    """The public booking page over HTTP, as a candidate's phone opens it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.resource_calendar_id.tz = "UTC"  # Monday to Friday, 8:00 to 12:00 and 13:00 to 17:00
+        cls.job.recruit_sms_interview_minutes = 45
+
+    def link_for(self, applicant=None):
+        sentence = (applicant or self.applicant).with_user(self.recruiter).recruit_sms_booking_link()
+        url = re.search(r"https?://\S+", sentence).group(0)
+        return url[url.index("/recruit_sms/book/"):]
+
+    def page(self, path):
+        response = self.url_open(path)
+        self.assertEqual(response.status_code, 200)
+        return response.text
+
+    def slots(self, html):
+        return [re.search(r'value="([^"]+)"', button).group(1)
+                for button in re.findall(r'<button[^>]*name="slot"[^>]*>', html)]
+
+    def csrf(self, path):
+        return re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', self.page(path)).group(1)
+
+    def book(self, path, slot, csrf=None):
+        return self.url_open(path, data={"slot": slot, "csrf_token": csrf or self.csrf(path)})
+
+    def utc(self, slot):
+        """A slot as the page offers it (the candidate's local time) in naive UTC."""
+        return datetime.fromisoformat(slot).astimezone(UTC).replace(tzinfo=None)
+
+    def events(self):
+        return self.env["calendar.event"].search([("applicant_id", "=", self.applicant.id)])
+
+    def test_the_page_offers_free_slots_and_nothing_else(self):
+        html = self.page(self.link_for())
+        slots = self.slots(html)
+        self.assertTrue(slots, "working days ahead have free slots")
+        self.assertLessEqual(len(slots), 60)
+        for private in ("ann.applicant@example.com", "555", "Rita", "Ann Applicant", "Forklift"):
+            self.assertNotIn(private, html, "the page reveals nothing but the slots")
+        self.assertTrue(all(slot.endswith(("-08:00", "-07:00")) for slot in slots), "in the candidate's zone")
+        self.assertGreaterEqual(self.utc(slots[0]), fields.Datetime.now() + timedelta(hours=2) - timedelta(minutes=1))
+
+    def test_booking_creates_the_interview_once(self):
+        path = self.link_for()
+        slot = self.slots(self.page(path))[0]
+        response = self.book(path, slot)
+        self.assertIn("Your interview is booked for", response.text)
+        event = self.events()
+        self.assertEqual(len(event), 1)
+        self.assertEqual(event.partner_ids, self.recruiter.partner_id | self.applicant.partner_id)
+        self.assertEqual(event.start, self.utc(slot))
+        self.assertEqual(event.stop - event.start, timedelta(minutes=45))
+        texts = [bubble["body"] for bubble in self.bubbles() if bubble["channel"] == "sms"]
+        self.assertTrue(texts and texts[-1].startswith("Your interview is booked for"), "the candidate is told")
+        self.assertTrue(self.applicant.message_ids.filtered(lambda m: "booked an interview with Rita Recruiter" in (m.body or "")))
+        fresh = self.link_for()
+        again = self.book(path, self.slots(self.page(fresh))[1], self.csrf(fresh))
+        self.assertIn("can no longer be used", again.text)
+        self.assertEqual(len(self.events()), 1, "a link books once")
+
+    def test_a_slot_taken_meanwhile_is_refused(self):
+        other = self.env["hr.applicant"].create({"partner_name": "Bob", "partner_phone": "+1 415 555 0177",
+                                                 "job_id": self.job.id, "recruit_sms_consent": True})
+        mine, theirs = self.link_for(), self.link_for(other)
+        slot = self.slots(self.page(mine))[0]
+        self.book(theirs, slot)
+        response = self.book(mine, slot)
+        self.assertIn("This time was just taken", response.text)
+        self.assertFalse(self.events())
+        self.assertNotIn(slot, self.slots(response.text), "nor offered any more")
+
+    def test_the_recruiters_events_are_busy(self):
+        path = self.link_for()
+        slot = self.slots(self.page(path))[0]
+        start = self.utc(slot)
+        self.env["calendar.event"].create({"name": "Dentist", "start": start, "stop": start + timedelta(minutes=10),
+                                           "partner_ids": [(6, 0, self.recruiter.partner_id.ids)]})
+        self.assertNotIn(slot, self.slots(self.page(path)))
+
+    def test_expired_and_forged_links(self):
+        path = self.link_for()
+        slot, csrf = self.slots(self.page(path))[0], self.csrf(path)
+        self.env["recruit.sms.booking"].sudo().search([]).expires_at = fields.Datetime.now() - timedelta(minutes=1)
+        self.assertEqual(self.slots(self.page(path)), [])
+        self.assertIn("can no longer be used", self.book(path, slot, csrf).text)
+        self.assertFalse(self.events())
+        self.assertEqual(self.url_open("/recruit_sms/book/forged-token").status_code, 404)
+
+    def test_too_many_attempts_are_refused(self):
+        path = self.link_for()
+        codes = [self.book(path, "not a time").status_code for _ in range(11)]
+        self.assertEqual(codes[:10], [200] * 10)
+        self.assertEqual(codes[10], 429)
+
+    def test_the_composer_inserts_a_link(self):
+        composer = self.env["recruit.sms.composer"].with_user(self.recruiter).create(
+            {"applicant_id": self.applicant.id, "channel": "sms", "subject": "Interview", "body": "Hi Ann!"})
+        composer.action_insert_booking_link()
+        self.assertRegex(composer.body, r"^Hi Ann!\nPick a time for your interview: https?://\S+/recruit_sms/book/\S+$")
