@@ -74,3 +74,20 @@ def test_nothing_to_find():
     assert phone.find_numbers("", "US") == []
     assert phone.find_numbers(None, None) == []
     assert phone.find_numbers("4155552671 without a country", None) == [], "a national number needs a country"
+
+
+def test_region_of_e164_numbers():
+    from recruit_sms_tools.phone import region_of
+    assert region_of("+14155550142") == "US"
+    assert region_of("+32470123456") == "BE"
+    assert region_of("+442071838750") == "GB"
+    assert region_of("not a number") is None
+
+
+def test_cost_per_country_with_a_default_and_unpriced_countries():
+    from recruit_sms_tools.phone import cost
+    numbers = ["+14155550142", "+14155550143", "+32470123456", "+442071838750"]
+    # 2 SMS each: 2 US numbers at 0.0079, one BE at 0.08, GB has no price
+    assert cost(numbers, 2, {"US": 0.0079, "BE": 0.08}) == (2 * 2 * 0.0079 + 2 * 0.08, ["GB"])
+    assert cost(numbers, 1, {"US": 0.01, None: 0.05}) == (2 * 0.01 + 2 * 0.05, [])
+    assert cost([], 3, {}) == (0.0, [])

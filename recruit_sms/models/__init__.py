@@ -13,6 +13,7 @@ from . import (
     recruit_sms_gate,
     recruit_sms_inbound,
     recruit_sms_list,
+    recruit_sms_price,
     recruit_sms_read,
     recruit_sms_scheduled,
     res_company,

@@ -9,7 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 
 from ..providers import open_sms_stream
-from ..tools import pacing
+from ..tools import gsm_repair, pacing, phone
 from ..tools.segments import count_segments
 from ..tools.server_flag import ServerFlag
 
@@ -75,6 +75,13 @@ class RecruitSmsCampaign(models.Model):
     review_segments = fields.Integer("SMS per message", compute="_compute_review")
     review_total_segments = fields.Integer("SMS in all", compute="_compute_review")
     review_duration = fields.Char("Expected duration", compute="_compute_review")
+    # a float, not a Monetary: SMS cost fractions of a cent, which the currency's rounding would lose
+    review_cost = fields.Float("Estimated cost", compute="_compute_review", digits=(16, 4),
+                               help="SMS in all at the prices per country of Settings > SMS prices per country, in "
+                                    "the company's currency.")
+    review_currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    review_cost_missing = fields.Char("Countries without a price", compute="_compute_review")
+    review_repair = fields.Char("Costly characters", compute="_compute_review")
     review_warning = fields.Char(compute="_compute_review")
 
     # dashboard
@@ -151,6 +158,7 @@ class RecruitSmsCampaign(models.Model):
                 eligible, excluded = self.env["hr.applicant"], {}
                 campaign.update({"review_recipients": 0, "review_eligible": 0, "review_exclusions": str(error),
                                  "review_segments": 0, "review_total_segments": 0, "review_duration": False,
+                                 "review_cost": 0.0, "review_cost_missing": False, "review_repair": False,
                                  "review_senders": False, "review_warning": str(error)})
                 continue
             segments = count_segments(campaign.body or "").segments
@@ -165,6 +173,11 @@ class RecruitSmsCampaign(models.Model):
             campaign.review_segments = segments
             campaign.review_total_segments = segments * len(eligible)
             campaign.review_duration = str(timedelta(seconds=round(seconds)))
+            prices = self.env["recruit.sms.price"]._recruit_sms_prices(campaign.company_id)
+            cost, unpriced = phone.cost(eligible.mapped("phone_sanitized"), segments, prices)
+            campaign.review_cost = cost
+            campaign.review_cost_missing = ", ".join(unpriced) or False
+            campaign.review_repair = self.env["recruit.sms.composer"]._format_repair(campaign.body)
             campaign.review_senders = ", ".join(
                 self.env._("%(sender)s at %(rate)g/s", sender=sender or self.env._("the SMS provider"), rate=stream.rate(sender))
                 for sender in sorted(per_sender)) or False
@@ -251,6 +264,12 @@ class RecruitSmsCampaign(models.Model):
     # ------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------
+
+    def action_repair_body(self):
+        """Replace the costly look-alike characters of the draft's text."""
+        for campaign in self.filtered(lambda c: c.state in ("draft", "scheduled")):
+            campaign.body = gsm_repair.repair(campaign.body or "")[0]
+        return True
 
     def action_send(self):
         """Review done: freeze the recipients into one line each, then send now or at the

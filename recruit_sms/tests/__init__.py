@@ -15,6 +15,7 @@ from . import (
     test_optout_intent,
     test_providers,
     test_public_methods,
+    test_repair_and_cost,
     test_sandbox_reply,
     test_screens,
     test_status_callback,

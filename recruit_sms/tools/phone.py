@@ -67,6 +67,30 @@ def try_e164(raw, default_country=None):
         return None
 
 
+@functools.lru_cache(maxsize=8192)
+def region_of(e164):
+    """The ISO country code of an E.164 number ("US", "BE"), or None."""
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def cost(numbers, segments, prices):
+    """(estimated cost, the countries without a price) of sending ``segments`` SMS to each
+    of ``numbers`` (E.164), at ``prices``: {country code: price per SMS}, the price under
+    None applying to the other countries."""
+    total, unpriced = 0.0, set()
+    for number in numbers:
+        region = region_of(number)
+        price = prices.get(region, prices.get(None))
+        if price is None:
+            unpriced.add(region or "?")
+            continue
+        total += price * segments
+    return total, sorted(unpriced)
+
+
 def find_numbers(text, default_country=None):
     """The phone numbers written in ``text`` (an email signature, a job-board page, a CV),
     as (as written, E.164) in order of appearance, each once. A national number is read

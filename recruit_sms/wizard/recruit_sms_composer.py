@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..models.hr_applicant import CHANNELS
+from ..tools import gsm_repair
 from ..tools.segments import count_segments
 
 
@@ -15,6 +16,7 @@ class RecruitSmsComposer(models.TransientModel):
     sms_available = fields.Boolean(compute="_compute_sms_available")
     sms_blocked_reason = fields.Char(compute="_compute_sms_available")
     sms_count_info = fields.Char("Length", compute="_compute_sms_count_info")
+    sms_repair_info = fields.Char("Costly characters", compute="_compute_sms_count_info")
 
     @api.model
     def default_get(self, fields_list):
@@ -39,6 +41,25 @@ class RecruitSmsComposer(models.TransientModel):
         for composer in self:
             suffix = composer.applicant_id._recruit_sms_first_contact_suffix() if composer.applicant_id else ""
             composer.sms_count_info = composer._format_count(count_segments((composer.body or "") + suffix))
+            composer.sms_repair_info = composer._format_repair(composer.body, suffix)
+
+    def _format_repair(self, body, suffix=""):
+        """What a repair would save, in words, or False when it saves nothing."""
+        repaired, replaced = gsm_repair.repair(body or "")
+        if not replaced:
+            return False
+        before, after = (count_segments(text + suffix).segments for text in (body or "", repaired))
+        return self.env._(
+            "Unicode because of %(chars)s: Repair replaces them with plain characters, %(before)s SMS become %(after)s.",
+            chars=" ".join(f"\u201c{char}\u201d" if char.strip() else repr(char) for char in replaced),
+            before=before, after=after)
+
+    def action_repair(self):
+        """Replace the costly look-alike characters of the draft, and keep the composer open."""
+        self.ensure_one()
+        self.body = gsm_repair.repair(self.body or "")[0]
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+                "target": "new", "name": self.env._("Message")}
 
     def _format_count(self, count):
         encoding = "GSM-7" if count.encoding == "gsm7" else "Unicode"
@@ -57,7 +78,10 @@ class RecruitSmsComposer(models.TransientModel):
             applicant.check_access("read")  # whether a number was ever texted is the applicant's data
         suffix = applicant._recruit_sms_first_contact_suffix() if applicant else ""
         count = count_segments((text or "") + suffix)
-        return dict(count.as_dict(), label=self._format_count(count))
+        repaired, replaced = gsm_repair.repair(text or "")
+        repair = replaced and {"text": repaired, "replaced": list(replaced),
+                               "segments": count_segments(repaired + suffix).segments}
+        return dict(count.as_dict(), label=self._format_count(count), repair=repair or False)
 
     def action_insert_booking_link(self):
         """Add a new booking link to the draft, and keep the composer open."""

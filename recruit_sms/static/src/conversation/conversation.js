@@ -43,6 +43,7 @@ export class Conversation extends Component {
             subject: "",
             body: "",
             counter: "",
+            repair: false, // {text, replaced, segments} when repairing the draft saves segments
             simulating: false,
             reply: "",
         });
@@ -157,6 +158,7 @@ export class Conversation extends Component {
     async count() {
         if (this.state.channel !== "sms" || this.isCommand) {
             this.state.counter = "";
+            this.state.repair = false;
             return;
         }
         const result = await this.orm.call("recruit.sms.composer", "recruit_sms_count", [
@@ -164,6 +166,13 @@ export class Conversation extends Component {
             this.props.applicantId,
         ]);
         this.state.counter = result.label;
+        this.state.repair = result.repair && { ...result.repair, before: result.segments };
+    }
+
+    repair() {
+        // the draft with its costly look-alikes (curly quotes, dashes...) made plain
+        this.state.body = this.state.repair.text;
+        this.recount();
     }
 
     async send() {
@@ -182,6 +191,7 @@ export class Conversation extends Component {
             }
             this.state.body = "";
             this.state.counter = "";
+            this.state.repair = false;
             if (!result.feedback) {
                 this.state.subject = "";
             }
