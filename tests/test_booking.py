@@ -57,3 +57,12 @@ def test_days_as_the_candidate_reads_them():
 def test_a_slot_must_last():
     with pytest.raises(ValueError):
         free_slots([], [], timedelta(0), not_before=paris(1, 0))
+
+
+def test_only_slots_at_the_candidates_daytime():
+    from recruit_sms_tools.booking import within_hours
+    slots = [paris(1, h) for h in (9, 14, 16, 17)]  # 0:00, 5:00, 7:00, 8:00 in San Francisco
+    kept = within_hours(slots, ZoneInfo("America/Los_Angeles"), 7, 21, HOUR)
+    assert kept == [paris(1, 16), paris(1, 17)]
+    assert within_hours([paris(1, 20)], PARIS, 8, 21, HOUR) == [paris(1, 20)], "ending at the last hour is fine"
+    assert within_hours([paris(1, 20, 30)], PARIS, 8, 21, HOUR) == []

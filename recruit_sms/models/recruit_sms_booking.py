@@ -82,7 +82,13 @@ class RecruitSmsBooking(models.Model):
             ("stop", ">", start.replace(tzinfo=None)), ("show_as", "=", "busy"),
         ])
         busy = [(pytz.utc.localize(event.start), pytz.utc.localize(event.stop)) for event in events]
-        return booking.free_slots(working, busy, timedelta(minutes=self.duration), not_before=start, limit=MAX_SLOTS)
+        length = timedelta(minutes=self.duration)
+        slots = booking.free_slots(working, busy, length, not_before=start)
+        # only at hours the candidate may be texted, in their own zone
+        company = self.applicant_id.sudo()._recruit_sms_company()
+        zone = pytz.timezone(self.applicant_id.sudo()._recruit_sms_zones()[0])
+        slots = booking.within_hours(slots, zone, company.recruit_sms_quiet_start, company.recruit_sms_quiet_end, length)
+        return slots[:MAX_SLOTS]
 
     # ------------------------------------------------------------
     # Booking

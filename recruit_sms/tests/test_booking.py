@@ -106,6 +106,13 @@ class TestBookingLinks(HttpCase, RecruitSmsCase):
         self.assertEqual(codes[:10], [200] * 10)
         self.assertEqual(codes[10], 429)
 
+    def test_no_slot_in_the_middle_of_the_candidates_night(self):
+        # the recruiter works 8:00 to 17:00 UTC: before 10:00 in San Francisco, summer or winter
+        self.company.write({"recruit_sms_quiet_start": 10, "recruit_sms_quiet_end": 21})
+        html = self.page(self.link_for())
+        self.assertEqual(self.slots(html), [])
+        self.assertIn("no time to offer", html)
+
     def test_the_composer_inserts_a_link(self):
         composer = self.env["recruit.sms.composer"].with_user(self.recruiter).create(
             {"applicant_id": self.applicant.id, "channel": "sms", "subject": "Interview", "body": "Hi Ann!"})

@@ -43,3 +43,17 @@ def by_day(slots, zone):
         local = slot.astimezone(zone)
         days.setdefault(local.date(), []).append(local)
     return sorted(days.items())
+
+
+def within_hours(slots, zone, start_hour, end_hour, length):
+    """The ``slots`` that begin at or after ``start_hour`` and end by ``end_hour`` (hours of
+    the day, 0 to 24) at the candidate's local time in ``zone``: nobody is offered an
+    interview in the middle of their night because the recruiter works elsewhere."""
+    kept = []
+    for slot in slots:
+        local = slot.astimezone(zone)
+        begins = local.hour + local.minute / 60
+        ends = begins + length.total_seconds() / 3600
+        if start_hour <= begins and ends <= end_hour:
+            kept.append(slot)
+    return kept
