@@ -1,5 +1,8 @@
 import contextlib
 import uuid
+from datetime import timedelta
+
+import pytz
 
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
@@ -153,6 +156,13 @@ class HrApplicant(models.Model):
              "opts them out or dismisses it.")
     recruit_sms_optout_asked_text = fields.Char("Words asking to stop", compute="_compute_recruit_sms_optout_asked",
                                                 store=True)
+
+    # the waiting that was escalated (the SLA ran out): a new waiting is not escalated
+    recruit_sms_escalated_since = fields.Datetime("Escalated waiting", copy=False, readonly=True)
+    recruit_sms_escalated = fields.Boolean(
+        "Escalated", compute="_compute_recruit_sms_escalated", search="_search_recruit_sms_escalated",
+        help="Waiting longer than the company's response time, counted in working hours: an activity was given "
+             "to whoever answers.")
 
     recruit_sms_campaign_id = fields.Many2one(
         "recruit.sms.campaign", "Replied to campaign", copy=False, readonly=True, index="btree_not_null",
@@ -784,6 +794,78 @@ class HrApplicant(models.Model):
         link = self.env["recruit.sms.booking"]._recruit_sms_create_for(self)
         return self.env._("Pick a time for your interview: %(url)s", url=link.url)
 
+    # ------------------------------------------------------------
+    # Response time (SLA) in working hours
+    # ------------------------------------------------------------
+
+    @api.depends("recruit_sms_waiting_since", "recruit_sms_escalated_since")
+    def _compute_recruit_sms_escalated(self):
+        for applicant in self:
+            applicant.recruit_sms_escalated = bool(applicant.recruit_sms_waiting_since) and (
+                applicant.recruit_sms_escalated_since == applicant.recruit_sms_waiting_since)
+
+    def _search_recruit_sms_escalated(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        self.env.cr.execute("""SELECT id FROM hr_applicant WHERE recruit_sms_waiting_since IS NOT NULL
+                               AND recruit_sms_escalated_since = recruit_sms_waiting_since""")
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return Domain("id", "in", ids) if True in value else Domain("id", "not in", ids)
+
+    def _recruit_sms_answerer(self):
+        """Who must answer: the conversation's assignee, else the applicant's recruiter,
+        else the job's, else a recruitment manager of the company."""
+        self.ensure_one()
+        user = self.recruit_sms_assigned_user_id or self.user_id or self.job_id.user_id
+        if user:
+            return user
+        return self.env["res.users"].sudo().search([
+            ("all_group_ids", "in", self.env.ref("hr_recruitment.group_hr_recruitment_manager").id),
+            ("company_ids", "in", self._recruit_sms_company().id), ("share", "=", False)], limit=1)
+
+    def _recruit_sms_working_hours_waited(self, now):
+        """Working hours between the start of the waiting and ``now``, in the calendar of
+        whoever must answer (their employee's, else the company's)."""
+        self.ensure_one()
+        user = self._recruit_sms_answerer()
+        calendar = user.employee_id.resource_calendar_id or self._recruit_sms_company().resource_calendar_id
+        if not calendar:  # no working time known: every hour counts
+            return (now - self.recruit_sms_waiting_since).total_seconds() / 3600
+        utc = pytz.utc
+        return calendar.get_work_hours_count(utc.localize(self.recruit_sms_waiting_since), utc.localize(now))
+
+    @api.model
+    def _cron_recruit_sms_escalate(self):
+        """Give an activity to whoever must answer each conversation waiting longer than its
+        company's response time in working hours (a Friday-evening text is not late on
+        Monday at 9:00), once per waiting."""
+        now = fields.Datetime.now()
+        Applicant = self.sudo().with_context(active_test=True)
+        for company in self.env["res.company"].sudo().search([("recruit_sms_sla_hours", ">", 0)]):
+            # working hours never outrun wall-clock hours: only those waiting that long
+            waiting = Applicant.search([
+                ("company_id", "in", [company.id, False]), ("recruit_sms_state", "=", "open"),
+                ("recruit_sms_waiting_since", "!=", False),
+                ("recruit_sms_waiting_since", "<=", now - timedelta(hours=company.recruit_sms_sla_hours)),
+            ]).filtered(lambda a: not a.recruit_sms_escalated)
+            for applicant in waiting:
+                if applicant._recruit_sms_working_hours_waited(now) >= company.recruit_sms_sla_hours:
+                    applicant._recruit_sms_escalate(company.recruit_sms_sla_hours)
+
+    def _recruit_sms_escalate(self, hours):
+        self.ensure_one()
+        user = self._recruit_sms_answerer()
+        if user:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=user.id,
+                summary=self.env._("Answer %(name)s", name=self.partner_name or self.display_name),
+                note=self.env._("%(name)s has waited for an answer since %(since)s (UTC), more than %(hours)s working "
+                                "hours: \"%(last)s\"", name=self.partner_name or self.display_name,
+                                since=fields.Datetime.to_string(self.recruit_sms_waiting_since)[:16], hours=hours,
+                                last=self.recruit_sms_last_preview or ""))
+        self.recruit_sms_escalated_since = self.recruit_sms_waiting_since
+        self._recruit_sms_notify_inbox()
+
     def _recruit_sms_last_human_message_date(self):
         """When a person (a user, not Odoo itself) last wrote on this conversation."""
         self.ensure_one()
@@ -961,6 +1043,7 @@ class HrApplicant(models.Model):
             "assigned": applicant.recruit_sms_assigned_user_id.name or "",
             "campaign": applicant.recruit_sms_campaign_id.name or "",
             "asked_to_stop": applicant.recruit_sms_optout_asked_text or False,
+            "escalated": applicant.recruit_sms_escalated,
         } for applicant in self]
 
     @api.model

@@ -38,6 +38,10 @@ class ResCompany(models.Model):
         "First-contact notice", translate=True, default="Reply STOP to opt out.",
         help="Appended to the first SMS ever sent to a number.",
     )
+    recruit_sms_sla_hours = fields.Integer(
+        "Response time (working hours)", default=24,
+        help="A conversation waiting longer than this, counted in the working hours of whoever must answer, gives "
+             "them an activity and shows as escalated in the inbox. 0: never.")
     recruit_sms_intent_opt_out = fields.Boolean(
         "Opt out messages that ask to stop",
         help="A message that is no STOP keyword but seems to ask to stop (\"please stop texting me\", \"no me "

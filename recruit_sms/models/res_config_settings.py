@@ -24,6 +24,7 @@ class ResConfigSettings(models.TransientModel):
     recruit_sms_optout_reply = fields.Char(related="company_id.recruit_sms_optout_reply", readonly=False)
     recruit_sms_optin_reply = fields.Char(related="company_id.recruit_sms_optin_reply", readonly=False)
     recruit_sms_first_contact_notice = fields.Char(related="company_id.recruit_sms_first_contact_notice", readonly=False)
+    recruit_sms_sla_hours = fields.Integer(related="company_id.recruit_sms_sla_hours", readonly=False)
     recruit_sms_intent_opt_out = fields.Boolean(related="company_id.recruit_sms_intent_opt_out", readonly=False)
     recruit_sms_provider_answers_keywords = fields.Boolean(
         related="company_id.recruit_sms_provider_answers_keywords", readonly=False)

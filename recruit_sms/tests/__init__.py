@@ -18,6 +18,7 @@ from . import (
     test_repair_and_cost,
     test_sandbox_reply,
     test_screens,
+    test_sla,
     test_status_callback,
     test_text_on_apply,
     test_tour,
