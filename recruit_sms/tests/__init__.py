@@ -9,6 +9,7 @@ from . import (
     test_core_harness,
     test_core_seams,
     test_demo,
+    test_digest,
     test_import,
     test_inbound,
     test_lists,
