@@ -1,6 +1,6 @@
 {
     "name": "Recruitment SMS",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "summary": "Two-way texting and email with applicants, inside Odoo Recruitment",
     "category": "Human Resources/Recruitment",
     "author": "recruit_sms developers",

@@ -45,6 +45,9 @@ ASKS_TO_STOP = [
     "Put me on your do not text list",
     "I'm not interested. Don’t text me",
     "Stop sending me job alerts",
+    "no thanks stop texting me",
+    "not interested remove me from your list",
+    "I'd like to unsubscribe",
     # French
     "Arrêtez de m'écrire",
     "arrête de m’envoyer des messages",
@@ -117,6 +120,10 @@ ONLY_LOOKS_LIKE_IT = [
     "Please don't unsubscribe me",
     "Leave the form at the front desk",
     "Wrong date on the invite, it should be Tuesday",
+    "See you at the end of the week",
+    "Don't call me, text me instead",
+    "Please don't contact me before 5pm",
+    "I don't want emails, text me",
     # French
     "N'arrêtez pas de m'écrire, je suis intéressé",
     "Pouvez-vous m'écrire demain ?",
@@ -131,6 +138,11 @@ ONLY_LOOKS_LIKE_IT = [
     "No puedo el lunes, mándame otro horario",
     "Gracias por los mensajes",
     "No tengo el correo",
+    "No me mandaron la dirección",
+    "No me contactaron después de la entrevista",
+    "No me llamo María, soy Ana",
+    "No me molesta que me escriban",
+    "Uso otro número para los mensajes",
 ]
 
 

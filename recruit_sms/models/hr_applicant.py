@@ -807,6 +807,7 @@ class HrApplicant(models.Model):
     def _search_recruit_sms_escalated(self, operator, value):
         if operator != "in":
             return NotImplemented
+        self.flush_model(["recruit_sms_waiting_since", "recruit_sms_escalated_since"])
         self.env.cr.execute("""SELECT id FROM hr_applicant WHERE recruit_sms_waiting_since IS NOT NULL
                                AND recruit_sms_escalated_since = recruit_sms_waiting_since""")
         ids = [row[0] for row in self.env.cr.fetchall()]
@@ -827,8 +828,8 @@ class HrApplicant(models.Model):
         """Working hours between the start of the waiting and ``now``, in the calendar of
         whoever must answer (their employee's, else the company's)."""
         self.ensure_one()
-        user = self._recruit_sms_answerer()
-        calendar = user.employee_id.resource_calendar_id or self._recruit_sms_company().resource_calendar_id
+        user, company = self._recruit_sms_answerer(), self._recruit_sms_company()
+        calendar = user.with_company(company).employee_id.resource_calendar_id or company.resource_calendar_id
         if not calendar:  # no working time known: every hour counts
             return (now - self.recruit_sms_waiting_since).total_seconds() / 3600
         utc = pytz.utc
@@ -841,10 +842,13 @@ class HrApplicant(models.Model):
         Monday at 9:00), once per waiting."""
         now = fields.Datetime.now()
         Applicant = self.sudo().with_context(active_test=True)
+        main = self.env.ref("base.main_company")
         for company in self.env["res.company"].sudo().search([("recruit_sms_sla_hours", ">", 0)]):
             # working hours never outrun wall-clock hours: only those waiting that long
+            # (applicants of no company follow the main company's response time)
+            companies = [company.id, False] if company == main else [company.id]
             waiting = Applicant.search([
-                ("company_id", "in", [company.id, False]), ("recruit_sms_state", "=", "open"),
+                ("company_id", "in", companies), ("recruit_sms_state", "=", "open"),
                 ("recruit_sms_waiting_since", "!=", False),
                 ("recruit_sms_waiting_since", "<=", now - timedelta(hours=company.recruit_sms_sla_hours)),
             ]).filtered(lambda a: not a.recruit_sms_escalated)
@@ -869,10 +873,14 @@ class HrApplicant(models.Model):
     def _recruit_sms_last_human_message_date(self):
         """When a person (a user, not Odoo itself) last wrote on this conversation."""
         self.ensure_one()
-        message = self.env["mail.message"].sudo().search([
-            ("model", "=", self._name), ("res_id", "=", self.id), ("message_type", "in", ("sms", "comment")),
-            ("author_id", "!=", self.env.ref("base.partner_root").id), ("author_id.user_ids.share", "=", False),
-        ], order="date desc, id desc", limit=1)
+        # texts and emails to the candidate, not internal notes
+        message = self.env["mail.message"].sudo().search(
+            Domain("model", "=", self._name) & Domain("res_id", "=", self.id)
+            & (Domain("message_type", "=", "sms") | (Domain("message_type", "=", "comment")
+                                                   & Domain("subtype_id", "=", self.env.ref("mail.mt_comment").id)))
+            & Domain("author_id", "!=", self.env.ref("base.partner_root").id)
+            & Domain("author_id.user_ids.share", "=", False),
+            order="date desc, id desc", limit=1)
         return message.date or None
 
     def _recruit_sms_first_contact_suffix(self):

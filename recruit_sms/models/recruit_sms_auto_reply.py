@@ -85,8 +85,8 @@ class RecruitSmsAutoReply(models.Model):
 
     def _recruit_sms_matches(self, inbound, help_keyword):
         applicant = inbound.applicant_id
-        if (self.trigger == "help") != bool(help_keyword):
-            return False
+        if self.trigger == "help" or help_keyword:  # HELP is answered whoever asks, and only by its rule
+            return self.trigger == "help" and bool(help_keyword)
         if self.job_ids and applicant.job_id not in self.job_ids:
             return False
         if self.trigger == "keywords":
@@ -110,11 +110,15 @@ class RecruitSmsAutoReply(models.Model):
     def _recruit_sms_may_answer(self, inbound):
         """Never to an opted-out number (but HELP, which is always answered), once per
         cool-down, and not more than a few times in a row without a person writing."""
-        number = inbound.from_number
-        if self.trigger != "help" and number in self.env["phone.blacklist"].sudo()._recruit_sms_opted_out([number]):
+        if self.trigger == "help":
+            return True  # as carriers require: every time, even to an opted-out number
+        number, applicant = inbound.from_number, inbound.applicant_id
+        if number in self.env["phone.blacklist"].sudo()._recruit_sms_opted_out([number]):
             return False
         if inbound.opt_out_intent:
             return False  # they may be asking to stop: a person answers
+        if applicant and applicant._recruit_sms_verdict(gate.AUTOMATED, hours=False).blocked:
+            return False  # no consent, or asked to stop: no reply, nor assigning or tagging
         Log = self.env["recruit.sms.auto.reply.log"].sudo()
         last = Log.search([("rule_id", "=", self.id), ("number", "=", number)], limit=1)
         since = inbound.applicant_id._recruit_sms_last_human_message_date() if inbound.applicant_id else None

@@ -1,5 +1,5 @@
 import secrets
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytz
 from psycopg2.errors import LockNotAvailable
@@ -69,26 +69,42 @@ class RecruitSmsBooking(models.Model):
         """The slots (aware UTC datetimes) the candidate may pick now."""
         self.ensure_one()
         now = pytz.utc.localize(now or fields.Datetime.now())
-        user = self.user_id.sudo()
-        start, end = now + NOTICE, now + HORIZON
-        resource = user.employee_id.resource_id
-        calendar = user.employee_id.resource_calendar_id or self.company_id.resource_calendar_id
+        company = self.applicant_id.sudo()._recruit_sms_company()
+        # the recruiter's employee in the applicant's company (an employee is per company)
+        employee = self.user_id.sudo().with_company(company).employee_id
+        calendar = employee.resource_calendar_id or company.resource_calendar_id
         if not calendar:
             return []
+        # whole working periods from the day before, so that slots start where the
+        # working time starts (not at this very second): the same slot now and when posted
+        start, end = (now - timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0), now + HORIZON
+        resource = employee.resource_id
         intervals = calendar._work_intervals_batch(start, end, resources=resource or None)[resource.id or False]
         working = [(begin, stop) for begin, stop, _attendance in intervals]
-        events = self.env["calendar.event"].sudo().search([
-            ("partner_ids", "in", user.partner_id.id), ("start", "<", end.replace(tzinfo=None)),
-            ("stop", ">", start.replace(tzinfo=None)), ("show_as", "=", "busy"),
-        ])
-        busy = [(pytz.utc.localize(event.start), pytz.utc.localize(event.stop)) for event in events]
+        busy = self._recruit_sms_busy(start, end, pytz.timezone(employee.tz or self.user_id.tz or calendar.tz or "UTC"))
         length = timedelta(minutes=self.duration)
-        slots = booking.free_slots(working, busy, length, not_before=start)
+        slots = booking.free_slots(working, busy, length, not_before=now + NOTICE)
         # only at hours the candidate may be texted, in their own zone
         company = self.applicant_id.sudo()._recruit_sms_company()
         zone = pytz.timezone(self.applicant_id.sudo()._recruit_sms_zones()[0])
         slots = booking.within_hours(slots, zone, company.recruit_sms_quiet_start, company.recruit_sms_quiet_end, length)
         return slots[:MAX_SLOTS]
+
+    def _recruit_sms_busy(self, start, end, zone):
+        """[(start, end)] aware, of the recruiter's busy events; an all-day event takes its
+        whole days in the recruiter's zone (Odoo stores it as 8:00 to 18:00 UTC)."""
+        events = self.env["calendar.event"].sudo().search([
+            ("partner_ids", "in", self.user_id.partner_id.id), ("start", "<", end.replace(tzinfo=None)),
+            ("stop", ">", start.replace(tzinfo=None) - timedelta(days=1)), ("show_as", "=", "busy"),
+        ])
+        busy = []
+        for event in events:
+            if event.allday:
+                first = zone.localize(datetime.combine(event.start_date, time.min))
+                busy.append((first, zone.localize(datetime.combine(event.stop_date, time.min)) + timedelta(days=1)))
+            else:
+                busy.append((pytz.utc.localize(event.start), pytz.utc.localize(event.stop)))
+        return busy
 
     # ------------------------------------------------------------
     # Booking
@@ -109,9 +125,15 @@ class RecruitSmsBooking(models.Model):
         when the link cannot be used or the slot is no longer free."""
         self.ensure_one()
         try:  # two submissions of one link at once: one books, the other is told
-            self.env.cr.execute(SQL("SELECT id FROM recruit_sms_booking WHERE id = %s FOR UPDATE NOWAIT", self.id))
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL("SELECT id FROM recruit_sms_booking WHERE id = %s FOR UPDATE NOWAIT", self.id),
+                                    log_exceptions=False)
         except LockNotAvailable:
             raise UserError(self.env._("This link is being used right now: try again in a moment.")) from None
+        # two links of the same recruiter booking at once: both update the recruiter's row,
+        # so the later one fails to serialize and Odoo runs it again, when it sees the
+        # event of the first
+        self.env.cr.execute(SQL("UPDATE res_users SET write_date = write_date WHERE id = %s", self.user_id.id))
         self.invalidate_recordset(["state", "event_id"])
         if not self._recruit_sms_usable():
             raise UserError(self.env._("This booking link can no longer be used: ask your recruiter for a new one."))
@@ -157,7 +179,8 @@ class RecruitSmsBooking(models.Model):
     @api.model
     def _recruit_sms_create_for(self, applicant):
         """A new link for ``applicant`` with the current user's free time."""
-        if not (self.env.user.employee_id.resource_calendar_id or applicant._recruit_sms_company().resource_calendar_id):
+        company = applicant._recruit_sms_company()
+        if not (self.env.user.with_company(company).employee_id.resource_calendar_id or company.resource_calendar_id):
             raise UserError(self.env._(
                 "Booking links offer your working hours: set a working schedule on your employee or on the company "
                 "(Settings > Employees)."))

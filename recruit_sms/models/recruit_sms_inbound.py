@@ -366,8 +366,12 @@ class RecruitSmsInbound(models.Model):
         if self.company_id.recruit_sms_intent_opt_out:
             self._recruit_sms_opt_out("intent")
         elif applicant:
-            applicant.sudo().write({"recruit_sms_optout_asked_inbound_id": self.id})
-            applicant._recruit_sms_notify_inbox()
+            # every application of the number in the company waits for the recruiter's decision
+            Applicant = self.env["hr.applicant"].sudo()
+            holders = Applicant.search(Applicant._recruit_sms_holding([number])
+                                       & Domain("company_id", "in", [self.company_id.id, False])) | applicant
+            holders.write({"recruit_sms_optout_asked_inbound_id": self.id})
+            holders._recruit_sms_notify_inbox()
 
     def _recruit_sms_opt_out(self, source, user=None):
         """Opt this message's number out because of what it says (``source`` in the

@@ -47,7 +47,9 @@ class ResUsers(models.Model):
             ("all_group_ids", "in", self.env.ref("hr_recruitment.group_hr_recruitment_user").id),
         ])
         for user in users:
-            zone = pytz.timezone(user.tz or "UTC")
+            employee = user.with_company(user.company_id).employee_id
+            calendar = employee.resource_calendar_id or user.company_id.resource_calendar_id
+            zone = pytz.timezone(user.tz or calendar.tz or "UTC")
             today = pytz.utc.localize(now).astimezone(zone).date()
             if user.recruit_sms_digest_sent_on == today:
                 continue
@@ -58,11 +60,12 @@ class ResUsers(models.Model):
 
     def _recruit_sms_workday_start(self, day, zone):
         """When this user's working day ``day`` starts (aware), or None on a day off."""
-        calendar = self.employee_id.resource_calendar_id or self.company_id.resource_calendar_id
+        employee = self.with_company(self.company_id).employee_id  # an employee is per company
+        calendar = employee.resource_calendar_id or self.company_id.resource_calendar_id
         begin = zone.localize(datetime.combine(day, time.min))
         if not calendar:
             return begin + timedelta(hours=8)
-        resource = self.employee_id.resource_id
+        resource = employee.resource_id
         intervals = calendar._work_intervals_batch(begin, begin + timedelta(days=1), resources=resource or None,
                                                    tz=zone)[resource.id or False]
         starts = [interval[0] for interval in intervals]

@@ -1,3 +1,6 @@
+import importlib.util
+from pathlib import Path
+
 from freezegun import freeze_time
 
 from odoo.addons.mail.tests.common import mail_new_test_user
@@ -65,8 +68,8 @@ class TestAutoReply(ComplianceCase):
         self.applicant.recruit_sms_consent = False
         self.post(self.form("address?"))
         self.assertEqual(self.sent(), [])
-        bubble = next(b for b in self.bubbles() if b["automatic"])
-        self.assertEqual(bubble["state"], "cancelled")
+        self.assertEqual(self.automatic_bubbles(), [], "no reply posted that could not go")
+        self.assertNotIn(self.tag, self.applicant.categ_ids, "nor the rule's other actions")
 
     def test_only_for_its_job_positions(self):
         self.rule.job_ids = self.env["hr.job"].create({"name": "Chef"})
@@ -103,6 +106,25 @@ class TestAutoReply(ComplianceCase):
         self.twilio.requests.clear()
         self.post(self.form("HELP"))
         self.assertEqual(self.sent(), [], "archived: HELP is not answered")
+
+    def test_help_is_answered_every_time(self):
+        for _ in range(4):
+            self.post(self.form("HELP"))
+        self.assertEqual(self.sent(), [(NUMBER, self.help_reply())] * 4, "no cool-down nor limit for HELP")
+
+    def test_the_upgrade_keeps_each_companys_help_wording(self):
+        """Before 19.0.1.1.0 the HELP answer was a company setting (a translated column)."""
+        self.env.cr.execute("ALTER TABLE res_company ADD COLUMN recruit_sms_help_reply jsonb")
+        self.env.cr.execute("UPDATE res_company SET recruit_sms_help_reply = %s WHERE id = %s",
+                            ['{"en_US": "Acme jobs: reply STOP to stop."}', self.company.id])
+        self.env["recruit.sms.auto.reply"].with_context(active_test=False).search([("trigger", "=", "help")]).unlink()
+        path = Path(__file__).parent.parent / "migrations" / "19.0.1.1.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("recruit_sms_post_migrate", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "19.0.1.0.0")
+        self.env.invalidate_all()
+        self.assertEqual(self.help_reply(), "Acme jobs: reply STOP to stop.")
 
     def test_managers_write_rules_recruiters_read_them_within_their_companies(self):
         with self.assertRaises(AccessError):

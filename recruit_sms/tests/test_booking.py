@@ -113,6 +113,27 @@ class TestBookingLinks(HttpCase, RecruitSmsCase):
         self.assertEqual(self.slots(html), [])
         self.assertIn("no time to offer", html)
 
+    def test_the_slots_of_today_stay_the_same_between_the_page_and_the_booking(self):
+        self.link_for()
+        link = self.env["recruit.sms.booking"].sudo().search([], limit=1)
+        # a Wednesday at 10:00:00.5 UTC, in working hours, then the form posted 1.3 s later
+        seen = link._recruit_sms_slots(now=datetime(2026, 7, 1, 10, 0, 0, 500000))
+        posted = link._recruit_sms_slots(now=datetime(2026, 7, 1, 10, 0, 1, 800000))
+        self.assertEqual(seen, posted)
+        self.assertEqual(seen[0], datetime(2026, 7, 1, 13, 0, tzinfo=UTC), "today's first free slot, on the hour")
+
+    def test_an_all_day_event_takes_the_whole_day(self):
+        self.link_for()
+        link = self.env["recruit.sms.booking"].sudo().search([], limit=1)
+        self.recruiter.tz = "America/New_York"
+        self.env["calendar.event"].create({
+            "name": "Job fair", "allday": True, "start": "2026-07-02 00:00:00", "stop": "2026-07-02 00:00:00",
+            "partner_ids": [(6, 0, self.recruiter.partner_id.ids)]})
+        days = {slot.date() for slot in link._recruit_sms_slots(now=datetime(2026, 7, 1, 6, 0))}
+        self.assertIn(datetime(2026, 7, 1).date(), days)
+        self.assertNotIn(datetime(2026, 7, 2).date(), days, "nothing offered on the day of the job fair")
+        self.assertIn(datetime(2026, 7, 3).date(), days)
+
     def test_the_composer_inserts_a_link(self):
         composer = self.env["recruit.sms.composer"].with_user(self.recruiter).create(
             {"applicant_id": self.applicant.id, "channel": "sms", "subject": "Interview", "body": "Hi Ann!"})

@@ -19,7 +19,11 @@ class TestOptOutIntent(ComplianceCase):
         return message.notification_ids.notification_status, message.notification_ids.failure_reason or ""
 
     def test_a_message_asking_to_stop_is_flagged_and_holds_automated_texts(self):
+        other_job = self.env["hr.applicant"].create({"partner_name": "Ann Applicant", "partner_phone": NUMBER,
+                                                     "job_id": self.env["hr.job"].create({"name": "Baker"}).id,
+                                                     "recruit_sms_consent": True})
         self.post(self.form("Hi, I found a job. Please stop texting me"))
+        self.assertTrue(other_job.recruit_sms_optout_asked, "every application of the number waits")
         applicant = self.applicant.with_user(self.recruiter)
         self.assertFalse(self.blacklisted(), "a recruiter decides; the number is not opted out yet")
         self.assertEqual(self.sent(), [], "no confirmation before anyone decided")
@@ -52,7 +56,7 @@ class TestOptOutIntent(ComplianceCase):
         self.assertIn("opted out", self.automated_status()[1])
 
     def test_not_an_opt_out_lets_automated_texts_go_again(self):
-        self.post(self.form("Don't text me before noon, I work nights"))
+        self.post(self.form("Haha stop texting me so early, I work nights"))
         self.assertTrue(self.applicant.recruit_sms_optout_asked)
         interviewer = mail_new_test_user(
             self.env, login="rsms_intent_interviewer",
@@ -83,6 +87,7 @@ class TestOptOutIntent(ComplianceCase):
         self.assertEqual(self.sent(), [(NUMBER, OPT_OUT_REPLY)])
 
     def test_ordinary_replies_are_not_flagged(self):
+        self.post(self.form("Don't text me before noon, I work nights"))
         self.post(self.form("Don't stop sending me jobs, Monday works"))
         self.assertFalse(self.applicant.recruit_sms_optout_asked)
         self.automated_status()

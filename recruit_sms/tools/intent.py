@@ -23,9 +23,13 @@ import re
 import unicodedata
 
 # the ways of reaching someone, as verbs (English -ing and base forms) and as nouns
-_EN_VERB_ING = r"(?:texting|messaging|contacting|calling|emailing|sending|writing|bothering|spamming|sms(?:ing)?|getting|receiving)"
-_EN_VERB = r"(?:text|message|contact|call|email|send|write|bother|spam|sms|reach out to|msg)"
-_EN_NOUN = r"(?:texts?|messages?|sms|msgs?|notifications?|alerts?|job alerts?|calls?|emails?)"
+# the ways of reaching someone by text: a request about calls or emails alone ("don't call
+# me, text me instead") is no request to stop texts
+_EN_VERB_ING = r"(?:texting|messaging|contacting|sending|writing|bothering|spamming|sms(?:ing)?|getting|receiving)"
+_EN_VERB = r"(?:text|message|contact|sms|msg|bother|spam|reach out to)"
+_EN_NOUN = r"(?:texts?|messages?|sms|msgs?|notifications?|alerts?|job alerts?)"
+# "don't contact me before 5pm" sets a time, it does not revoke
+_NOT_A_TIME = r"(?!\s+(?:before|after|until|till|during|at|on|in the|between|tomorrow|today|this)\b)"
 _FR_VERB_INF = (r"(?:m'?\s?(?:ecrire|envoyer|contacter|appeler|texter|relancer|harceler|deranger)"
                 r"|me (?:contacter|texter|relancer|deranger)|(?:envoyer|ecrire) (?:des|de) (?:messages?|sms|textos?))")
 _FR_NOUN = r"(?:messages?|sms|textos?|appels?|courriels?|mails?)"
@@ -35,9 +39,9 @@ _ES_NOUN = r"(?:mensajes?|sms|textos?|llamadas?|correos?|whatsapps?)"
 
 _CEASE = [
     # English: stop texting me, quit messaging me, stop sending me messages, stop all texts
-    rf"\b(?:stop|quit|cease|end)\s+(?:all\s+)?(?:the\s+)?{_EN_VERB_ING}\b"
+    rf"\b(?:stop|quit|cease)\s+(?:all\s+)?(?:the\s+)?{_EN_VERB_ING}\b"
     rf"(?:\s+(?:me|us|this (?:number|phone)|to (?:me|this number)|messages?|texts?|{_EN_NOUN}))",
-    rf"\b(?:stop|quit|cease|end)\s+(?:(?:all|these|those|the|your|of|sending)\s+){{0,3}}{_EN_NOUN}\b",
+    rf"\b(?:stop|quit|cease)\s+(?:(?:all|these|those|the|your|of|sending)\s+){{0,3}}{_EN_NOUN}\b",
     rf"\b(?:stop|quit)\s+{_EN_VERB_ING}\s+me\b",
     r"\bstop\s+contact\b",
     # French: arrêtez de m'écrire, cessez de me contacter, arrête les messages
@@ -45,11 +49,11 @@ _CEASE = [
     rf"\b(?:arrete[sz]?|cesse[sz]?)\s+(?:les|vos|tes|ces)\s+{_FR_NOUN}\b",
     # Spanish: dejen de escribirme, deja de mandarme mensajes, paren los mensajes
     rf"\b(?:deja|dejen|dejad|deje|dejar)\s+de\s+{_ES_VERB_INF}",
-    rf"\b(?:paren|para|pare|detengan|deten)\s+(?:de\s+{_ES_VERB_INF}|(?:los|sus|tus|estos)\s+{_ES_NOUN})",
+    rf"\b(?:paren|pare|detengan|deten)\s+(?:de\s+{_ES_VERB_INF}|(?:los|sus|tus|estos)\s+{_ES_NOUN})",
 ]
 _PROHIBIT = [
     # English: don't text me, do not contact me again, never message me, no more texts
-    rf"\b(?:do not|don't|dont|never|please don't|pls don't|no longer)\s+(?:ever\s+)?{_EN_VERB}\s+(?:me|this number|us)\b",
+    rf"\b(?:do not|don't|dont|never|please don't|pls don't|no longer)\s+(?:ever\s+)?{_EN_VERB}\s+(?:me|this number|us)\b{_NOT_A_TIME}",
     rf"\bno more\s+(?:of (?:these|your)\s+)?{_EN_NOUN}\b",
     rf"\b(?:do not|don't|dont|no longer)\s+(?:want|wish)\s+(?:to (?:receive|get)\s+)?"
     rf"(?:any\s*(?:more|further)?\s+|more\s+|your\s+|these\s+)?{_EN_NOUN}\b",
@@ -61,10 +65,12 @@ _PROHIBIT = [
     rf"^\s*plus de\s+{_FR_NOUN}\b",
     r"\bne\s+veu[xt]\s+plus\s+(?:etre\s+)?(?:contacte|sollicite)e?s?\b",
     # Spanish: no me escriban, no me manden más mensajes, no quiero más mensajes, no más mensajes
-    r"\bno\s+(?:me|nos)\s+(?:escrib\w*|mand\w*|envi\w*|contact\w*|llam\w*|molest\w*|textee\w*)\b",
+    # commands only: "no me escriban" asks, "no me mandaron la dirección" or "no me llamo María" do not
+    r"\bno\s+(?:me|nos)\s+(?:escrib(?:an|as|a|ais)|mand(?:en|es|e)|envi(?:en|es|e)|contact(?:en|es|e)|"
+    r"molest(?:en|es|e)|texte(?:en|es|e))\b",
     rf"\bno\s+quiero\s+(?:recibir\s+)?(?:mas\s+)?{_ES_NOUN}\b",
     rf"\bno\s+mas\s+{_ES_NOUN}\b",
-    r"\bno\s+quiero\s+que\s+me\s+(?:escrib\w*|contact\w*|llam\w*|mand\w*|envi\w*)\b",
+    r"\bno\s+quiero\s+que\s+me\s+(?:escrib\w*|contact\w*|mand\w*|envi\w*)\b",
 ]
 _REMOVE = [
     # English: remove me from your list, take me off, unsubscribe me, opt me out, delete my number
@@ -73,7 +79,7 @@ _REMOVE = [
     r"\b(?:remove|delete|erase|lose)\s+(?:my\s+)?(?:number|phone number)\b",
     r"\bunsubscribe\s+(?:me|this number)\b",
     r"\b(?:opt|sign)\s+me\s+out\b",
-    r"\bi\s+(?:want|wish|would like|'d like)\s+to\s+(?:unsubscribe|opt out)\b",
+    r"\bi(?:\s+(?:want|wish|would like)|'d like)\s+to\s+(?:unsubscribe|opt out)\b",
     r"\bput me on (?:your|the) do not (?:text|contact|call) list\b",
     # French: retirez-moi de votre liste, désinscrivez-moi, supprimez mon numéro, me désabonner
     r"\b(?:retire[rz]?|enleve[rz]?|supprime[rz]?|efface[rz]?|desinscri(?:re|vez|s))[\s-]*(?:moi|mon (?:numero|contact))\b",
@@ -98,7 +104,10 @@ _ALONE = [
 # a cease or removal is no request when negated just before it: "don't stop sending",
 # "please never remove me", "n'arrêtez pas", "no dejen de"
 _NEGATION = re.compile(
-    r"(?:\b(?:do not|don't|dont|never|won't|wont|not|no|please don't|n'|ne)\b|\bn')\s*(?:\S+\s+){0,3}$")
+    r"(?:\b(?:do not|don't|dont|never|won't|wont|not|no|please don't|n'|ne)\b|\bn')\s*(?:\S+\s+){0,2}$")
+# where a clause ends: punctuation, a "but", or a polite refusal ("no thanks, stop texting me")
+_CLAUSE_END = re.compile(r"[.!?;,]\s|\bbut\b|\bpero\b|\bmais\b|\bno thanks?\b|\bnot interested\b|\bno gracias\b|"
+                         r"\bnon merci\b")
 _NEGATABLE = [re.compile(p) for p in _CEASE + _REMOVE]
 _FIRM = [re.compile(p) for p in _PROHIBIT + _ALONE]
 
@@ -124,7 +133,7 @@ def wants_to_stop(body):
         for match in pattern.finditer(text):
             before = text[:match.start()]
             # the clause the request is in: a negation in an earlier sentence does not count
-            clause = re.split(r"[.!?;,]\s|\bbut\b|\bpero\b|\bmais\b", before)[-1]
+            clause = _CLAUSE_END.split(before)[-1]
             if not _NEGATION.search(clause):
                 return match.group(0).strip()
     return None

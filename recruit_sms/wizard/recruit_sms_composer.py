@@ -49,6 +49,8 @@ class RecruitSmsComposer(models.TransientModel):
         if not replaced:
             return False
         before, after = (count_segments(text + suffix).segments for text in (body or "", repaired))
+        if after >= before:
+            return False  # the first-contact notice keeps it Unicode: nothing saved
         return self.env._(
             "Unicode because of %(chars)s: Repair replaces them with plain characters, %(before)s SMS become %(after)s.",
             chars=" ".join(f"\u201c{char}\u201d" if char.strip() else repr(char) for char in replaced),
@@ -79,8 +81,8 @@ class RecruitSmsComposer(models.TransientModel):
         suffix = applicant._recruit_sms_first_contact_suffix() if applicant else ""
         count = count_segments((text or "") + suffix)
         repaired, replaced = gsm_repair.repair(text or "")
-        repair = replaced and {"text": repaired, "replaced": list(replaced),
-                               "segments": count_segments(repaired + suffix).segments}
+        after = count_segments(repaired + suffix).segments
+        repair = replaced and after < count.segments and {"text": repaired, "replaced": list(replaced), "segments": after}
         return dict(count.as_dict(), label=self._format_count(count), repair=repair or False)
 
     def action_insert_booking_link(self):

@@ -93,3 +93,14 @@ class TestWebsiteApply(HttpCase):
         applicant = self.apply("Fay Flour", "+1 415 555 0195", recruit_sms_consent="Yes")
         self.assertFalse(applicant.recruit_sms_consent)
         self.assertEqual(self.texts(applicant), [])
+
+    def test_one_address_triggers_few_texts_an_hour(self):
+        jobs = self.job | self.job.copy({"name": "Pastry cook"}) | self.job.copy({"name": "Dishwasher"})
+        jobs.write({"is_published": True, "recruit_sms_apply_template_id": self.job.recruit_sms_apply_template_id.id})
+        texted = []
+        for index in range(4):
+            self.job = jobs[index % 3]
+            applicant = self.apply(f"Gil{index} Grain", f"+1 415 555 02{index:02d}", recruit_sms_consent="Yes")
+            texted.append(bool(self.texts(applicant)))
+        self.assertEqual(texted, [True, True, True, False], "a fourth application from one address gets no text")
+        self.assertTrue(applicant.recruit_sms_consent, "the consent is still recorded")
