@@ -176,7 +176,8 @@ class RecruitSmsCampaign(models.Model):
             prices = self.env["recruit.sms.price"]._recruit_sms_prices(campaign.company_id)
             cost, unpriced = phone.cost(eligible.mapped("phone_sanitized"), segments, prices)
             campaign.review_cost = cost
-            campaign.review_cost_missing = ", ".join(unpriced) or False
+            campaign.review_cost_missing = (", ".join(unpriced) if prices else self.env._(
+                "every country: set the prices in Settings > SMS > SMS prices per country")) if unpriced else False
             campaign.review_repair = self.env["recruit.sms.composer"]._format_repair(campaign.body)
             campaign.review_senders = ", ".join(
                 self.env._("%(sender)s at %(rate)g/s", sender=sender or self.env._("the SMS provider"), rate=stream.rate(sender))

@@ -10,6 +10,7 @@ class TestRepairAndCost(RecruitSmsCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env["recruit.sms.price"].search([]).unlink()  # the demo's prices
         cls.belgian = cls.env["hr.applicant"].create({
             "partner_name": "Bea Belgian", "partner_phone": "+32 470 12 34 56", "job_id": cls.job.id,
             "recruit_sms_consent": True})
@@ -29,9 +30,11 @@ class TestRepairAndCost(RecruitSmsCase):
 
     def test_the_campaign_review_estimates_the_cost_per_country_and_repairs(self):
         Price = self.env["recruit.sms.price"]
-        Price.create({"country_id": self.env.ref("base.us").id, "price": 0.0079})
         campaign = self.env["recruit.sms.campaign"].with_user(self.recruiter).create({
             "name": "Open day", "body": CURLY, "recipient_ids": [(6, 0, (self.applicant | self.belgian).ids)]})
+        self.assertIn("set the prices in Settings", campaign.review_cost_missing, "no price at all: says where")
+        Price.create({"country_id": self.env.ref("base.us").id, "price": 0.0079})
+        campaign.invalidate_recordset()
         self.assertEqual(campaign.review_segments, 2)
         self.assertAlmostEqual(campaign.review_cost, 2 * 0.0079)
         self.assertEqual(campaign.review_cost_missing, "BE")
