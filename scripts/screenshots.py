@@ -1,6 +1,6 @@
 """Screenshots of recruit_sms for the README, taken from a fresh demo database in headless
-Chromium (`make screenshots`): the Communications tab, the inbox panel and a campaign's
-review. Chromium is driven over its DevTools protocol (websocket-client, which the tours
+Chromium (`make screenshots`): the Communications tab, the inbox panel, a campaign's
+review and a booking link's page on a phone. Chromium is driven over its DevTools protocol (websocket-client, which the tours
 need anyway); the pictures land in docs/.
 
     python3 scripts/screenshots.py [--out docs]
@@ -121,6 +121,12 @@ def take(base, database, out, port):
     page.shoot(out / "inbox-panel.png")
     page.goto(f"{base}/odoo/recruit.sms.campaign/{campaign}", ".o_form_view")
     page.shoot(out / "campaign-review.png")
+    # a booking link's page, as the candidate's phone shows it
+    sentence = rpc(base, session, "hr.applicant", "recruit_sms_booking_link", [applicant])
+    link = sentence[sentence.index("/recruit_sms/book/"):].split()[0]
+    page.call("Emulation.setDeviceMetricsOverride", width=390, height=760, deviceScaleFactor=2, mobile=True)
+    page.goto(f"{base}{link}", ".o_recruit_sms_booking")
+    page.shoot(out / "booking-page.png")
 
 
 def main():
