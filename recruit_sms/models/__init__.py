@@ -15,6 +15,7 @@ from . import (
     recruit_sms_list,
     recruit_sms_price,
     recruit_sms_read,
+    recruit_sms_report,
     recruit_sms_scheduled,
     res_company,
     res_config_settings,

@@ -266,6 +266,15 @@ class RecruitSmsCampaign(models.Model):
     # Actions
     # ------------------------------------------------------------
 
+    def action_recruit_sms_analytics(self):
+        """The texting analytics of this campaign: its texts and the replies to them."""
+        self.ensure_one()
+        self.check_access("read")
+        action = self.env["recruit.sms.report"].action_recruit_sms_dashboard()
+        action["domain"] = [("campaign_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
     def action_repair_body(self):
         """Replace the costly look-alike characters of the draft's text."""
         for campaign in self.filtered(lambda c: c.state in ("draft", "scheduled")):

@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_analytics,
     test_auto_reply,
     test_booking,
     test_campaign,

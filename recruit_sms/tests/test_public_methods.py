@@ -50,6 +50,10 @@ PUBLIC_METHODS = {
     ("recruit.sms.campaign", "create"): (OFFICER, lambda c: (None, [{"name": "Intruder", "body": "Hi"}])),
     ("recruit.sms.campaign", "write"): (OFFICER, lambda c: ([c.campaign.id], [{"body": "Hi"}])),
     ("recruit.sms.campaign", "action_repair_body"): (OFFICER, lambda c: ([c.campaign.id], [])),
+    ("recruit.sms.campaign", "action_recruit_sms_analytics"): (OFFICER, lambda c: ([c.campaign.id], [])),
+    ("recruit.sms.report", "action_recruit_sms_dashboard"): (OFFICER, lambda c: (None, [])),
+    ("recruit.sms.report", "recruit_sms_figures"): (OFFICER, lambda c: (None, [[]])),
+    ("recruit.sms.figures", "action_open_analysis"): (OFFICER, lambda c: ([c.figures.id], [])),
     ("recruit.sms.campaign", "action_send"): (OFFICER, lambda c: ([c.campaign.id], [])),
     ("recruit.sms.campaign", "action_cancel"): (OFFICER, lambda c: ([c.campaign.id], [])),
     ("recruit.sms.campaign", "action_retry_failed"): (OFFICER, lambda c: ([c.campaign.id], [])),
@@ -116,6 +120,7 @@ class TestPublicMethods(RecruitSmsCase):
         cls.sms = cls.env["sms.sms"].sudo().create({"number": "+14155550142", "body": "x", "state": "error"})
         cls.settings = cls.env["res.config.settings"].create({})
         cls.text_list = cls.env["recruit.sms.list"].create({"name": "Theirs", "applicant_ids": [(6, 0, cls.applicant.ids)]})
+        cls.figures = cls.env["recruit.sms.figures"].create({})
         cls.importer = cls.env["recruit.sms.import"].with_user(cls.recruiter).create({
             "data_file": base64.b64encode(b"Name,Phone\nIntruder,+14155550199\n"), "filename": "x.csv"})
 
@@ -148,7 +153,8 @@ class TestPublicMethods(RecruitSmsCase):
         refused = 0
         for (model, method), (group, how) in sorted(PUBLIC_METHODS.items()):
             ids, args = how(self)
-            if ids is None or group in (EVERYONE, SYSTEM) or model in ("recruit.sms.composer", "recruit.sms.inbound.link"):
+            if ids is None or group in (EVERYONE, SYSTEM) or model in ("recruit.sms.composer", "recruit.sms.inbound.link",
+                                                                                      "recruit.sms.figures"):
                 continue  # no record of company A to reach (wizards are their creator's own)
             with self.subTest(model=model, method=method):
                 with self.assertRaises(AccessError):
