@@ -40,6 +40,7 @@
     "demo": [
         "demo/recruit_sms_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
             "recruit_sms/static/src/paste/*",
