@@ -25,7 +25,8 @@ class TestAnalytics(RecruitSmsCase):
         as_rita = cls.applicant.with_user(cls.recruiter)
         with freeze_time("2026-07-01 10:00:00"):
             as_rita.recruit_sms_compose("sms", "Hi", "Are you free on Monday?")            # Ann: sent 1
-            cls.bob.with_user(cls.recruiter).recruit_sms_compose("sms", "Hi", "Still looking?")  # Bob: sent 2
+            cls.bob.with_user(cls.recruiter).recruit_sms_compose(  # Bob: sent 2, in 2 SMS (Unicode, 81 characters)
+                "sms", "Hi", "Still looking? We\u2019d love to have you at the bakery for a trial shift on Saturday!")
         with freeze_time("2026-07-01 12:00:00"):
             as_rita.recruit_sms_simulate_reply("Yes, Monday works")                          # Ann answers in 2 h
         with freeze_time("2026-07-01 13:00:00"):
@@ -57,6 +58,11 @@ class TestAnalytics(RecruitSmsCase):
             [("date", ">=", "2026-07-01"), ("date", "<", "2026-07-04"), ("job_id", "in", (self.job | self.job_b).ids)],
             ["job_id"], ["sent:sum", "received:sum", "opted_out:sum"])}
         self.assertEqual(by_job, {"Forklift driver": (3, 1, 0), "Night baker": (1, 2, 1)})
+        # one SMS each, but Bob's two
+        segments = Report._read_group([("date", ">=", "2026-07-01"), ("date", "<", "2026-07-04"),
+                                       ("direction", "=", "out"), ("job_id", "in", (self.job | self.job_b).ids)],
+                                      [], ["segments:sum"])[0][0]
+        self.assertEqual(segments, 5)
         by_day = dict(Report._read_group([("date", ">=", "2026-07-01"), ("date", "<", "2026-07-04"),
                                           ("job_id", "in", (self.job | self.job_b).ids)], ["date:day"], ["sent:sum"]))
         self.assertEqual([by_day[key] for key in sorted(by_day)], [3, 1, 0])
