@@ -85,3 +85,10 @@ class TestAnalytics(RecruitSmsCase):
         campaign = self.env["recruit.sms.campaign"].create({"name": "Weekend", "body": "Hi"})
         slice_ = campaign.with_user(self.recruiter).action_recruit_sms_analytics()
         self.assertEqual((slice_["res_model"], slice_["domain"]), ("recruit.sms.report", [("campaign_id", "=", campaign.id)]))
+
+    def test_segments_are_counted_by_odoo_never_given(self):
+        message = self.applicant.message_post(body="x", message_type="sms")
+        sms = self.env["sms.sms"].sudo().create({"number": "+14155550142", "body": "x" * 200, "state": "outgoing"})
+        notification = self.env["mail.notification"].create({
+            "mail_message_id": message.id, "notification_type": "sms", "sms_id_int": sms.id, "recruit_sms_segments": 99})
+        self.assertEqual(notification.recruit_sms_segments, 2, "200 GSM-7 characters: 2 SMS, whatever was given")
