@@ -829,7 +829,7 @@ class HrApplicant(models.Model):
         whoever must answer (their employee's, else the company's)."""
         self.ensure_one()
         user, company = self._recruit_sms_answerer(), self._recruit_sms_company()
-        calendar = user.with_company(company).employee_id.resource_calendar_id or company.resource_calendar_id
+        calendar = user._recruit_sms_working_time(company)[1] if user else company.resource_calendar_id
         if not calendar:  # no working time known: every hour counts
             return (now - self.recruit_sms_waiting_since).total_seconds() / 3600
         utc = pytz.utc
@@ -904,12 +904,17 @@ class HrApplicant(models.Model):
     def _recruit_sms_send_confirmation(self, number, text):
         """Answer a STOP/START/HELP at once, whatever the hour or the opt-out: the gate
         lets a confirmation through because this code says it is one."""
+        return self._recruit_sms_send_now(number, text, gate.CONFIRMATION)
+
+    def _recruit_sms_send_now(self, number, text, kind, subject=False, author=None):
+        """Text ``number`` now, through the gate as ``kind``: in this applicant's
+        conversation, or, without applicant, to the bare number."""
         if self:
             self.ensure_one()
-            sms = self._recruit_sms_post_sms_batch({self.id: text}, subject=False, kind=gate.CONFIRMATION,
+            sms = self._recruit_sms_post_sms_batch({self.id: text}, subject=subject, kind=kind, author=author,
                                                    numbers={self.id: number})
         else:
-            with sending(gate.CONFIRMATION):
+            with sending(kind):
                 sms = self.env["sms.sms"].sudo().create({"number": number, "body": text})
         sms.send(raise_exception=False)
         return sms

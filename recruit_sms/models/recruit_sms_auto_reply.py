@@ -7,7 +7,6 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from ..tools import auto_reply, gate
-from .sms_sms import sending
 
 TRIGGERS = [
     ("keywords", "The message contains"),
@@ -131,19 +130,12 @@ class RecruitSmsAutoReply(models.Model):
         applicant, number = inbound.applicant_id.sudo(), inbound.from_number
         kind = gate.CONFIRMATION if self.trigger == "help" else gate.AUTOMATED
         reply = self.with_context(lang=applicant.partner_id.lang or self.env.lang).reply
-        robot = self.env.ref("base.user_root")
-        if applicant:
-            sms = applicant._recruit_sms_post_sms_batch(
-                {applicant.id: reply}, subject=self.env._("Automatic reply: %(rule)s", rule=self.name), kind=kind,
-                author=robot, numbers={applicant.id: number})
-        else:
-            with sending(kind):
-                sms = self.env["sms.sms"].sudo().create({"number": number, "body": reply})
+        sms = applicant._recruit_sms_send_now(number, reply, kind, author=self.env.ref("base.user_root"),
+                                              subject=self.env._("Automatic reply: %(rule)s", rule=self.name))
         self.env["recruit.sms.auto.reply.log"].sudo().create({
             "rule_id": self.id, "number": number, "applicant_id": applicant.id, "inbound_id": inbound.id,
             "date": inbound.received_date, "mail_message_id": sms.mail_message_id.id,
         })
-        sms.send(raise_exception=False)
         if applicant:
             updates = {}
             if self.assign_user_id:

@@ -70,9 +70,7 @@ class RecruitSmsBooking(models.Model):
         self.ensure_one()
         now = pytz.utc.localize(now or fields.Datetime.now())
         company = self.applicant_id.sudo()._recruit_sms_company()
-        # the recruiter's employee in the applicant's company (an employee is per company)
-        employee = self.user_id.sudo().with_company(company).employee_id
-        calendar = employee.resource_calendar_id or company.resource_calendar_id
+        employee, calendar = self.user_id._recruit_sms_working_time(company)
         if not calendar:
             return []
         # whole working periods from the day before, so that slots start where the
@@ -85,7 +83,6 @@ class RecruitSmsBooking(models.Model):
         length = timedelta(minutes=self.duration)
         slots = booking.free_slots(working, busy, length, not_before=now + NOTICE)
         # only at hours the candidate may be texted, in their own zone
-        company = self.applicant_id.sudo()._recruit_sms_company()
         zone = pytz.timezone(self.applicant_id.sudo()._recruit_sms_zones()[0])
         slots = booking.within_hours(slots, zone, company.recruit_sms_quiet_start, company.recruit_sms_quiet_end, length)
         return slots[:MAX_SLOTS]
@@ -168,9 +165,8 @@ class RecruitSmsBooking(models.Model):
         applicant = self.applicant_id.sudo()
         text = self.env._("Your interview is booked for %(when)s. See you then!", when=when)
         if not applicant._recruit_sms_verdict(gate.AUTOMATED, hours=False).blocked:
-            sms = applicant._recruit_sms_post_sms_batch(
-                {applicant.id: text}, subject=self.env._("Interview booked"), kind=gate.AUTOMATED, author=self.user_id)
-            sms.send(raise_exception=False)
+            applicant._recruit_sms_send_now(applicant.phone_sanitized, text, gate.AUTOMATED,
+                                            subject=self.env._("Interview booked"), author=self.user_id)
         elif applicant.email_from:
             applicant.with_context(mail_post_autofollow=False).message_post(
                 body=text, subject=self.env._("Interview booked"), partner_ids=applicant.partner_id.ids,
@@ -180,7 +176,7 @@ class RecruitSmsBooking(models.Model):
     def _recruit_sms_create_for(self, applicant):
         """A new link for ``applicant`` with the current user's free time."""
         company = applicant._recruit_sms_company()
-        if not (self.env.user.with_company(company).employee_id.resource_calendar_id or company.resource_calendar_id):
+        if not self.env.user._recruit_sms_working_time(company)[1]:
             raise UserError(self.env._(
                 "Booking links offer your working hours: set a working schedule on your employee or on the company "
                 "(Settings > Employees)."))

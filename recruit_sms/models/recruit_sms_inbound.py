@@ -227,9 +227,7 @@ class RecruitSmsInbound(models.Model):
         recruiter linked an earlier message from this number to.
         """
         self.ensure_one()
-        Applicant = self.env["hr.applicant"].sudo().with_context(active_test=False)
-        applicants = Applicant.search(
-            Applicant._recruit_sms_holding([self.from_number]) & Domain("company_id", "in", [self.company_id.id, False]))
+        applicants = self._recruit_sms_holders()
         if not applicants:
             domain = [
                 ("from_number", "=", self.from_number), ("applicant_id", "!=", False), ("id", "!=", self.id),
@@ -251,6 +249,13 @@ class RecruitSmsInbound(models.Model):
         chosen, others = inbound_rules.pick_applicant(candidates)
         browse = self.env["hr.applicant"].sudo().browse
         return browse(chosen) if chosen else browse(), browse(others)
+
+    def _recruit_sms_holders(self):
+        """The applications, archived ones included, of this message's number in its
+        company (or in none)."""
+        Applicant = self.env["hr.applicant"].sudo().with_context(active_test=False)
+        return Applicant.search(
+            Applicant._recruit_sms_holding([self.from_number]) & Domain("company_id", "in", [self.company_id.id, False]))
 
     def _recruit_sms_media_items(self):
         """The media as the conversation shows them: ``[{"url", "content_type"}]``. Only
@@ -367,9 +372,7 @@ class RecruitSmsInbound(models.Model):
             self._recruit_sms_opt_out("intent")
         elif applicant:
             # every application of the number in the company waits for the recruiter's decision
-            Applicant = self.env["hr.applicant"].sudo()
-            holders = Applicant.search(Applicant._recruit_sms_holding([number])
-                                       & Domain("company_id", "in", [self.company_id.id, False])) | applicant
+            holders = self._recruit_sms_holders().filtered("active") | applicant
             holders.write({"recruit_sms_optout_asked_inbound_id": self.id})
             holders._recruit_sms_notify_inbox()
 

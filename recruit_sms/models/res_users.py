@@ -33,6 +33,13 @@ class ResUsers(models.Model):
     def SELF_WRITEABLE_FIELDS(self):
         return [*super().SELF_WRITEABLE_FIELDS, "recruit_sms_inbound_email", "recruit_sms_digest"]
 
+    def _recruit_sms_working_time(self, company):
+        """(employee, working schedule) of this user in ``company``: their employee there
+        (an employee is per company) and its schedule, else the company's."""
+        self.ensure_one()
+        employee = self.sudo().with_company(company).employee_id
+        return employee, employee.resource_calendar_id or company.resource_calendar_id
+
     # ------------------------------------------------------------
     # The daily digest
     # ------------------------------------------------------------
@@ -47,21 +54,19 @@ class ResUsers(models.Model):
             ("all_group_ids", "in", self.env.ref("hr_recruitment.group_hr_recruitment_user").id),
         ])
         for user in users:
-            employee = user.with_company(user.company_id).employee_id
-            calendar = employee.resource_calendar_id or user.company_id.resource_calendar_id
+            employee, calendar = user._recruit_sms_working_time(user.company_id)
             zone = pytz.timezone(user.tz or calendar.tz or "UTC")
             today = pytz.utc.localize(now).astimezone(zone).date()
             if user.recruit_sms_digest_sent_on == today:
                 continue
-            start = user._recruit_sms_workday_start(today, zone)
+            start = user._recruit_sms_workday_start(today, zone, employee, calendar)
             if start and pytz.utc.localize(now) >= start:
                 user.recruit_sms_digest_sent_on = today
                 user._recruit_sms_send_digest(now)
 
-    def _recruit_sms_workday_start(self, day, zone):
-        """When this user's working day ``day`` starts (aware), or None on a day off."""
-        employee = self.with_company(self.company_id).employee_id  # an employee is per company
-        calendar = employee.resource_calendar_id or self.company_id.resource_calendar_id
+    def _recruit_sms_workday_start(self, day, zone, employee, calendar):
+        """When this user's working day ``day`` starts (aware), or None on a day off, by
+        ``calendar`` (``employee``'s resource, if any)."""
         begin = zone.localize(datetime.combine(day, time.min))
         if not calendar:
             return begin + timedelta(hours=8)

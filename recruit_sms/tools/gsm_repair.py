@@ -47,14 +47,16 @@ def repair(text):
     return repaired, tuple(dict.fromkeys(char for char in text if char in LOOK_ALIKES))
 
 
-def preview(text):
-    """What the composers show: segments now, and after a repair when one helps."""
+def preview(text, suffix=""):
+    """What the composers show: segments of ``text`` now (with ``suffix``, a notice the
+    text is sent with and that is not repaired), and after a repair when one saves some."""
     repaired, replaced = repair(text)
-    before = count_segments(text)
-    after = count_segments(repaired)
+    before = count_segments((text or "") + suffix)
+    after = count_segments(repaired + suffix)
+    saves = replaced and after.segments < before.segments
     return {
         "segments": before.segments,
         "encoding": before.encoding,
         "unicode_chars": list(before.unicode_chars),
-        "repair": {"text": repaired, "replaced": list(replaced), "segments": after.segments} if replaced else False,
+        "repair": {"text": repaired, "replaced": list(replaced), "segments": after.segments} if saves else False,
     }

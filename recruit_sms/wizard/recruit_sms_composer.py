@@ -45,23 +45,19 @@ class RecruitSmsComposer(models.TransientModel):
 
     def _format_repair(self, body, suffix=""):
         """What a repair would save, in words, or False when it saves nothing."""
-        repaired, replaced = gsm_repair.repair(body or "")
-        if not replaced:
-            return False
-        before, after = (count_segments(text + suffix).segments for text in (body or "", repaired))
-        if after >= before:
-            return False  # the first-contact notice keeps it Unicode: nothing saved
+        preview = gsm_repair.preview(body, suffix)
+        if not preview["repair"]:
+            return False  # nothing to repair, or the first-contact notice keeps it Unicode
         return self.env._(
             "Unicode because of %(chars)s: Repair replaces them with plain characters, %(before)s SMS become %(after)s.",
-            chars=" ".join(f"\u201c{char}\u201d" if char.strip() else repr(char) for char in replaced),
-            before=before, after=after)
+            chars=" ".join(f"\u201c{char}\u201d" if char.strip() else repr(char) for char in preview["repair"]["replaced"]),
+            before=preview["segments"], after=preview["repair"]["segments"])
 
     def action_repair(self):
         """Replace the costly look-alike characters of the draft, and keep the composer open."""
         self.ensure_one()
         self.body = gsm_repair.repair(self.body or "")[0]
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
-                "target": "new", "name": self.env._("Message")}
+        return self._recruit_sms_reopen()
 
     def _format_count(self, count):
         encoding = "GSM-7" if count.encoding == "gsm7" else "Unicode"
@@ -80,18 +76,19 @@ class RecruitSmsComposer(models.TransientModel):
             applicant.check_access("read")  # whether a number was ever texted is the applicant's data
         suffix = applicant._recruit_sms_first_contact_suffix() if applicant else ""
         count = count_segments((text or "") + suffix)
-        repaired, replaced = gsm_repair.repair(text or "")
-        after = count_segments(repaired + suffix).segments
-        repair = replaced and after < count.segments and {"text": repaired, "replaced": list(replaced), "segments": after}
-        return dict(count.as_dict(), label=self._format_count(count), repair=repair or False)
+        return dict(count.as_dict(), label=self._format_count(count), repair=gsm_repair.preview(text, suffix)["repair"])
+
+    def _recruit_sms_reopen(self):
+        """The composer again, with its edited draft."""
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+                "target": "new", "name": self.env._("Message")}
 
     def action_insert_booking_link(self):
         """Add a new booking link to the draft, and keep the composer open."""
         self.ensure_one()
         sentence = self.applicant_id.recruit_sms_booking_link()
         self.body = f"{self.body.rstrip()}\n{sentence}" if (self.body or "").strip() else sentence
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
-                "target": "new", "name": self.env._("Message")}
+        return self._recruit_sms_reopen()
 
     def action_send(self):
         self.ensure_one()
