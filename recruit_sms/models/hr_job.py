@@ -6,7 +6,7 @@ class HrJob(models.Model):
 
     recruit_sms_apply_template_id = fields.Many2one(
         "sms.template", "Text on apply", domain=[("model", "=", "hr.applicant")],
-        help="Texted to each new applicant to this position who came by email or by import and agreed to be "
+        help="Texted to each new applicant to this position who came by the website's form, by email or by import and agreed to be "
              "texted, at their texting hours, once per person. Empty: the company's.",
     )
     recruit_sms_interview_minutes = fields.Integer(

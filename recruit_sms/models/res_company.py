@@ -67,7 +67,7 @@ class ResCompany(models.Model):
     )
     recruit_sms_apply_template_id = fields.Many2one(
         "sms.template", "Text on apply", domain=[("model", "=", "hr.applicant")],
-        help="Texted to each new applicant who came by email or by import and agreed to be texted, unless their job "
+        help="Texted to each new applicant who came by the website's form, by email or by import and agreed to be texted, unless their job "
              "position has its own.",
     )
     recruit_sms_bulk_cap = fields.Integer(
