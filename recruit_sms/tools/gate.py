@@ -10,7 +10,7 @@ messages, campaigns, resends, Odoo's own SMS queue) applies the same rules.
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from . import quiet_hours
+from . import quiet_hours, whatsapp
 
 # reason codes: why a text may not go now
 NO_NUMBER = "no_number"
@@ -18,9 +18,10 @@ INVALID_NUMBER = "invalid_number"
 OPTED_OUT = "opted_out"
 NO_CONSENT = "no_consent"
 DUPLICATE = "duplicate"
+WHATSAPP_WINDOW = "whatsapp_window"  # free text on WhatsApp more than 24 h after the candidate last wrote there
 OPT_OUT_ASKED = "opt_out_asked"  # their last message may ask to stop: no automated text until a recruiter decides
 QUIET_HOURS = "quiet_hours"  # not blocked: held until the recipient's hours open
-BLOCKING = frozenset({NO_NUMBER, INVALID_NUMBER, OPTED_OUT, NO_CONSENT, OPT_OUT_ASKED, DUPLICATE})
+BLOCKING = frozenset({NO_NUMBER, INVALID_NUMBER, OPTED_OUT, NO_CONSENT, OPT_OUT_ASKED, DUPLICATE, WHATSAPP_WINDOW})
 
 # kinds of message, decided by the server code that sends, never by the caller
 MANUAL = "manual"  # a recruiter's one-to-one message, typed now
@@ -28,6 +29,12 @@ AUTOMATED = "automated"  # scheduled, templated or sent by any other module
 CAMPAIGN = "campaign"
 CONFIRMATION = "confirmation"  # the answer to a candidate's STOP/START/HELP
 KINDS = frozenset({MANUAL, AUTOMATED, CAMPAIGN, CONFIRMATION})
+
+# how a text goes: an SMS, free text on WhatsApp, or an approved WhatsApp template
+SMS = "sms"
+WHATSAPP = "whatsapp"
+WHATSAPP_TEMPLATE = "whatsapp_template"
+CHANNELS = frozenset({SMS, WHATSAPP, WHATSAPP_TEMPLATE})
 
 # a recruiter's reply to a candidate who wrote within this delay may go at any hour
 # (unless the company holds manual replies too)
@@ -55,6 +62,7 @@ class Recipient:
     asked_to_stop: bool = False  # their message may ask to stop, not yet confirmed nor dismissed
     zones: tuple = ("UTC",)
     last_inbound: datetime | None = None  # when the candidate last wrote (naive UTC)
+    last_whatsapp: datetime | None = None  # when the number last wrote on WhatsApp to the company (naive UTC)
 
 
 @dataclass(frozen=True)
@@ -83,24 +91,15 @@ class Batch:
     dedupe: bool = False
     seen: set = field(default_factory=set)
 
-    def decide(self, recipient, kind):  # noqa: PLR0911 (one return per rule, in the order they apply)
+    def decide(self, recipient, kind, channel=SMS):
         if kind not in KINDS:
             raise ValueError(f"unknown kind of message {kind!r}")
-        if not recipient.number:
-            return Verdict(INVALID_NUMBER if recipient.invalid else NO_NUMBER)
-        if kind == CONFIRMATION:
-            return Verdict()
-        if recipient.opted_out:
-            return Verdict(OPTED_OUT)
-        if recipient.candidate and not recipient.consent:
-            return Verdict(NO_CONSENT)
-        if recipient.asked_to_stop and kind != MANUAL:  # a recruiter may still ask what they meant
-            return Verdict(OPT_OUT_ASKED)
-        if self.dedupe:
-            if recipient.number in self.seen:
-                return Verdict(DUPLICATE)
-            self.seen.add(recipient.number)
-        if not self.hours or self.window is None or not recipient.candidate:
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}")
+        code = self._blocking(recipient, kind, channel)
+        if code:
+            return Verdict(code)
+        if kind == CONFIRMATION or not self.hours or self.window is None or not recipient.candidate:
             return Verdict()
         start, end, zones = self.window.start, self.window.end, list(recipient.zones)
         if quiet_hours.is_open(self.now, zones, start, end):
@@ -110,6 +109,26 @@ class Batch:
             return Verdict()
         opening = quiet_hours.next_opening(self.now, zones, start, end) or self.now + timedelta(days=1)
         return Verdict(QUIET_HOURS, hold_until=opening)
+
+    def _blocking(self, recipient, kind, channel):  # noqa: PLR0911 (one return per rule, in the order they apply)
+        """The reason code that blocks the text for good, or None."""
+        if not recipient.number:
+            return INVALID_NUMBER if recipient.invalid else NO_NUMBER
+        if channel == WHATSAPP and not whatsapp.window_open(recipient.last_whatsapp, self.now):
+            return WHATSAPP_WINDOW  # WhatsApp would refuse it (63016): a template may go
+        if kind == CONFIRMATION:
+            return None  # the answer to STOP/START/HELP goes whatever the rest says
+        if recipient.opted_out:
+            return OPTED_OUT
+        if recipient.candidate and not recipient.consent:
+            return NO_CONSENT
+        if recipient.asked_to_stop and kind != MANUAL:  # a recruiter may still ask what they meant
+            return OPT_OUT_ASKED
+        if self.dedupe:
+            if recipient.number in self.seen:
+                return DUPLICATE
+            self.seen.add(recipient.number)
+        return None
 
 
 def window_of(start_hour, end_hour, hold_replies=False):

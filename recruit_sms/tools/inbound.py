@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from . import whatsapp
+
 MAX_BODY = 1600  # Twilio's limit for one message
 MAX_MEDIA = 10
 
@@ -23,6 +25,7 @@ class InboundSms:
     num_segments: int = 0
     from_country: str = ""
     opt_out_type: str = ""
+    channel: str = "sms"  # "whatsapp" when Twilio delivered it from WhatsApp
 
 
 def _int(value, default=0):
@@ -40,7 +43,7 @@ def parse_twilio_inbound(form):
     message_sid = (form.get("MessageSid") or form.get("SmsMessageSid") or "").strip()
     if not message_sid:
         raise InboundError("MessageSid is missing")
-    from_number = (form.get("From") or "").strip()
+    from_number, from_whatsapp = whatsapp.split_address(form.get("From"))
     if not from_number:
         raise InboundError("From is missing")
     body = form.get("Body") or ""
@@ -58,13 +61,14 @@ def parse_twilio_inbound(form):
         message_sid=message_sid,
         account_sid=(form.get("AccountSid") or "").strip(),
         from_number=from_number,
-        to_number=(form.get("To") or "").strip(),
+        to_number=whatsapp.split_address(form.get("To"))[0],
         body=body,
         messaging_service_sid=(form.get("MessagingServiceSid") or "").strip(),
         media=media,
         num_segments=_int(form.get("NumSegments")),
         from_country=(form.get("FromCountry") or "").strip().upper(),
         opt_out_type=(form.get("OptOutType") or "").strip().upper(),
+        channel="whatsapp" if from_whatsapp else "sms",
     )
 
 

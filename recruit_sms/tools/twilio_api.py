@@ -75,10 +75,17 @@ def messages_url(api_url, account_sid):
     return f"{normalize_api_url(api_url)}/{API_VERSION}/Accounts/{account_sid}/Messages.json"
 
 
-def message_payload(to, body, from_number=None, messaging_service_sid=None, status_callback=None):
+def message_payload(to, body, *, from_number=None, messaging_service_sid=None, status_callback=None,
+                    content_sid=None, content_variables=None):
     """Form fields of a send. A Messaging Service SID, when given, replaces From:
-    Twilio then picks the sender from the service's pool."""
-    data = {"To": to, "Body": body}
+    Twilio then picks the sender from the service's pool. With ``content_sid`` (an
+    approved WhatsApp template) the template and its variables replace the body."""
+    if content_sid:
+        data = {"To": to, "ContentSid": content_sid}
+        if content_variables:
+            data["ContentVariables"] = content_variables
+    else:
+        data = {"To": to, "Body": body}
     if messaging_service_sid:
         data["MessagingServiceSid"] = messaging_service_sid
     else:
@@ -117,7 +124,18 @@ ERROR_REASONS = {
     30007: "Filtered by the carrier as spam",
     30008: "Unknown delivery error",
     30034: "Sender not registered for A2P 10DLC",
+    # WhatsApp
+    63001: "WhatsApp could not authenticate the sender: check the WhatsApp sender in Twilio",
+    63003: "WhatsApp could not find this recipient",
+    63007: "The WhatsApp sender is not a WhatsApp-enabled number of this Twilio account",
+    63016: "Outside WhatsApp's 24-hour window: only an approved template can be sent until the candidate writes",
+    63018: "WhatsApp rate limit reached for this sender: try again later",
+    63024: "Invalid WhatsApp recipient: this number has no WhatsApp account",
+    63032: "WhatsApp does not let this message reach this user (their region or account)",
+    63049: "WhatsApp chose not to deliver this marketing template",
 }
+WHATSAPP_CODES = frozenset(code for code in ERROR_REASONS if 63000 <= code < 64000)
+OUTSIDE_WINDOW = 63016
 
 UNSUBSCRIBED = 21610
 
@@ -129,18 +147,22 @@ TEST_NUMBER_ERRORS = {
     "+15005550002": 21612,  # cannot be routed
     "+15005550009": 21614,  # not a mobile number
 }
-TRANSIENT_CODES = frozenset({20429, 20500, 20503, 30001})
+TRANSIENT_CODES = frozenset({20429, 20500, 20503, 30001, 63018})
 
 
 def error_reason(code, message=None):
-    """A readable reason for a Twilio error: Twilio's own message, else ours for the code."""
-    if message:
-        return message
+    """A readable reason for a Twilio error: Twilio's own message, else ours for the code.
+    WhatsApp's errors are always ours: Twilio's messages for them name channels and
+    sessions, not what a recruiter can do."""
     try:
-        code = int(code)
+        number = int(code)
     except (TypeError, ValueError):
+        number = None
+    if message and number not in WHATSAPP_CODES:
+        return message
+    if number is None:
         return f"Twilio error {code}" if code else "Unknown error"
-    return f"{ERROR_REASONS.get(code, 'Twilio error')} ({code})"
+    return f"{ERROR_REASONS.get(number, 'Twilio error')} ({number})"
 
 
 def account_url(api_url, account_sid):
