@@ -30,6 +30,7 @@
         "views/recruit_sms_campaign_views.xml",
         "views/recruit_sms_auto_reply_views.xml",
         "views/recruit_sms_price_views.xml",
+        "views/recruit_sms_whatsapp_template_views.xml",
         "views/recruit_sms_report_views.xml",
         "views/res_config_settings_views.xml",
         "views/sms_twilio_account_manage_views.xml",

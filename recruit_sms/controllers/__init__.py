@@ -1,1 +1,1 @@
-from . import booking, inbound
+from . import booking, inbound, status

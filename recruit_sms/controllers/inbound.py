@@ -7,7 +7,7 @@ from odoo.http import Controller, request, route
 from odoo.tools import config
 
 from ..tools import inbound as inbound_rules
-from ..tools import phone
+from ..tools import phone, whatsapp
 from ..tools.signatures import is_valid_twilio_signature, webhook_url
 
 _logger = logging.getLogger(__name__)
@@ -66,15 +66,20 @@ class RecruitSmsInboundController(Controller):
         return webhook_url(base, INBOUND_ROUTE, query)
 
     def _company_for(self, form):
-        """The company whose Twilio number (or Messaging Service) received the message,
-        else the only one using that Twilio account."""
+        """The company whose Twilio number, WhatsApp sender or Messaging Service received
+        the message, else the only one using that Twilio account."""
         env = request.env
-        to_number = phone.try_e164(form.get("To", "")) or form.get("To")
+        to_number = whatsapp.split_address(form.get("To"))[0]  # a WhatsApp sender is addressed whatsapp:+1...
+        to_number = phone.try_e164(to_number) or to_number
         if to_number:
             number = env["sms.twilio.number"].sudo().search([("number", "in", [to_number, form.get("To")])], limit=1)
             if number:
                 return number.company_id.sudo()
         companies = env["res.company"].sudo().search([("sms_provider", "=", "twilio")])
+        if to_number:
+            by_whatsapp = companies.filtered(lambda c: c.recruit_sms_whatsapp and c.recruit_sms_whatsapp_sender == to_number)
+            if by_whatsapp:
+                return by_whatsapp[0]
         service_sid = form.get("MessagingServiceSid")
         if service_sid:
             by_service = companies.filtered(lambda c: c.recruit_sms_twilio_messaging_service_sid == service_sid)

@@ -11,13 +11,14 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import format_datetime, html2plaintext, plaintext2html
 
-from ..tools import age, commands, gate, phone, quiet_hours
+from ..tools import age, commands, gate, phone, quiet_hours, whatsapp
 from ..tools import inbound as inbound_rules
 from ..tools.server_flag import ServerFlag
 from .recruit_sms_gate import GateRequest
 from .sms_sms import sending
 
-CHANNELS = [("email", "Email"), ("sms", "SMS")]
+CHANNELS = [("email", "Email"), ("sms", "SMS"), ("whatsapp", "WhatsApp")]
+TEXT_CHANNELS = [("sms", "SMS"), ("whatsapp", "WhatsApp")]
 PREVIEW_LENGTH = 120
 INBOX_LIMIT = 30
 # pasted text scanned for phone numbers: what a page or a CV holds, and the numbers shown
@@ -130,7 +131,15 @@ class HrApplicant(models.Model):
     recruit_sms_apply_texted = fields.Boolean("Texted on apply", copy=False, readonly=True,
                                               help="The job's text on apply went to this application.")
     recruit_sms_last_preview = fields.Char("Last message preview", copy=False)
-    recruit_sms_last_channel = fields.Selection([("email", "Email"), ("sms", "SMS")], "Last message channel", copy=False)
+    recruit_sms_last_channel = fields.Selection(CHANNELS, "Last message channel", copy=False)
+    recruit_sms_channel = fields.Selection(
+        TEXT_CHANNELS, "Texts on", default="sms", required=True, copy=False,
+        help="Where texts to this candidate go: SMS, or WhatsApp (when the company uses it). It follows where the "
+             "candidate last wrote.")
+    recruit_sms_whatsapp_window_end = fields.Datetime(
+        "WhatsApp window closes", compute="_compute_recruit_sms_whatsapp_window_end",
+        help="Until then free text may go on WhatsApp (24 hours after the candidate's last WhatsApp message); "
+             "afterwards only an approved template.")
     recruit_sms_colour = fields.Selection(
         [(age.GREEN, "Under 12 h"), (age.ORANGE, "12 to 24 h"), (age.RED, "Over 24 h"), (age.BLUE, "Responded")],
         "Response age", compute="_compute_recruit_sms_colour", search="_search_recruit_sms_colour",
@@ -197,6 +206,14 @@ class HrApplicant(models.Model):
         # the country the phone is read in may come from the contact or the company
         return [*super()._phone_get_sanitize_triggers(), "partner_id.country_id", "company_id.country_id"]
 
+    @api.depends("phone_sanitized")
+    def _compute_recruit_sms_whatsapp_window_end(self):
+        pairs = {applicant: (applicant.phone_sanitized, applicant._recruit_sms_company().id)
+                 for applicant in self if applicant.phone_sanitized}
+        last = self.env["recruit.sms.inbound"]._recruit_sms_whatsapp_last(pairs.values())
+        for applicant in self:
+            applicant.recruit_sms_whatsapp_window_end = whatsapp.window_closes(last.get(pairs.get(applicant)))
+
     @api.depends("phone_sanitized", "recruit_sms_consent")
     def _compute_recruit_sms_can_text(self):
         for applicant in self:
@@ -207,24 +224,26 @@ class HrApplicant(models.Model):
         for applicant in self:
             applicant.recruit_sms_blocked_reason = applicant._recruit_sms_blocked_reason() or False
 
-    def _recruit_sms_gate_request(self, kind=gate.MANUAL, number=None):
+    def _recruit_sms_gate_request(self, kind=gate.MANUAL, number=None, channel=gate.SMS):
         self.ensure_one()
-        return GateRequest(number, self, self._recruit_sms_company(), kind)
+        return GateRequest(number, self, self._recruit_sms_company(), kind, channel)
 
-    def _recruit_sms_verdict(self, kind=gate.MANUAL, hours=True):
-        """What the gate says of a text of ``kind`` to this applicant now."""
-        return self.env["recruit.sms.gate"]._decide([self._recruit_sms_gate_request(kind)], hours=hours)[0]
+    def _recruit_sms_verdict(self, kind=gate.MANUAL, hours=True, channel=gate.SMS):
+        """What the gate says of a text of ``kind`` on ``channel`` to this applicant now."""
+        return self.env["recruit.sms.gate"]._decide([self._recruit_sms_gate_request(kind, channel=channel)], hours=hours)[0]
 
-    def _recruit_sms_blocked_reason(self):
-        """Why this applicant can never be texted as things stand (no or invalid number,
-        opted out, no consent), or None; the texting hours only delay a text."""
+    def _recruit_sms_blocked_reason(self, channel=gate.SMS):
+        """Why this applicant can never be texted on ``channel`` as things stand (no or
+        invalid number, opted out, no consent, WhatsApp's window closed), or None; the
+        texting hours only delay a text."""
         self.ensure_one()
-        verdict = self._recruit_sms_verdict(hours=False)
-        return self.env["recruit.sms.gate"]._message(verdict, self._recruit_sms_gate_request()) if verdict.blocked else None
+        verdict = self._recruit_sms_verdict(hours=False, channel=channel)
+        request = self._recruit_sms_gate_request(channel=channel)
+        return self.env["recruit.sms.gate"]._message(verdict, request) if verdict.blocked else None
 
-    def _recruit_sms_check_sendable(self):
+    def _recruit_sms_check_sendable(self, channel=gate.SMS):
         for applicant in self:
-            reason = applicant._recruit_sms_blocked_reason()
+            reason = applicant._recruit_sms_blocked_reason(channel)
             if reason:
                 raise UserError(reason)
 
@@ -275,27 +294,33 @@ class HrApplicant(models.Model):
     # Sending: the one path used by the composer and the Communications tab
     # ------------------------------------------------------------
 
-    def recruit_sms_compose(self, channel, subject, body):
+    def recruit_sms_compose(self, channel, subject, body, template_id=False):
         """What the composers call: a chat command when the body starts with ``^``
-        (never sent), else a message by ``channel``.
+        (never sent), else a message by ``channel``; on WhatsApp, ``template_id`` sends
+        that approved template instead of the body.
 
         :return: {"message_id": id} or {"feedback": what the command did}
         """
         self.ensure_one()
         self.check_access("write")
-        if commands.is_command(body):
+        if commands.is_command(body) and not template_id:
             return {"feedback": self._recruit_sms_run_command(body.strip(), channel=channel, subject=subject)}
-        return {"message_id": self.recruit_sms_send(channel, subject, body).id}
+        return {"message_id": self.recruit_sms_send(channel, subject, body, template_id=template_id).id}
 
-    def recruit_sms_send(self, channel, subject, body):
-        """Send ``body`` to the applicant by ``channel`` ('email' or 'sms'), with ``subject``,
-        as the current user's own message.
+    def recruit_sms_send(self, channel, subject, body, template_id=False):
+        """Send ``body`` to the applicant by ``channel`` ('email', 'sms' or 'whatsapp'),
+        with ``subject``, as the current user's own message; on WhatsApp, ``template_id``
+        (a ``recruit.sms.whatsapp.template`` the user may read) replaces the body.
 
         :return: the posted mail.message
         """
-        return self._recruit_sms_send(channel, subject, body, gate.MANUAL)
+        template = self.env["recruit.sms.whatsapp.template"]
+        if template_id:
+            template = template.browse(template_id).exists()
+            template.check_access("read")  # the user's own right: record rules keep it to their companies
+        return self._recruit_sms_send(channel, subject, body, gate.MANUAL, template=template)
 
-    def _recruit_sms_send(self, channel, subject, body, kind):
+    def _recruit_sms_send(self, channel, subject, body, kind, template=None):
         """``recruit_sms_send`` for the server's own paths, which say what ``kind`` of
         text it is (a scheduled message is not typed now: its texting hours hold)."""
         self.ensure_one()
@@ -303,14 +328,19 @@ class HrApplicant(models.Model):
         subject, body = (subject or "").strip(), (body or "").strip()
         if not subject:
             raise UserError(self.env._("Subject is required: write a subject for your message."))
-        if not body:
+        if not body and not template:
             raise UserError(self.env._("Body is required: write the message to send."))
+        if template and channel != "whatsapp":
+            raise UserError(self.env._("WhatsApp template: templates are for WhatsApp; choose WhatsApp, or remove it."))
         if channel == "sms":
             message = self._recruit_sms_post_sms(subject, body, kind)
+        elif channel == "whatsapp":
+            message = self._recruit_sms_post_whatsapp(subject, body, kind, template)
+            body = html2plaintext(message.body or "")
         elif channel == "email":
             message = self._recruit_sms_post_email(subject, body)
         else:
-            raise UserError(self.env._("Channel must be Email or SMS, not %(channel)r.", channel=channel))
+            raise UserError(self.env._("Channel must be Email, SMS or WhatsApp, not %(channel)r.", channel=channel))
         self.sudo().write({
             "recruit_sms_waiting_since": False,
             "recruit_sms_last_message_date": message.date,
@@ -324,6 +354,30 @@ class HrApplicant(models.Model):
         self._recruit_sms_check_sendable()
         body += self._recruit_sms_first_contact_suffix()
         sms = self._recruit_sms_post_sms_batch({self.id: body}, subject=subject, kind=kind)
+        sms.send(raise_exception=False)
+        return sms.mail_message_id
+
+    def _recruit_sms_post_whatsapp(self, subject, body, kind, template=None):
+        """Post and send a WhatsApp message: free text within WhatsApp's 24-hour window,
+        else the approved ``template`` with its variables filled from the applicant. The
+        gate decides as for an SMS, and refuses free text outside the window."""
+        company = self._recruit_sms_company()
+        if not company._recruit_sms_whatsapp_ready():
+            raise UserError(self.env._(
+                "WhatsApp is not set up for %(company)s: an administrator enables it in Settings > Recruitment > "
+                "Texting, or send by SMS.", company=company.name))
+        values = {"recruit_sms_channel": gate.WHATSAPP}
+        channel = gate.WHATSAPP
+        if template:
+            if template.company_id != company:
+                raise UserError(self.env._(
+                    "WhatsApp template: %(template)s belongs to another company; choose one of %(company)s.",
+                    template=template.name, company=company.name))
+            variables, body = template._recruit_sms_fill(self)
+            values.update(recruit_sms_content_sid=template.content_sid, recruit_sms_content_variables=variables)
+            channel = gate.WHATSAPP_TEMPLATE
+        self._recruit_sms_check_sendable(channel)
+        sms = self._recruit_sms_post_sms_batch({self.id: body}, subject=subject, kind=kind, sms_values={self.id: values})
         sms.send(raise_exception=False)
         return sms.mail_message_id
 
@@ -432,6 +486,8 @@ class HrApplicant(models.Model):
                 "sms_blocked_reason": blocked_reason or False,
                 "has_email": bool(self.email_from),
                 "sandbox": self._recruit_sms_company().sms_provider == "sandbox",
+                "channel": self.recruit_sms_channel,
+                "whatsapp": self._recruit_sms_whatsapp_state(),
                 "waiting_since": fields.Datetime.to_string(self.recruit_sms_waiting_since) or False,
                 "opted_out": self.phone_sanitized_blacklisted,
                 "quiet_note": self.env._(
@@ -448,15 +504,43 @@ class HrApplicant(models.Model):
             "store_data": Store().add(messages.with_env(self.env)).get_result(),
         }
 
+    def _recruit_sms_whatsapp_state(self):
+        """What the composers show of WhatsApp for this applicant (False when the company
+        does not use it): whether free text may go, until when, and the approved
+        templates the user may send, each as the candidate would read it."""
+        company = self._recruit_sms_company()
+        if not company._recruit_sms_whatsapp_ready():
+            return False
+        end = self.recruit_sms_whatsapp_window_end
+        now = fields.Datetime.now()
+        if end and end > now:
+            minutes = int((end - now).total_seconds() // 60)
+            note = self.env._("WhatsApp: free text for %(hours)sh%(minutes)02d more (the candidate wrote on WhatsApp "
+                              "within 24 hours).", hours=minutes // 60, minutes=minutes % 60)
+        else:
+            note = self.env._("WhatsApp: the candidate has not written there in the last 24 hours, so only an approved "
+                              "template can go.")
+        templates = self.env["recruit.sms.whatsapp.template"].search([("company_id", "=", company.id)])
+        return {
+            "window_open": bool(end and end > now),
+            "window_closes": fields.Datetime.to_string(end) if end else False,
+            "note": note,
+            "templates": [{"id": template.id, "name": template.name, "text": template._recruit_sms_fill(self)[1]}
+                          for template in templates],
+        }
+
     def _recruit_sms_bubble(self, message, inbound=None, automatic=False):
         incoming = bool(inbound) or message.message_type == "email"
+        notification = message.notification_ids.filtered(lambda n: n.notification_type == "sms")[:1]
         channel = "sms" if message.message_type == "sms" else "email"
+        if (inbound and inbound.channel == "whatsapp") or (not inbound and notification.recruit_sms_whatsapp):
+            channel = "whatsapp"
         bubble = {
             "id": message.id,
             "channel": channel,
             "direction": "in" if incoming else "out",
             "subject": message.subject or "",
-            "body": html2plaintext(message.body or "") if channel == "sms" else str(message.body or ""),
+            "body": html2plaintext(message.body or "") if channel != "email" else str(message.body or ""),
             "date": fields.Datetime.to_string(message.date),
             "author": message.author_id.name or message.email_from or "",
             "state": False,
@@ -470,10 +554,11 @@ class HrApplicant(models.Model):
         if inbound:
             bubble["body"] = inbound.body or ""
             bubble["media"] = inbound._recruit_sms_media_items()  # only https addresses are links
-        if channel == "sms" and not incoming:
-            notification = message.notification_ids.filtered(lambda n: n.notification_type == "sms")[:1]
+        if channel != "email" and not incoming:
             if notification:
                 bubble["state"] = SMS_BUBBLE_STATE.get(notification.notification_status, notification.notification_status)
+                if bubble["state"] == "delivered" and notification.recruit_sms_read_date:
+                    bubble["state"] = "read"
                 if bubble["state"] in ("failed", "cancelled"):
                     bubble["failure_reason"] = notification.failure_reason or dict(
                         notification._fields["failure_type"]._description_selection(self.env)
@@ -553,7 +638,7 @@ class HrApplicant(models.Model):
             })
         return self.partner_id
 
-    def _recruit_sms_mark_waiting(self, when, preview=""):
+    def _recruit_sms_mark_waiting(self, when, preview="", channel="sms"):
         """The applicant wrote: the conversation waits for a response from then on."""
         for applicant in self.sudo():
             applicant.write({
@@ -561,7 +646,7 @@ class HrApplicant(models.Model):
                 "recruit_sms_last_message_date": when,
                 "recruit_sms_last_inbound_date": when,
                 "recruit_sms_last_preview": (preview or "")[:PREVIEW_LENGTH],
-                "recruit_sms_last_channel": "sms",
+                "recruit_sms_last_channel": channel,
             })
 
     def _recruit_sms_users_to_notify(self):
@@ -624,9 +709,10 @@ class HrApplicant(models.Model):
             "auto_delete": True,
         } for user in email_users])
 
-    def recruit_sms_simulate_reply(self, body):
-        """Sandbox only: receive ``body`` as if the applicant had texted it, through the
-        same path as the provider's webhook (minus the signature)."""
+    def recruit_sms_simulate_reply(self, body, channel="sms"):
+        """Sandbox only: receive ``body`` as if the applicant had texted it (by SMS, or on
+        WhatsApp with ``channel``), through the same path as the provider's webhook
+        (minus the signature)."""
         self.ensure_one()
         self.check_access("write")
         company = self._recruit_sms_company()
@@ -635,8 +721,13 @@ class HrApplicant(models.Model):
         number = self._recruit_sms_known_number()
         if not (body or "").strip():
             raise UserError(self.env._("Write the reply to simulate."))
+        if channel not in ("sms", "whatsapp"):
+            raise UserError(self.env._("Received on: SMS or WhatsApp, not %(channel)r.", channel=channel))
+        if channel == "whatsapp" and not company._recruit_sms_whatsapp_ready():
+            raise UserError(self.env._("WhatsApp is not enabled: tick WhatsApp in Settings > Recruitment > Texting."))
         sms = inbound_rules.InboundSms(
             message_sid=f"SMsandbox{uuid.uuid4().hex}", account_sid="", from_number=number, to_number="", body=body,
+            channel=channel,
         )
         # marked simulated here only: it may not change the opt-out of a real candidate
         record, _created = self.env["recruit.sms.inbound"]._recruit_sms_receive(sms, company, simulated=True)
@@ -901,21 +992,33 @@ class HrApplicant(models.Model):
     # Confirmations (the only texts that pass the gate regardless)
     # ------------------------------------------------------------
 
-    def _recruit_sms_send_confirmation(self, number, text):
+    def _recruit_sms_text_channel(self):
+        """Where a text the server writes goes: WhatsApp when the candidate texts there and
+        may receive free text now, else SMS."""
+        self.ensure_one()
+        end = self.recruit_sms_whatsapp_window_end
+        if (self.recruit_sms_channel == gate.WHATSAPP and self._recruit_sms_company()._recruit_sms_whatsapp_ready()
+                and end and end > fields.Datetime.now()):
+            return gate.WHATSAPP
+        return gate.SMS
+
+    def _recruit_sms_send_confirmation(self, number, text, channel=gate.SMS):
         """Answer a STOP/START/HELP at once, whatever the hour or the opt-out: the gate
         lets a confirmation through because this code says it is one."""
-        return self._recruit_sms_send_now(number, text, gate.CONFIRMATION)
+        return self._recruit_sms_send_now(number, text, gate.CONFIRMATION, channel=channel)
 
-    def _recruit_sms_send_now(self, number, text, kind, subject=False, author=None):
-        """Text ``number`` now, through the gate as ``kind``: in this applicant's
-        conversation, or, without applicant, to the bare number."""
+    def _recruit_sms_send_now(self, number, text, kind, *, subject=False, author=None, channel=gate.SMS):
+        """Text ``number`` now, through the gate as ``kind``, as an SMS or as free text
+        on WhatsApp (``channel``): in this applicant's conversation, or, without
+        applicant, to the bare number."""
+        values = {"recruit_sms_channel": gate.WHATSAPP} if channel == gate.WHATSAPP else {}
         if self:
             self.ensure_one()
             sms = self._recruit_sms_post_sms_batch({self.id: text}, subject=subject, kind=kind, author=author,
-                                                   numbers={self.id: number})
+                                                   numbers={self.id: number}, sms_values={self.id: values})
         else:
             with sending(kind):
-                sms = self.env["sms.sms"].sudo().create({"number": number, "body": text})
+                sms = self.env["sms.sms"].sudo().create({"number": number, "body": text, **values})
         sms.send(raise_exception=False)
         return sms
 

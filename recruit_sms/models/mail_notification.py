@@ -14,13 +14,23 @@ class MailNotification(models.Model):
         "SMS segments", readonly=True,
         help="How many SMS the text took (its length and encoding), kept when Odoo deletes the SMS once sent.")
 
+    recruit_sms_whatsapp = fields.Boolean(
+        "Sent on WhatsApp", readonly=True, help="The text went on WhatsApp rather than as an SMS.")
+    recruit_sms_read_date = fields.Datetime(
+        "Read", readonly=True, help="When the candidate read it, as WhatsApp reported it (SMS never report it).")
+
     @api.model_create_multi
     def create(self, vals_list):
-        # the SMS's body is known now; Odoo deletes the SMS record once it is sent
+        # the SMS's body and channel are known now; Odoo deletes the SMS record once it is sent
         sms_ids = [vals["sms_id_int"] for vals in vals_list if vals.get("notification_type") == "sms" and vals.get("sms_id_int")]
-        bodies = {sms.id: sms.body for sms in self.env["sms.sms"].sudo().browse(sms_ids).exists()} if sms_ids else {}
+        sms_by_id = {sms.id: sms for sms in self.env["sms.sms"].sudo().browse(sms_ids).exists()} if sms_ids else {}
         for vals in vals_list:
-            vals.pop("recruit_sms_segments", None)  # set here, never by a caller
-            if vals.get("sms_id_int") in bodies:
-                vals["recruit_sms_segments"] = count_segments(bodies[vals["sms_id_int"]] or "").segments
+            # set here, never by a caller
+            vals.pop("recruit_sms_segments", None)
+            vals.pop("recruit_sms_whatsapp", None)
+            vals.pop("recruit_sms_read_date", None)
+            sms = sms_by_id.get(vals.get("sms_id_int"))
+            if sms:
+                vals["recruit_sms_segments"] = count_segments(sms.body or "").segments
+                vals["recruit_sms_whatsapp"] = sms.recruit_sms_channel == "whatsapp"
         return super().create(vals_list)

@@ -131,7 +131,8 @@ class RecruitSmsAutoReply(models.Model):
         kind = gate.CONFIRMATION if self.trigger == "help" else gate.AUTOMATED
         reply = self.with_context(lang=applicant.partner_id.lang or self.env.lang).reply
         sms = applicant._recruit_sms_send_now(number, reply, kind, author=self.env.ref("base.user_root"),
-                                              subject=self.env._("Automatic reply: %(rule)s", rule=self.name))
+                                              subject=self.env._("Automatic reply: %(rule)s", rule=self.name),
+                                              channel=inbound._recruit_sms_reply_channel())
         self.env["recruit.sms.auto.reply.log"].sudo().create({
             "rule_id": self.id, "number": number, "applicant_id": applicant.id, "inbound_id": inbound.id,
             "date": inbound.received_date, "mail_message_id": sms.mail_message_id.id,

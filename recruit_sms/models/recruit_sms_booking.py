@@ -166,7 +166,8 @@ class RecruitSmsBooking(models.Model):
         text = self.env._("Your interview is booked for %(when)s. See you then!", when=when)
         if not applicant._recruit_sms_verdict(gate.AUTOMATED, hours=False).blocked:
             applicant._recruit_sms_send_now(applicant.phone_sanitized, text, gate.AUTOMATED,
-                                            subject=self.env._("Interview booked"), author=self.user_id)
+                                            subject=self.env._("Interview booked"), author=self.user_id,
+                                            channel=applicant._recruit_sms_text_channel())
         elif applicant.email_from:
             applicant.with_context(mail_post_autofollow=False).message_post(
                 body=text, subject=self.env._("Interview booked"), partner_ids=applicant.partner_id.ids,

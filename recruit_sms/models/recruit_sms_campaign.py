@@ -19,7 +19,7 @@ REVIEW_WARNING_ABOVE = 500
 BATCH_SECONDS = 10
 BATCH_MAX = 500
 CONTENT_FIELDS = {"name", "job_id", "body", "template_id", "recipient_ids", "list_id", "schedule", "scheduled_at",
-                  "company_id"}
+                  "company_id", "channel", "whatsapp_template_id"}
 # set by the campaign's own actions and engine, never from values a caller sends
 SERVER_FIELDS = {"state", "sent_by_id", "line_ids"}
 # the campaign's own actions and engine are writing: the edit rules are theirs to apply
@@ -42,6 +42,13 @@ class RecruitSmsCampaign(models.Model):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     template_id = fields.Many2one("sms.template", domain=[("model", "=", "hr.applicant")])
     body = fields.Text(help="Merge fields: {{ object.partner_name }}, {{ object.job_id.name }}, ...")
+    channel = fields.Selection(
+        [("sms", "SMS"), ("whatsapp", "WhatsApp")], "Send on", required=True, default="sms",
+        help="WhatsApp campaigns send an approved template: most recipients have not written there in the last 24 "
+             "hours, when WhatsApp accepts nothing else.")
+    whatsapp_template_id = fields.Many2one(
+        "recruit.sms.whatsapp.template", "WhatsApp template", check_company=True,
+        help="The approved template each recipient receives, its variables filled from their application.")
     recipient_ids = fields.Many2many("hr.applicant", string="Recipients", check_company=True)
     list_id = fields.Many2one(
         "recruit.sms.list", "Text list", check_company=True,
@@ -149,7 +156,7 @@ class RecruitSmsCampaign(models.Model):
             campaign.write({"recipient_ids": [fields.Command.link(applicant.id) for applicant in found]})
         return True
 
-    @api.depends("recipient_ids", "list_id", "body", "company_id")
+    @api.depends("recipient_ids", "list_id", "body", "company_id", "channel", "whatsapp_template_id")
     def _compute_review(self):
         for campaign in self:
             try:
@@ -161,7 +168,8 @@ class RecruitSmsCampaign(models.Model):
                                  "review_cost": 0.0, "review_cost_missing": False, "review_repair": False,
                                  "review_senders": False, "review_warning": str(error)})
                 continue
-            segments = count_segments(campaign.body or "").segments
+            on_whatsapp = campaign.channel == "whatsapp"
+            segments = 1 if on_whatsapp else count_segments(campaign.body or "").segments
             stream = open_sms_stream(self.env, campaign.company_id)
             per_sender = Counter(stream.sender(number) for number in eligible.mapped("phone_sanitized"))
             # senders go side by side: the slowest of them sets the duration
@@ -175,10 +183,11 @@ class RecruitSmsCampaign(models.Model):
             campaign.review_duration = str(timedelta(seconds=round(seconds)))
             prices = self.env["recruit.sms.price"]._recruit_sms_prices(campaign.company_id)
             cost, unpriced = phone.cost(eligible.mapped("phone_sanitized"), segments, prices)
-            campaign.review_cost = cost
-            campaign.review_cost_missing = (", ".join(unpriced) if prices else self.env._(
-                "every country: set the prices in Settings > SMS > SMS prices per country")) if unpriced else False
-            campaign.review_repair = self.env["recruit.sms.composer"]._format_repair(campaign.body)
+            campaign.review_cost = 0.0 if on_whatsapp else cost
+            campaign.review_cost_missing = self.env._("WhatsApp: priced by Twilio per message and country") if on_whatsapp \
+                else (", ".join(unpriced) if prices else self.env._(
+                    "every country: set the prices in Settings > SMS > SMS prices per country")) if unpriced else False
+            campaign.review_repair = not on_whatsapp and self.env["recruit.sms.composer"]._format_repair(campaign.body)
             campaign.review_senders = ", ".join(
                 self.env._("%(sender)s at %(rate)g/s", sender=sender or self.env._("the SMS provider"), rate=stream.rate(sender))
                 for sender in sorted(per_sender)) or False
@@ -288,14 +297,24 @@ class RecruitSmsCampaign(models.Model):
         for campaign in self:
             if campaign.state != "draft":
                 raise UserError(self.env._("Only a draft campaign can be sent."))
-            if not (campaign.body or "").strip():
+            if campaign.channel == "whatsapp":
+                if not campaign.company_id._recruit_sms_whatsapp_ready():
+                    raise UserError(self.env._(
+                        "Send on: WhatsApp is not set up for %(company)s; an administrator enables it in Settings > "
+                        "Recruitment > Texting, or send by SMS.", company=campaign.company_id.name))
+                if not campaign.whatsapp_template_id:
+                    raise UserError(self.env._(
+                        "WhatsApp template is required: a campaign on WhatsApp can only send an approved template, "
+                        "since most recipients have not written there in the last 24 hours."))
+            elif not (campaign.body or "").strip():
                 raise UserError(self.env._("Body is required: write the message to send."))
             if campaign.schedule == "later" and not campaign.scheduled_at:
                 raise UserError(self.env._("Send at is required for a scheduled campaign."))
             eligible, excluded = campaign._recruit_sms_split_recipients()
             if not eligible:
                 raise UserError(self.env._("No recipient can receive this campaign: see the review."))
-            campaign._recruit_sms_check_body(eligible[:1])
+            if campaign.channel == "sms":
+                campaign._recruit_sms_check_body(eligible[:1])
             self.env["recruit.sms.campaign.line"].sudo().create(
                 [{"campaign_id": campaign.id, "applicant_id": a.id, "number": a.phone_sanitized} for a in eligible]
                 + [{"campaign_id": campaign.id, "applicant_id": a.id, "number": a.phone_sanitized or a.partner_phone,

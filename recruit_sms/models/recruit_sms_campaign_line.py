@@ -15,7 +15,8 @@ MAX_ATTEMPTS = 5
 RECHECK_EVERY = 1.0
 
 # one message ready to hand to the provider
-Handoff = namedtuple("Handoff", "line_id applicant_id uuid number body closes_at sender")
+# ``whatsapp``: None for an SMS, else the template the provider sends (``sms.sms._recruit_sms_whatsapp_sends``)
+Handoff = namedtuple("Handoff", "line_id applicant_id uuid number body closes_at sender whatsapp", defaults=(None,))
 
 
 class RecruitSmsCampaignLine(models.Model):
@@ -129,9 +130,10 @@ class RecruitSmsCampaignLine(models.Model):
         if lost:  # a retry whose SMS was cleaned up: post it again
             lost._recruit_sms_post(campaign)
             sms_by_uuid.update({sms.uuid: sms for sms in self.env["sms.sms"].sudo().search([("uuid", "in", lost.mapped("sms_uuid"))])})
+        on_whatsapp = self.env["sms.sms"].browse().union(*sms_by_uuid.values())._recruit_sms_whatsapp_sends()
         return [
             Handoff(line.id, line.applicant_id.id, line.sms_uuid, line.number, sms_by_uuid[line.sms_uuid].body,
-                    verdicts[line.id].closes_at, stream.sender(line.number))
+                    verdicts[line.id].closes_at, stream.sender(line.number), on_whatsapp.get(line.sms_uuid))
             for line in ready
         ]
 
@@ -140,11 +142,18 @@ class RecruitSmsCampaignLine(models.Model):
         left to the engine, not to the queue."""
         if not self:
             return
-        bodies = campaign._recruit_sms_render(campaign.body, self.applicant_id)
+        sms_values = {line.applicant_id.id: {"recruit_sms_campaign_line_id": line.id} for line in self}
+        if campaign.channel == "whatsapp":
+            template, bodies = campaign.whatsapp_template_id.sudo(), {}
+            for applicant in self.applicant_id:
+                variables, bodies[applicant.id] = template._recruit_sms_fill(applicant)
+                sms_values[applicant.id].update(recruit_sms_channel=gate.WHATSAPP, recruit_sms_content_sid=template.content_sid,
+                                                recruit_sms_content_variables=variables)
+        else:
+            bodies = campaign._recruit_sms_render(campaign.body, self.applicant_id)
         sms_all = self.applicant_id._recruit_sms_post_sms_batch(
             bodies, subject=campaign.name, kind=gate.CAMPAIGN, author=campaign.sent_by_id or campaign.create_uid,
-            numbers={line.applicant_id.id: line.number for line in self},
-            sms_values={line.applicant_id.id: {"recruit_sms_campaign_line_id": line.id} for line in self},
+            numbers={line.applicant_id.id: line.number for line in self}, sms_values=sms_values,
         )
         # one statement for the batch (the ORM would write each line on its own)
         self.flush_recordset()
@@ -206,7 +215,7 @@ class RecruitSmsCampaignLine(models.Model):
                     # the recipient's texting hours closed while the batch was sent
                     stopped[handoff.line_id] = None
                     continue
-                result = stream.send(handoff.number, handoff.body, handoff.uuid)
+                result = stream.send(handoff.number, handoff.body, handoff.uuid, whatsapp=handoff.whatsapp)
                 self._recruit_sms_record(handoff, result, stream, pacers[handoff.sender].last_at)
                 handed += 1
                 if commit:

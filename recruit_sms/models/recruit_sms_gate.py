@@ -6,8 +6,9 @@ from ..tools import gate, phone
 
 # One text to decide on: to ``number`` (as typed or E.164; empty: the applicant's own),
 # posted on ``applicant`` (an hr.applicant, empty when it was posted elsewhere), sent by
-# ``company``, of ``kind`` (one of gate.KINDS, chosen by the server code that sends).
-GateRequest = namedtuple("GateRequest", "number applicant company kind")
+# ``company``, of ``kind`` (one of gate.KINDS, chosen by the server code that sends), on
+# ``channel`` (one of gate.CHANNELS: an SMS by default).
+GateRequest = namedtuple("GateRequest", "number applicant company kind channel", defaults=(gate.SMS,))
 
 
 class RecruitSmsGate(models.AbstractModel):
@@ -37,6 +38,9 @@ class RecruitSmsGate(models.AbstractModel):
         opted_out |= self.env["phone.blacklist"]._recruit_sms_opted_out(
             fact["number"] for index, fact in enumerate(facts) if index not in known)
         holders = self._holders(requests, facts, known)
+        on_whatsapp = self.env["recruit.sms.inbound"]._recruit_sms_whatsapp_last(
+            (fact["number"], request.company.id) for request, fact in zip(requests, facts, strict=True)
+            if request.channel == gate.WHATSAPP and fact["number"])
         seen = set()
         batches, verdicts = {}, []
         for index, (request, fact) in enumerate(zip(requests, facts, strict=True)):
@@ -57,8 +61,9 @@ class RecruitSmsGate(models.AbstractModel):
                 asked_to_stop=bool(applicant) and applicant.recruit_sms_optout_asked,
                 zones=tuple(applicant._recruit_sms_zones(fact["number"])) if applicant and hours else ("UTC",),
                 last_inbound=(applicant.recruit_sms_last_inbound_date or None) if applicant else None,
+                last_whatsapp=on_whatsapp.get((fact["number"], company.id)),
             )
-            verdicts.append(batches[key].decide(recipient, request.kind))
+            verdicts.append(batches[key].decide(recipient, request.kind, request.channel))
         return verdicts
 
     @api.model
@@ -143,6 +148,7 @@ class RecruitSmsGate(models.AbstractModel):
             gate.NO_CONSENT: self.env._("no consent"),
             gate.OPT_OUT_ASKED: self.env._("may have asked to stop"),
             gate.DUPLICATE: self.env._("duplicate number"),
+            gate.WHATSAPP_WINDOW: self.env._("outside the WhatsApp window"),
             gate.QUIET_HOURS: self.env._("outside texting hours"),
         }
 
@@ -188,6 +194,10 @@ class RecruitSmsGate(models.AbstractModel):
             return self.env._(
                 "The last message of %(who)s may ask to stop texts: on the applicant's form, opt them out or dismiss "
                 "it before automated texts go.", who=name or number)
+        if code == gate.WHATSAPP_WINDOW:
+            return self.env._(
+                "%(who)s has not written on WhatsApp in the last 24 hours, so WhatsApp accepts only an approved "
+                "template: choose one, or text by SMS.", who=name or number)
         if code == gate.DUPLICATE:
             return self.env._("Duplicate number in this campaign (%(number)s)", number=number)
         if code == gate.QUIET_HOURS:

@@ -10,8 +10,8 @@ from odoo.addons.sms.tools.sms_tools import sms_content_to_rendered_html
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
+from ..tools import gate, intent, keywords, phone
 from ..tools import inbound as inbound_rules
-from ..tools import intent, keywords, phone
 
 _logger = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ class RecruitSmsInbound(models.Model):
     num_segments = fields.Integer("Segments", readonly=True)
     from_country = fields.Char("Sender country", readonly=True)
     opt_out_type = fields.Char("Opt-out type", readonly=True)
+    channel = fields.Selection([("sms", "SMS"), ("whatsapp", "WhatsApp")], default="sms", required=True, readonly=True)
     received_date = fields.Datetime("Received", default=fields.Datetime.now, readonly=True, required=True)
     applicant_id = fields.Many2one("hr.applicant", readonly=True, index="btree_not_null", ondelete="set null")
     related_applicant_ids = fields.Many2many(
@@ -105,16 +106,16 @@ class RecruitSmsInbound(models.Model):
         self.env.cr.execute("""
             INSERT INTO recruit_sms_inbound (
                 message_sid, company_id, from_number, to_number, messaging_service_sid, body, media,
-                num_segments, from_country, opt_out_type, received_date, state, simulated,
+                num_segments, from_country, opt_out_type, received_date, state, simulated, channel,
                 create_uid, create_date, write_uid, write_date)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'received', %s, %s, %s, %s, %s)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'received', %s, %s, %s, %s, %s, %s)
             ON CONFLICT (message_sid) DO NOTHING
             RETURNING id
         """, [
             sms.message_sid, company.id, number, sms.to_number or None, sms.messaging_service_sid or None, sms.body,
             json.dumps([list(item) for item in sms.media]) if sms.media else None,
             sms.num_segments, sms.from_country or None, sms.opt_out_type or None, now, bool(simulated),
-            self.env.uid, now, self.env.uid, now,
+            "whatsapp" if sms.channel == "whatsapp" else "sms", self.env.uid, now, self.env.uid, now,
         ])
         row = self.env.cr.fetchone()
         if not row:
@@ -250,6 +251,20 @@ class RecruitSmsInbound(models.Model):
         browse = self.env["hr.applicant"].sudo().browse
         return browse(chosen) if chosen else browse(), browse(others)
 
+    @api.model
+    def _recruit_sms_whatsapp_last(self, numbers):
+        """{(number, company id): when it last wrote to that company on WhatsApp} for the
+        (number, company id) pairs of ``numbers``, in one query: WhatsApp's 24-hour window
+        runs from there."""
+        pairs = set(numbers)
+        if not pairs:
+            return {}
+        groups = self.sudo()._read_group(
+            [("channel", "=", "whatsapp"), ("from_number", "in", list({number for number, _company in pairs})),
+             ("company_id", "in", list({company for _number, company in pairs}))],
+            ["from_number", "company_id"], ["received_date:max"])
+        return {(number, company.id): last for number, company, last in groups if (number, company.id) in pairs}
+
     def _recruit_sms_holders(self):
         """The applications, archived ones included, of this message's number in its
         company (or in none)."""
@@ -304,8 +319,10 @@ class RecruitSmsInbound(models.Model):
             date=self.received_date,
         )
         self.write({"applicant_id": applicant.id, "mail_message_id": message.id, "state": "matched"})
+        if self.company_id._recruit_sms_whatsapp_ready() and applicant.recruit_sms_channel != self.channel:
+            applicant.recruit_sms_channel = self.channel  # answered where they last wrote
         self._recruit_sms_link_campaign(applicant)
-        applicant._recruit_sms_mark_waiting(self.received_date, self.body or self.env._("(media)"))
+        applicant._recruit_sms_mark_waiting(self.received_date, self.body or self.env._("(media)"), self.channel)
         applicant._recruit_sms_notify_inbound(self)
         return message
 
@@ -401,7 +418,15 @@ class RecruitSmsInbound(models.Model):
     def _recruit_sms_confirm(self, reply):
         """Answer the candidate with ``reply``, unless the provider answers keywords itself."""
         if reply and not self.company_id.recruit_sms_provider_answers_keywords:
-            self.applicant_id.with_company(self.company_id)._recruit_sms_send_confirmation(self.from_number, reply)
+            self.applicant_id.with_company(self.company_id)._recruit_sms_send_confirmation(
+                self.from_number, reply, self._recruit_sms_reply_channel())
+
+    def _recruit_sms_reply_channel(self):
+        """Where an answer to this message goes: where it came from (WhatsApp's window is
+        open, they just wrote), as long as the company still uses WhatsApp."""
+        if self.channel == "whatsapp" and self.company_id._recruit_sms_whatsapp_ready():
+            return gate.WHATSAPP
+        return gate.SMS
 
     def _recruit_sms_simulation_spares(self, number):
         """Whether this message, a simulated one, must leave ``number``'s opt-out alone:

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..providers import SmsApiSandbox, SmsApiTwilioRecruit
-from ..tools import twilio_api
+from ..tools import phone, twilio_api
 
 
 class ResCompany(models.Model):
@@ -74,6 +74,34 @@ class ResCompany(models.Model):
         "Bulk Text selection limit", default=50,
         help="How many applicants can be selected at once for Bulk Text; add more inside the campaign.",
     )
+
+    recruit_sms_whatsapp = fields.Boolean(
+        "WhatsApp", help="Text candidates on WhatsApp too, through the SMS provider (Twilio, or the sandbox).")
+    recruit_sms_whatsapp_sender = fields.Char(
+        "WhatsApp sender",
+        help="The WhatsApp-enabled number of the Twilio account (Messaging > Senders > WhatsApp senders), in "
+             "international form, e.g. +14155238886. The sandbox needs none.")
+
+    @api.constrains("recruit_sms_whatsapp", "recruit_sms_whatsapp_sender", "sms_provider")
+    def _check_recruit_sms_whatsapp(self):
+        for company in self.filtered("recruit_sms_whatsapp"):
+            sender = company.recruit_sms_whatsapp_sender
+            if sender and not phone.try_e164(sender):
+                raise ValidationError(self.env._(
+                    "WhatsApp sender: %(number)s is no phone number; write it in international form, e.g. +14155238886.",
+                    number=sender))
+            if company.sms_provider == "twilio" and not sender:
+                raise ValidationError(self.env._(
+                    "WhatsApp sender: Twilio needs the WhatsApp-enabled number to send from; copy it from Twilio's "
+                    "Console (Messaging > Senders > WhatsApp senders)."))
+            if company.sms_provider not in ("twilio", "sandbox"):
+                raise ValidationError(self.env._(
+                    "WhatsApp: it goes through Twilio or the sandbox; choose one of them as SMS provider first."))
+
+    def _recruit_sms_whatsapp_ready(self):
+        """Whether this company texts on WhatsApp: enabled, with a provider that can."""
+        self.ensure_one()
+        return self.recruit_sms_whatsapp and self.sms_provider in ("twilio", "sandbox")
 
     @api.constrains("recruit_sms_rate", "recruit_sms_bulk_cap")
     def _check_recruit_sms_bulk(self):

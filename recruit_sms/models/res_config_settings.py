@@ -34,6 +34,8 @@ class ResConfigSettings(models.TransientModel):
     recruit_sms_rate = fields.Float(related="company_id.recruit_sms_rate", readonly=False)
     recruit_sms_bulk_cap = fields.Integer(related="company_id.recruit_sms_bulk_cap", readonly=False)
     recruit_sms_apply_template_id = fields.Many2one(related="company_id.recruit_sms_apply_template_id", readonly=False)
+    recruit_sms_whatsapp = fields.Boolean(related="company_id.recruit_sms_whatsapp", readonly=False)
+    recruit_sms_whatsapp_sender = fields.Char(related="company_id.recruit_sms_whatsapp_sender", readonly=False)
 
     @api.depends("company_id")
     def _compute_recruit_sms_webhook_urls(self):

@@ -33,6 +33,12 @@ class SmsSms(models.Model):
         help="Outside the recipient's texting hours: the queue sends it when they open.",
     )
     recruit_sms_block_reason = fields.Char("Blocked because", readonly=True)
+    recruit_sms_channel = fields.Selection(
+        [(gate.SMS, "SMS"), (gate.WHATSAPP, "WhatsApp")], "Sent on", readonly=True,
+        help="Set by the code that sends; empty: SMS.")
+    recruit_sms_content_sid = fields.Char(
+        "WhatsApp template SID", readonly=True, help="An approved WhatsApp template sent in place of the text.")
+    recruit_sms_content_variables = fields.Char("WhatsApp template variables", readonly=True)
     recruit_sms_campaign_line_id = fields.Many2one(
         "recruit.sms.campaign.line", "Campaign message", readonly=True, index="btree_not_null", ondelete="set null",
         help="Sent by its campaign, at the sender's pace; the SMS queue leaves it alone.",
@@ -124,7 +130,8 @@ class SmsSms(models.Model):
         campaign_sms._recruit_sms_requeue_in_campaign()
         subject = self - campaign_sms
         requests = [
-            GateRequest(sms.number, sms._recruit_sms_applicant(), sms._get_sms_company(), sms.recruit_sms_kind or gate.AUTOMATED)
+            GateRequest(sms.number, sms._recruit_sms_applicant(), sms._get_sms_company(), sms.recruit_sms_kind or gate.AUTOMATED,
+                        sms._recruit_sms_gate_channel())
             for sms in subject
         ]
         facts = self.env.cr.cache.get("recruit_sms_gate_facts", {})
@@ -145,6 +152,21 @@ class SmsSms(models.Model):
             self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger(until)
         stopped = self.browse().union(*blocked.values(), *held.values())
         return subject - stopped
+
+    def _recruit_sms_gate_channel(self):
+        """How this SMS goes, for the gate: an SMS, free text on WhatsApp, or a template."""
+        if self.recruit_sms_channel != gate.WHATSAPP:
+            return gate.SMS
+        return gate.WHATSAPP_TEMPLATE if self.recruit_sms_content_sid else gate.WHATSAPP
+
+    def _recruit_sms_whatsapp_sends(self):
+        """{uuid: {"content_sid", "content_variables"}} of the SMS of ``self`` that go on
+        WhatsApp (both False for free text): what a provider sends them with."""
+        return {
+            sms.uuid: {"content_sid": sms.recruit_sms_content_sid or False,
+                       "content_variables": sms.recruit_sms_content_variables or False}
+            for sms in self.filtered(lambda s: s.recruit_sms_channel == gate.WHATSAPP)
+        }
 
     def _recruit_sms_requeue_in_campaign(self):
         """These campaign SMS were sent outside their campaign (Odoo's resend): hand them

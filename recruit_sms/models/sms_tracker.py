@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 from ..tools import twilio_api
 
@@ -15,3 +15,12 @@ class SmsTracker(models.Model):
         return super()._action_update_from_twilio_error(
             sms_status, error_code, twilio_api.error_reason(error_code, error_message),
         )
+
+    def _recruit_sms_read(self):
+        """WhatsApp says the candidate read the message: it was delivered, and read now."""
+        notifications = self.mail_notification_id.filtered(lambda n: not n.recruit_sms_read_date)
+        if not notifications:
+            return
+        self.filtered(lambda t: t.mail_notification_id.notification_status != "sent")._action_update_from_sms_state("sent")
+        notifications.write({"recruit_sms_read_date": fields.Datetime.now()})
+        notifications.mail_message_id._notify_message_notification_update()

@@ -32,7 +32,10 @@ class SmsStream:
     def max_rate(self):
         return self.rate("")
 
-    def send(self, number, body, uuid):
+    def send(self, number, body, uuid, whatsapp=None):
+        if whatsapp is not None:
+            return {"uuid": uuid, "state": "unknown", "failure_reason": self.api.env._(
+                "WhatsApp goes through Twilio or the sandbox: choose one of them as SMS provider.")}
         try:
             return self.api._send_sms_batch([{"content": body, "numbers": [{"number": number, "uuid": uuid}]}])[0]
         except Exception as error:
@@ -64,8 +67,11 @@ class RecruitSmsProvider(SmsApiBase):
         provider), with a ``close`` method; None when they share nothing."""
         return None
 
-    def _recruit_sms_send(self, session, number, body, uuid):
-        """Send one message; its outcome as an item of ``_send_sms_batch``'s answer."""
+    def _recruit_sms_send(self, session, number, body, uuid, whatsapp=None):
+        """Send one message; its outcome as an item of ``_send_sms_batch``'s answer.
+        ``whatsapp``: None for an SMS, else how it goes on WhatsApp, as
+        ``sms.sms._recruit_sms_whatsapp_sends`` gives it (a template's SID and variables,
+        or False for free text)."""
         raise NotImplementedError
 
     def _recruit_sms_check_connection(self):
@@ -78,10 +84,15 @@ class RecruitSmsProvider(SmsApiBase):
         return ProviderStream(self, self.company)
 
     def _send_sms_batch(self, messages, delivery_reports_url=False):
+        # which of them go on WhatsApp: one query for the batch
+        uuids = [number_info["uuid"] for message in messages for number_info in message.get("numbers") or []]
+        on_whatsapp = self.env["sms.sms"].sudo().search(
+            [("uuid", "in", uuids), ("recruit_sms_channel", "=", "whatsapp")])._recruit_sms_whatsapp_sends()
         session = self._recruit_sms_open_session()
         try:
             return [
-                self._recruit_sms_send(session, number_info["number"], message.get("content") or "", number_info["uuid"])
+                self._recruit_sms_send(session, number_info["number"], message.get("content") or "", number_info["uuid"],
+                                       whatsapp=on_whatsapp.get(number_info["uuid"]))
                 for message in messages
                 for number_info in message.get("numbers") or []
             ]
@@ -100,10 +111,10 @@ class ProviderStream(SmsStream):
         self._session = None
         self._opened = False
 
-    def send(self, number, body, uuid):
+    def send(self, number, body, uuid, whatsapp=None):
         if not self._opened:
             self._session, self._opened = self.api._recruit_sms_open_session(), True
-        return self.api._recruit_sms_send(self._session, number, body, uuid)
+        return self.api._recruit_sms_send(self._session, number, body, uuid, whatsapp=whatsapp)
 
     def close(self):
         if self._session is not None:

@@ -1,6 +1,9 @@
 import logging
 
+from odoo import fields
+
 from ..tools import twilio_api
+from ..tools import whatsapp as whatsapp_rules
 from .base import RecruitSmsProvider
 
 _logger = logging.getLogger(__name__)
@@ -14,8 +17,16 @@ class SmsApiSandbox(RecruitSmsProvider):
     number, one that cannot be routed, a landline), so failures can be tried too.
     """
 
-    def _recruit_sms_send(self, session, number, body, uuid):
-        _logger.debug("Sandbox SMS to %s: %s", number, body)
+    def _recruit_sms_send(self, session, number, body, uuid, whatsapp=None):
+        _logger.debug("Sandbox %s to %s: %s", "WhatsApp" if whatsapp is not None else "SMS", number, body)
+        if whatsapp is not None and not whatsapp["content_sid"]:
+            # as WhatsApp does: free text only within 24 hours of the candidate's last message
+            company = self.company or self.env.company
+            last = self.env["recruit.sms.inbound"]._recruit_sms_whatsapp_last([(number, company.id)]).get((number, company.id))
+            if not whatsapp_rules.window_open(last, fields.Datetime.now()):
+                return {"uuid": uuid, "state": "unknown", "failure_type": "unknown",
+                        "failure_reason": self.env._("%(reason)s (the sandbox applies WhatsApp's rule)",
+                                                     reason=twilio_api.error_reason(twilio_api.OUTSIDE_WINDOW))}
         code = twilio_api.TEST_NUMBER_ERRORS.get(number)
         if code:
             state = "wrong_number_format" if code == 21211 else "unknown"

@@ -20,6 +20,7 @@ from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_from_number, get_
 from odoo.exceptions import UserError
 
 from ..tools import twilio_api
+from ..tools import whatsapp as whatsapp_rules
 from ..tools.twilio_client import open_session
 from .base import ProviderStream, RecruitSmsProvider
 
@@ -31,6 +32,16 @@ def _json(response):
         return response.json()
     except ValueError:  # a proxy's or a load balancer's page
         return None
+
+
+def whatsapp_payload(sender, number, body, status_callback, whatsapp):
+    """The form of a WhatsApp send: from the company's WhatsApp sender (never through the
+    Messaging Service), the approved template and its variables in place of the body
+    when there is one."""
+    return twilio_api.message_payload(
+        whatsapp_rules.address(number), body, from_number=whatsapp_rules.address(sender) if sender else "",
+        status_callback=status_callback, content_sid=whatsapp["content_sid"] or None,
+        content_variables=whatsapp["content_variables"] or None)
 
 
 def twilio_sender(company_sudo, to_number):
@@ -66,7 +77,7 @@ class TwilioSettingsSession:
     def post(self, url, data=None, **kwargs):
         if url.startswith(twilio_api.DEFAULT_API_URL + "/"):
             url = self.api_url + url[len(twilio_api.DEFAULT_API_URL):]
-        if self.service_sid and isinstance(data, dict):
+        if self.service_sid and isinstance(data, dict) and not str(data.get("To") or "").startswith(whatsapp_rules.PREFIX):
             data = twilio_api.message_payload(
                 data.get("To"), data.get("Body"),
                 messaging_service_sid=self.service_sid,
@@ -103,6 +114,7 @@ class TwilioStream(ProviderStream):
         self.service_rate = self._company_sudo.recruit_sms_rate or 1.0
         self.number_rates = {number.number: number.recruit_sms_rate or self.service_rate
                              for number in self._company_sudo.sms_twilio_number_ids}
+        self.whatsapp_sender = self._company_sudo.recruit_sms_whatsapp_sender
         self._senders = {}  # number: sender, for the run (the engine asks when it prepares a batch, then sends)
         self._url = self._auth = None
 
@@ -121,7 +133,7 @@ class TwilioStream(ProviderStream):
             return self.service_rate
         return max(self.number_rates.values())
 
-    def send(self, number, body, uuid):
+    def send(self, number, body, uuid, whatsapp=None):
         if not self._opened:
             try:
                 self._company_sudo._assert_twilio_sid()  # core's check of the account's settings
@@ -131,12 +143,16 @@ class TwilioStream(ProviderStream):
             self._url = twilio_api.messages_url(self._company_sudo.recruit_sms_twilio_api_url, account_sid)
             self._auth = (account_sid, self._company_sudo.sms_twilio_auth_token)
             self._session, self._opened = open_session(self._url), True
-        form = twilio_api.message_payload(
-            number, body,
-            from_number=None if self.service_sid else self.sender(number),
-            messaging_service_sid=self.service_sid,
-            status_callback=get_twilio_status_callback_url(self._company_sudo, uuid),
-        )
+        status_callback = get_twilio_status_callback_url(self._company_sudo, uuid)
+        if whatsapp is not None:
+            form = whatsapp_payload(self.whatsapp_sender, number, body, status_callback, whatsapp)
+        else:
+            form = twilio_api.message_payload(
+                number, body,
+                from_number=None if self.service_sid else self.sender(number),
+                messaging_service_sid=self.service_sid,
+                status_callback=status_callback,
+            )
         try:
             response = self._session.post(self._url, data=form, auth=self._auth, timeout=self.TIMEOUT)
         except requests.exceptions.RequestException as error:
@@ -156,8 +172,25 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
     def _recruit_sms_stream(self):
         return TwilioStream(self, self.company)
 
-    def _recruit_sms_send(self, session, number, body, uuid):
+    def _recruit_sms_send(self, session, number, body, uuid, whatsapp=None):
+        if whatsapp is not None:
+            return self._recruit_sms_outcome(self._recruit_sms_whatsapp_request(session, number, body, uuid, whatsapp),
+                                             number, uuid)
         return self._recruit_sms_outcome(self._sms_twilio_send_request(session, number, body, uuid), number, uuid)
+
+    def _recruit_sms_whatsapp_request(self, session, number, body, uuid, whatsapp):
+        """Core's request, on WhatsApp: the same account, URL and status callback."""
+        company_sudo = (self.company or self.env.company).sudo()
+        company_sudo._assert_twilio_sid()
+        account_sid = company_sudo.sms_twilio_account_sid
+        form = whatsapp_payload(company_sudo.recruit_sms_whatsapp_sender, number, body,
+                                get_twilio_status_callback_url(company_sudo, uuid), whatsapp)
+        try:
+            return session.post(twilio_api.messages_url(company_sudo.recruit_sms_twilio_api_url, account_sid), data=form,
+                                auth=(account_sid, company_sudo.sms_twilio_auth_token), timeout=TwilioStream.TIMEOUT)
+        except requests.exceptions.RequestException as error:
+            _logger.warning("Twilio WhatsApp API error: %s", type(error).__name__)
+            return None
 
     def _sms_twilio_send_request(self, session, to_number, body, uuid):
         # core's seam, with core's request: only the session it posts through is ours
@@ -184,7 +217,8 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
         if code == twilio_api.UNSUBSCRIBED:
             self.unsubscribed.append(to_number)
         state = self._twilio_error_code_to_odoo_state({**payload, "status": response.status_code})
-        reason = (payload.get("message") or payload.get("error_message") or self._get_sms_api_error_messages().get(state)
+        whatsapp_reason = twilio_api.error_reason(code) if code in twilio_api.WHATSAPP_CODES else None
+        reason = whatsapp_reason or (payload.get("message") or payload.get("error_message") or self._get_sms_api_error_messages().get(state)
                   or f"HTTP {response.status_code} from the SMS provider")
         return {"uuid": uuid, "state": state, "failure_type": state, "failure_reason": reason}
 
@@ -195,6 +229,10 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
         # which campaigns retry, not an unknown failure
         if code in twilio_api.TRANSIENT_CODES or (isinstance(status, int) and (status == 429 or status >= 500)):
             return "server_error"
+        if code in (63003, 63024):  # no WhatsApp account behind the number
+            return "wrong_number_format"
+        if code in twilio_api.WHATSAPP_CODES:
+            return "unknown"  # with our reason for the code (``_recruit_sms_outcome``)
         if code == twilio_api.UNSUBSCRIBED:
             # Odoo has no failure type for it: unknown, with Twilio's reason, and the
             # number goes on the blacklist (``_recruit_sms_outcome``)

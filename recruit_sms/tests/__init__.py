@@ -26,4 +26,5 @@ from . import (
     test_tour,
     test_trust,
     test_trust_inbound,
+    test_whatsapp,
 )
