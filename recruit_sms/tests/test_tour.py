@@ -21,6 +21,18 @@ class TestTours(HttpCase, RecruitSmsCase):
         self.assertEqual(received.author_id, self.applicant.partner_id)
         self.assertEqual(self.applicant.recruit_sms_inbound_ids.body, "Sure, see you Monday")
 
+    def test_whatsapp_template_then_free_text_in_the_window(self):
+        self.company.recruit_sms_whatsapp = True
+        self.env["recruit.sms.whatsapp.template"].create({
+            "name": "Follow-up", "content_sid": "HX" + "0" * 32, "variables": "first_name, job",
+            "body": "Hi {{1}}, about the {{2}} role: can we talk here?"})
+        self.start_tour(f"/odoo/hr.applicant/{self.applicant.id}", "recruit_sms_whatsapp_tour", login="rsms_recruiter")
+        sent = self.env["mail.notification"].search(
+            [("mail_message_id", "in", self.sms_messages().ids), ("recruit_sms_whatsapp", "=", True)])
+        self.assertEqual(len(sent), 2)
+        self.assertEqual(self.applicant.recruit_sms_channel, "whatsapp")
+        self.assertEqual(self.applicant.recruit_sms_inbound_ids.channel, "whatsapp")
+
     def test_conversation_shows_failures_holds_and_media(self):
         applicant = self.applicant.with_user(self.recruiter)
         failed = applicant.recruit_sms_send("sms", "Reminder", "Your call is at 10:00")

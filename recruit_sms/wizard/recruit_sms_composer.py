@@ -10,13 +10,39 @@ class RecruitSmsComposer(models.TransientModel):
     _description = "Message an applicant by email or SMS"
 
     applicant_id = fields.Many2one("hr.applicant", required=True, ondelete="cascade")
-    channel = fields.Selection(CHANNELS, "Send by", required=True, default="email")
+    channel = fields.Selection("_selection_channel", "Send by", required=True, default="email")
     subject = fields.Char()
     body = fields.Text()
     sms_available = fields.Boolean(compute="_compute_sms_available")
     sms_blocked_reason = fields.Char(compute="_compute_sms_available")
     sms_count_info = fields.Char("Length", compute="_compute_sms_count_info")
     sms_repair_info = fields.Char("Costly characters", compute="_compute_sms_count_info")
+    whatsapp_template_id = fields.Many2one(
+        "recruit.sms.whatsapp.template", "WhatsApp template",
+        domain="[('company_id', '=', applicant_company_id)]",
+        help="An approved template, sent in place of the text: the only message WhatsApp accepts when the candidate "
+             "has not written there in the last 24 hours.")
+    applicant_company_id = fields.Many2one("res.company", compute="_compute_whatsapp")
+    whatsapp_note = fields.Char("WhatsApp window", compute="_compute_whatsapp")
+    whatsapp_needs_template = fields.Boolean(compute="_compute_whatsapp")
+    whatsapp_preview = fields.Text("The candidate reads", compute="_compute_whatsapp")
+
+    @api.model
+    def _selection_channel(self):
+        if self.env.company._recruit_sms_whatsapp_ready():
+            return CHANNELS
+        return [channel for channel in CHANNELS if channel[0] != "whatsapp"]
+
+    @api.depends("applicant_id", "channel", "whatsapp_template_id")
+    def _compute_whatsapp(self):
+        for composer in self:
+            applicant = composer.applicant_id
+            state = applicant._recruit_sms_whatsapp_state() if applicant and composer.channel == "whatsapp" else False
+            composer.applicant_company_id = applicant._recruit_sms_company() if applicant else self.env.company
+            composer.whatsapp_note = state and state["note"]
+            composer.whatsapp_needs_template = bool(state) and not state["window_open"]
+            template = composer.whatsapp_template_id
+            composer.whatsapp_preview = template and applicant and template._recruit_sms_fill(applicant)[1]
 
     @api.model
     def default_get(self, fields_list):
@@ -27,6 +53,9 @@ class RecruitSmsComposer(models.TransientModel):
             values["applicant_id"] = applicant.id
         if applicant and "channel" in fields_list and not self.env.context.get("default_channel"):
             values["channel"] = "sms" if applicant.recruit_sms_can_text else "email"
+            if values["channel"] == "sms" and applicant.recruit_sms_channel == "whatsapp" \
+                    and applicant._recruit_sms_company()._recruit_sms_whatsapp_ready():
+                values["channel"] = "whatsapp"
         return values
 
     @api.depends("applicant_id.recruit_sms_can_text")
@@ -92,7 +121,8 @@ class RecruitSmsComposer(models.TransientModel):
 
     def action_send(self):
         self.ensure_one()
-        result = self.applicant_id.recruit_sms_compose(self.channel, self.subject, self.body)
+        template = self.whatsapp_template_id if self.channel == "whatsapp" else self.whatsapp_template_id.browse()
+        result = self.applicant_id.recruit_sms_compose(self.channel, self.subject, self.body, template_id=template.id)
         if "feedback" in result:
             return {
                 "type": "ir.actions.client",

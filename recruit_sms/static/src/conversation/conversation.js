@@ -46,6 +46,8 @@ export class Conversation extends Component {
             repair: false, // {text, replaced, segments} when repairing the draft saves segments
             simulating: false,
             reply: "",
+            replyChannel: "sms",
+            templateId: false, // an approved WhatsApp template in place of the body
         });
         this.resend = this.resend.bind(this);
         this.recount = useDebounced(() => this.count(), 150);
@@ -102,7 +104,10 @@ export class Conversation extends Component {
         this.state.conversation = conversation;
         this.stickToEnd = true;
         if (first) {
-            this.state.channel = conversation.applicant.can_text ? "sms" : "email";
+            const applicant = conversation.applicant;
+            this.state.channel = !applicant.can_text ? "email" : applicant.whatsapp && applicant.channel === "whatsapp" ? "whatsapp" : "sms";
+            this.state.replyChannel = this.state.channel === "whatsapp" ? "whatsapp" : "sms";
+            this.state.templateId = false;
             if (this.props.markRead) {
                 await this.orm.call("hr.applicant", "recruit_sms_mark_read", [[applicantId]]);
             }
@@ -130,11 +135,27 @@ export class Conversation extends Component {
     }
 
     setChannel(channel) {
-        if (channel === "sms" && !this.state.conversation.applicant.can_text) {
+        if (channel !== "email" && !this.state.conversation.applicant.can_text) {
             return;
         }
         this.state.channel = channel;
+        this.state.templateId = false;
         this.recount();
+    }
+
+    /** WhatsApp outside its 24-hour window: only an approved template may go. */
+    get needsTemplate() {
+        const whatsapp = this.state.conversation.applicant.whatsapp;
+        return this.state.channel === "whatsapp" && whatsapp && !whatsapp.window_open;
+    }
+
+    get template() {
+        const whatsapp = this.state.conversation.applicant.whatsapp;
+        return (whatsapp && whatsapp.templates.find((template) => template.id === this.state.templateId)) || false;
+    }
+
+    onTemplateChange(ev) {
+        this.state.templateId = parseInt(ev.target.value) || false;
     }
 
     onBodyInput(ev) {
@@ -157,6 +178,7 @@ export class Conversation extends Component {
 
     async count() {
         if (this.state.channel !== "sms" || this.isCommand) {
+            // WhatsApp counts no SMS: a message is one message
             this.state.counter = "";
             this.state.repair = false;
             return;
@@ -185,11 +207,13 @@ export class Conversation extends Component {
                 this.state.channel,
                 this.state.subject,
                 this.state.body,
+                this.state.channel === "whatsapp" ? this.state.templateId : false,
             ]);
             if (result.feedback) {
                 this.notification.add(result.feedback, { type: "info" });
             }
             this.state.body = "";
+            this.state.templateId = false;
             this.state.counter = "";
             this.state.repair = false;
             if (!result.feedback) {
@@ -208,7 +232,11 @@ export class Conversation extends Component {
         }
         this.state.busy = true;
         try {
-            await this.orm.call("hr.applicant", "recruit_sms_simulate_reply", [[this.props.applicantId], this.state.reply]);
+            await this.orm.call("hr.applicant", "recruit_sms_simulate_reply", [
+                [this.props.applicantId],
+                this.state.reply,
+                this.state.replyChannel,
+            ]);
             this.state.reply = "";
             this.state.simulating = false;
         } finally {

@@ -9,6 +9,7 @@ const STATE_LABELS = {
     sending: _t("Sending"),
     sent: _t("Sent"),
     delivered: _t("Delivered"),
+    read: _t("Read"),
     failed: _t("Failed"),
     cancelled: _t("Cancelled"),
 };
@@ -43,7 +44,7 @@ export class ConversationMessage extends Message {
 
     get stateClass() {
         const state = this.props.bubble.state;
-        const tone = state === "failed" ? "text-danger" : state === "delivered" ? "text-success" : "text-muted";
+        const tone = state === "failed" ? "text-danger" : ["delivered", "read"].includes(state) ? "text-success" : "text-muted";
         return `o_recruit_sms_state o_recruit_sms_state_${state} ${tone}`;
     }
 
