@@ -104,3 +104,33 @@ def test_gate_whatsapp_keeps_every_sms_rule():
     assert held.code == gate.QUIET_HOURS and held.hold_until == datetime(2026, 3, 2, 8, 0)
     with pytest.raises(ValueError, match="channel"):
         batch.decide(candidate(), gate.MANUAL, "fax")
+
+
+def content(sid, name, body, status="approved", kind="twilio/text"):
+    return {"sid": sid, "friendly_name": name, "types": {kind: {"body": body}},
+            "approval_requests": {"name": name, "category": "UTILITY", "status": status}}
+
+
+def test_approved_templates_keep_what_can_be_sent():
+    page = {"contents": [
+        content("HX1", "follow_up", "Hi {{1}}, about {{2}}?"),
+        content("HX2", "pending", "Hi {{1}}", status="received"),
+        content("HX3", "rejected", "Hi", status="rejected"),
+        {"sid": "HX4", "friendly_name": "card", "types": {"twilio/card": {"title": "x"}},
+         "approval_requests": {"status": "approved"}},
+        content("HX5", "gap", "Hi {{1}} and {{3}}"),
+        content("HX6", "quick", "Still interested, {{1}}?", kind="twilio/quick-reply"),
+    ], "meta": {"next_page_url": None}}
+    templates, skipped = whatsapp.approved_templates(page)
+    assert templates == [
+        {"sid": "HX1", "name": "follow_up", "body": "Hi {{1}}, about {{2}}?", "keys": ["first_name", "job"]},
+        {"sid": "HX6", "name": "quick", "body": "Still interested, {{1}}?", "keys": ["first_name"]},
+    ]
+    assert skipped == [("pending", "not_approved"), ("rejected", "not_approved"), ("card", "no_text"),
+                       ("gap", "placeholders")]
+    assert whatsapp.approved_templates({}) == ([], [])
+
+
+def test_content_api_url_follows_the_api_base():
+    assert twilio_api.content_url("https://api.twilio.com/") == "https://content.twilio.com/v1/ContentAndApprovals"
+    assert twilio_api.content_url("http://127.0.0.1:8099") == "http://127.0.0.1:8099/v1/ContentAndApprovals"

@@ -1,8 +1,9 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
+from ..providers import RecruitSmsProvider
 from ..tools import whatsapp
 
 _CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
@@ -58,3 +59,43 @@ class RecruitSmsWhatsappTemplate(models.Model):
         }
         variables = whatsapp.fill(whatsapp.parse_keys(self.variables), values)
         return variables, whatsapp.render(self.body, variables)
+
+    @api.model
+    def action_recruit_sms_load_from_twilio(self):
+        """Add (or update) the company's templates WhatsApp approved, from Twilio's Content
+        API; their placeholders get default variables, to check. Managers only."""
+        self.check_access("create")
+        company = self.env.company
+        api = company._get_sms_api_class()(self.env)
+        api._set_company(company)
+        if not isinstance(api, RecruitSmsProvider):
+            raise UserError(self.env._("WhatsApp templates come from Twilio: choose Twilio as SMS provider."))
+        existing = {template.content_sid: template for template in self.with_context(active_test=False).search(
+            [("company_id", "=", company.id)])}
+        added, updated, skipped = 0, 0, []
+        for page in api._recruit_sms_content_pages():
+            templates, page_skipped = whatsapp.approved_templates(page)
+            skipped += page_skipped
+            for found in templates:
+                template = existing.get(found["sid"])
+                if template:
+                    keys = whatsapp.parse_keys(template.variables)
+                    template.write({"name": found["name"], "body": found["body"],
+                                    "variables": template.variables if len(keys) == len(found["keys"])
+                                    else ", ".join(found["keys"])})
+                    updated += 1
+                else:
+                    existing[found["sid"]] = self.create({
+                        "name": found["name"], "content_sid": found["sid"], "body": found["body"],
+                        "variables": ", ".join(found["keys"]), "company_id": company.id})
+                    added += 1
+        reasons = {"not_approved": self.env._("not approved by WhatsApp"), "no_text": self.env._("no text"),
+                   "placeholders": self.env._("placeholders not numbered 1 to 5: add it by hand")}
+        message = self.env._("%(added)s template(s) added and %(updated)s updated: check what fills their "
+                             "placeholders.", added=added, updated=updated)
+        if skipped:
+            message += " " + self.env._("Left out: %(names)s.", names="; ".join(
+                f"{name} ({reasons[reason]})" for name, reason in skipped))
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "title": self.env._("WhatsApp templates"), "message": message, "type": "success" if added or updated else "info",
+            "sticky": bool(skipped), "next": {"type": "ir.actions.client", "tag": "soft_reload"}}}

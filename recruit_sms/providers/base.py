@@ -4,6 +4,7 @@ sends through."""
 import logging
 
 from odoo.addons.sms.tools.sms_api import SmsApiBase
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -78,6 +79,11 @@ class RecruitSmsProvider(SmsApiBase):
         """Whether the provider can send for the company, as a notification: (type, text),
         type one of success, warning, danger, info."""
         raise NotImplementedError
+
+    def _recruit_sms_content_pages(self):
+        """The pages of the provider's WhatsApp templates with their approval (Twilio's
+        ContentAndApprovals answers); a UserError says why there are none to load."""
+        raise UserError(self.env._("This SMS provider keeps no WhatsApp templates: add them by hand."))
 
     def _recruit_sms_stream(self):
         """The stream the campaign engine sends through."""

@@ -1,6 +1,7 @@
 import logging
 
 from odoo import fields
+from odoo.exceptions import UserError
 
 from ..tools import twilio_api
 from ..tools import whatsapp as whatsapp_rules
@@ -34,6 +35,11 @@ class SmsApiSandbox(RecruitSmsProvider):
                     "failure_reason": self.env._("%(reason)s (the sandbox refuses Twilio's test number %(number)s)",
                                                  reason=twilio_api.error_reason(code), number=number)}
         return {"uuid": uuid, "state": "delivered"}
+
+    def _recruit_sms_content_pages(self):
+        raise UserError(self.env._(
+            "The sandbox has no Twilio account to load templates from: add them by hand (any HX... Content SID "
+            "will do), the sandbox sends them like approved ones."))
 
     def _recruit_sms_check_connection(self):
         return "info", self.env._(

@@ -296,6 +296,37 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
                                                   twilio_api.UNEXPECTED) else "warning"
         return level, "\n".join(texts[code](detail) for code, detail in findings)
 
+    MAX_CONTENT_PAGES = 20
+
+    def _recruit_sms_content_pages(self):
+        """Twilio's Content API pages of the account's templates, following the next
+        page only on the same service (the credentials go nowhere else)."""
+        company_sudo = (self.company or self.env.company).sudo()
+        company_sudo._assert_twilio_sid()
+        url = twilio_api.content_url(company_sudo.recruit_sms_twilio_api_url)
+        base = url.rsplit("/v1/", 1)[0] + "/"
+        auth = (company_sudo.sms_twilio_account_sid, company_sudo.sms_twilio_auth_token)
+        session = open_session(company_sudo.recruit_sms_twilio_api_url)
+        try:
+            for _page in range(self.MAX_CONTENT_PAGES):
+                try:
+                    response = session.get(url, params={"PageSize": 500} if "?" not in url else None, auth=auth,
+                                           timeout=TwilioStream.TIMEOUT)
+                except requests.exceptions.RequestException as error:
+                    _logger.warning("Twilio Content API: %s", type(error).__name__)
+                    raise UserError(self._recruit_sms_unreachable()) from error
+                payload = _json(response)
+                if not response.ok or not isinstance(payload, dict):
+                    code, message = twilio_api.error_of(response.status_code, payload)
+                    raise UserError(self.env._("Twilio did not list the templates: %(reason)s",
+                                               reason=twilio_api.error_reason(code, message)))
+                yield payload
+                url = (payload.get("meta") or {}).get("next_page_url")
+                if not url or not url.startswith(base):
+                    return
+        finally:
+            session.close()
+
     def _recruit_sms_unreachable(self):
         return self.env._(
             "The SMS provider could not be reached (%(url)s); the message can be resent.",

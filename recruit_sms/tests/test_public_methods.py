@@ -71,6 +71,7 @@ PUBLIC_METHODS = {
     ("recruit.sms.composer", "action_insert_booking_link"): (INTERVIEWER, lambda c: ([c.composer.id], [])),
     ("recruit.sms.composer", "action_repair"): (INTERVIEWER, lambda c: ([c.composer.id], [])),
     ("recruit.sms.composer", "action_send"): (INTERVIEWER, lambda c: ([c.composer.id], [])),
+    ("recruit.sms.whatsapp.template", "action_recruit_sms_load_from_twilio"): (MANAGER, lambda c: (None, [])),
     ("res.company", "create"): (SYSTEM, lambda c: (None, [{"name": "Intruder company"}])),
     # core's own rule (employees create notifications); the addon only records the SMS's segments, which no
     # value given can set

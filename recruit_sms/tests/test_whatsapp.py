@@ -2,6 +2,7 @@ import json
 from datetime import timedelta
 
 from odoo import fields
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.sms_twilio.tools.sms_twilio import generate_twilio_sms_callback_signature
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged, users
@@ -180,6 +181,35 @@ class TestWhatsappThroughTwilio(WhatsappSetup, TwilioInboundCase):
         out = [b for b in self.bubbles() if b["direction"] == "out"]
         self.assertEqual(out[0]["state"], "read")
 
+    def test_managers_load_the_approved_templates_from_twilio(self):
+        manager = mail_new_test_user(self.env, login="rsms_wa_manager", groups="base.group_user,hr_recruitment.group_hr_recruitment_manager")
+
+        def content(sid, name, body, status="approved"):
+            return {"sid": sid, "friendly_name": name, "types": {"twilio/text": {"body": body}},
+                    "approval_requests": {"status": status}}
+
+        next_page = f"{self.twilio.base_url}/v1/ContentAndApprovals?PageSize=500&Page=1&PageToken=PT1"
+        self.twilio.answer(200, {"contents": [
+            content(CONTENT_SID, "follow_up_v2", "Hello {{1}}, still keen on the {{2}} role?"),
+            content("HX" + "1" * 32, "pending_one", "Hi {{1}}", status="received"),
+        ], "meta": {"next_page_url": next_page}})
+        self.twilio.answer(200, {"contents": [content("HX" + "2" * 32, "interview_day", "See you at {{1}}, {{2}}")],
+                                 "meta": {"next_page_url": "https://elsewhere.example.com/v1/ContentAndApprovals?Page=2"}})
+        with self.assertRaises(AccessError):
+            self.env["recruit.sms.whatsapp.template"].with_user(self.recruiter).action_recruit_sms_load_from_twilio()
+        action = self.env["recruit.sms.whatsapp.template"].with_user(manager).action_recruit_sms_load_from_twilio()
+        self.assertIn("1 template(s) added and 1 updated", action["params"]["message"])
+        self.assertIn("pending_one (not approved by WhatsApp)", action["params"]["message"])
+        gets = [r for r in self.twilio.requests if r.get("method") == "GET"]
+        self.assertEqual([r["path"] for r in gets], ["/v1/ContentAndApprovals?PageSize=500",
+                                                    "/v1/ContentAndApprovals?PageSize=500&Page=1&PageToken=PT1"],
+                         "the next page is followed on the same service only")
+        self.assertEqual({r["auth"] for r in gets}, {(self.company.sms_twilio_account_sid, self.company.sms_twilio_auth_token)})
+        self.assertEqual((self.template.name, self.template.body, self.template.variables),
+                         ("follow_up_v2", "Hello {{1}}, still keen on the {{2}} role?", "first_name, job"))
+        added = self.env["recruit.sms.whatsapp.template"].search([("content_sid", "=", "HX" + "2" * 32)])
+        self.assertEqual((added.name, added.variables, added.company_id), ("interview_day", "first_name, job", self.company))
+
     def test_stop_on_whatsapp_opts_out_and_is_confirmed_there(self):
         self.receive("STOP")
         self.assertTrue(self.blacklisted(CANDIDATE))
@@ -284,6 +314,10 @@ class TestWhatsappSandboxAndSettings(WhatsappSetup, RecruitSmsCase):
             self.company.sms_provider = "iap"
         self.env.invalidate_all()
         self.assertEqual((self.company.sms_provider, self.company.recruit_sms_whatsapp_sender), ("sandbox", False))
+
+    def test_the_sandbox_has_no_templates_to_load(self):
+        with self.assertRaisesRegex(UserError, "add them by hand"):
+            self.env["recruit.sms.whatsapp.template"].action_recruit_sms_load_from_twilio()
 
     def test_templates_are_checked_and_kept_to_their_company(self):
         Template = self.env["recruit.sms.whatsapp.template"]

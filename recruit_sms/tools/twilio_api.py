@@ -165,6 +165,16 @@ def error_reason(code, message=None):
     return f"{ERROR_REASONS.get(number, 'Twilio error')} ({number})"
 
 
+CONTENT_API_URL = "https://content.twilio.com"
+
+
+def content_url(api_url):
+    """URL of the WhatsApp templates with their approval (Content API) for the account of
+    ``api_url``: Twilio's Content API for Twilio, the same base for a compatible service."""
+    base = normalize_api_url(api_url)
+    return f"{CONTENT_API_URL if base == DEFAULT_API_URL else base}/v1/ContentAndApprovals"
+
+
 def account_url(api_url, account_sid):
     """URL of the account resource itself (its status and type)."""
     return f"{normalize_api_url(api_url)}/{API_VERSION}/Accounts/{account_sid}.json"

@@ -85,3 +85,34 @@ def render(body, variables_json):
     """The template's text as the candidate reads it, with its variables filled."""
     variables = json.loads(variables_json or "{}")
     return _PLACEHOLDER.sub(lambda match: variables.get(match.group(1), match.group(0)), body or "")
+
+
+# what fills the placeholders of a template loaded from Twilio, until a manager says
+# otherwise: the values a recruiting template most often starts with
+DEFAULT_KEYS = ("first_name", "job", "company", "recruiter", "name")
+APPROVED = "approved"
+
+
+def approved_templates(payload):
+    """(templates, skipped) of one page of Twilio's ContentAndApprovals answer: each
+    content WhatsApp approved and that has a text, as {"sid", "name", "body", "keys"} (the
+    default variables of its placeholders); ``skipped``: [(name, reason code)], the reason
+    one of "not_approved", "no_text", "placeholders"."""
+    templates, skipped = [], []
+    for content in (payload or {}).get("contents") or []:
+        name = content.get("friendly_name") or content.get("sid") or ""
+        approval = ((content.get("approval_requests") or {}).get("status") or "").lower()
+        if approval != APPROVED:
+            skipped.append((name, "not_approved"))
+            continue
+        body = next((kind.get("body") for kind in (content.get("types") or {}).values()
+                     if isinstance(kind, dict) and kind.get("body")), None)
+        if not body:
+            skipped.append((name, "no_text"))
+            continue
+        used = placeholders(body)
+        if used != list(range(1, len(used) + 1)) or len(used) > len(DEFAULT_KEYS):
+            skipped.append((name, "placeholders"))
+            continue
+        templates.append({"sid": content.get("sid"), "name": name, "body": body, "keys": list(DEFAULT_KEYS[:len(used)])})
+    return templates, skipped
