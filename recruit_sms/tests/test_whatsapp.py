@@ -182,7 +182,8 @@ class TestWhatsappThroughTwilio(WhatsappSetup, TwilioInboundCase):
         self.assertEqual(out[0]["state"], "read")
 
     def test_managers_load_the_approved_templates_from_twilio(self):
-        manager = mail_new_test_user(self.env, login="rsms_wa_manager", groups="base.group_user,hr_recruitment.group_hr_recruitment_manager")
+        manager = mail_new_test_user(
+            self.env, login="rsms_wa_manager", groups="base.group_user,hr_recruitment.group_hr_recruitment_manager")
 
         def content(sid, name, body, status="approved"):
             return {"sid": sid, "friendly_name": name, "types": {"twilio/text": {"body": body}},
