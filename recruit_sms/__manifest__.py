@@ -44,6 +44,7 @@
     "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
+            "recruit_sms/static/src/core/*",
             "recruit_sms/static/src/paste/*",
             "recruit_sms/static/src/conversation/*",
             "recruit_sms/static/src/systray/*",

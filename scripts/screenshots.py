@@ -1,6 +1,6 @@
 """Screenshots of recruit_sms for the README, taken from a fresh demo database in headless
 Chromium (`make screenshots`): the Communications tab, the inbox panel, a campaign's
-review and a booking link's page on a phone. Chromium is driven over its DevTools protocol (websocket-client, which the tours
+review, a WhatsApp conversation in template mode and a booking link's page on a phone. Chromium is driven over its DevTools protocol (websocket-client, which the tours
 need anyway); the pictures land in docs/.
 
     python3 scripts/screenshots.py [--out docs]
@@ -119,6 +119,16 @@ def take(base, database, out, port):
     page.click(".o_recruit_sms_systray")
     page.wait_for(".o_recruit_sms_panel .o_recruit_sms_dot")
     page.shoot(out / "inbox-panel.png")
+    # WhatsApp: a candidate who wrote there two days ago, so only an approved template can go
+    [marco] = rpc(base, session, "hr.applicant", "search", [["partner_name", "=", "Marco Bianchi"]])
+    page.goto(f"{base}/odoo/hr.applicant/{marco}", ".o_form_view")
+    page.click("a[name='recruit_sms_communications']")
+    page.wait_for(".o_recruit_sms_conversation .o_recruit_sms_whatsapp_badge")
+    page.wait_for(".o_recruit_sms_channel_whatsapp.btn-primary")
+    page.evaluate("document.querySelector('.o_recruit_sms_template_select').selectedIndex = 1, "
+                  "document.querySelector('.o_recruit_sms_template_select').dispatchEvent(new Event('change'))")
+    page.wait_for(".o_recruit_sms_template_preview")
+    page.shoot(out / "whatsapp.png")
     page.goto(f"{base}/odoo/recruit.sms.campaign/{campaign}", ".o_form_view")
     page.shoot(out / "campaign-review.png")
     # a booking link's page, as the candidate's phone shows it

@@ -363,9 +363,7 @@ class HrApplicant(models.Model):
         gate decides as for an SMS, and refuses free text outside the window."""
         company = self._recruit_sms_company()
         if not company._recruit_sms_whatsapp_ready():
-            raise UserError(self.env._(
-                "WhatsApp is not set up for %(company)s: an administrator enables it in Settings > Recruitment > "
-                "Texting, or send by SMS.", company=company.name))
+            raise UserError(company._recruit_sms_whatsapp_missing())
         values = {"recruit_sms_channel": gate.WHATSAPP}
         channel = gate.WHATSAPP
         if template:
@@ -724,7 +722,7 @@ class HrApplicant(models.Model):
         if channel not in ("sms", "whatsapp"):
             raise UserError(self.env._("Received on: SMS or WhatsApp, not %(channel)r.", channel=channel))
         if channel == "whatsapp" and not company._recruit_sms_whatsapp_ready():
-            raise UserError(self.env._("WhatsApp is not enabled: tick WhatsApp in Settings > Recruitment > Texting."))
+            raise UserError(company._recruit_sms_whatsapp_missing())
         sms = inbound_rules.InboundSms(
             message_sid=f"SMsandbox{uuid.uuid4().hex}", account_sid="", from_number=number, to_number="", body=body,
             channel=channel,

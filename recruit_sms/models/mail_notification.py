@@ -19,6 +19,10 @@ class MailNotification(models.Model):
     recruit_sms_read_date = fields.Datetime(
         "Read", readonly=True, help="When the candidate read it, as WhatsApp reported it (SMS never report it).")
 
+    def _to_store_defaults(self, target):
+        # the web client draws a WhatsApp message's channel as WhatsApp, not SMS
+        return [*super()._to_store_defaults(target), "recruit_sms_whatsapp"]
+
     @api.model_create_multi
     def create(self, vals_list):
         # the SMS's body and channel are known now; Odoo deletes the SMS record once it is sent

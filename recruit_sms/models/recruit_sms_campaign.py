@@ -299,9 +299,7 @@ class RecruitSmsCampaign(models.Model):
                 raise UserError(self.env._("Only a draft campaign can be sent."))
             if campaign.channel == "whatsapp":
                 if not campaign.company_id._recruit_sms_whatsapp_ready():
-                    raise UserError(self.env._(
-                        "Send on: WhatsApp is not set up for %(company)s; an administrator enables it in Settings > "
-                        "Recruitment > Texting, or send by SMS.", company=campaign.company_id.name))
+                    raise UserError(campaign.company_id._recruit_sms_whatsapp_missing())
                 if not campaign.whatsapp_template_id:
                     raise UserError(self.env._(
                         "WhatsApp template is required: a campaign on WhatsApp can only send an approved template, "

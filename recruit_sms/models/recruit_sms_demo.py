@@ -117,6 +117,15 @@ STORY = [
     ("Scarlett Reed", "+1 312 555 0130", 0, "", True,
      [(44, "sms", "Hi Scarlett, thanks for applying. Quick question: are you available on weekends?"),
       (14, "reply", "Saturdays only")]),
+    # on WhatsApp: she wrote there, so the conversation goes on there, in its 24-hour window
+    ("Lucia Fernandez", "+1 312 555 0131", 1, "admin", True,
+     [(6, "wa_reply", "Hola! I saw the job on your site, can we talk on WhatsApp?"),
+      (5, "wa", "Of course Lucia! Are you free for a call tomorrow at 11?"),
+      (4, "wa_reply", "Perfect, talk tomorrow")]),
+    # on WhatsApp, but he wrote two days ago: only an approved template can reach him now
+    ("Marco Bianchi", "+1 312 555 0132", 0, "rebecca", True,
+     [(52, "wa_reply", "Hi, I applied yesterday for the job, is this the right number?"),
+      (1, "wa_template", "")]),
     # cannot be texted: no consent, an invalid number
     ("Benjamin Moore", "+1 312 555 0120", 0, "admin", False, []),
     ("Charlotte Davis", "+1 312 555", 3, "", True, []),
@@ -156,7 +165,11 @@ class RecruitSmsDemo(models.AbstractModel):
         if company.sms_provider != "sandbox":
             return  # a provider is configured: the demo sends nothing through it
         saved = {name: company[name] for name in ("recruit_sms_quiet_start", "recruit_sms_quiet_end")}
-        company.write({"recruit_sms_quiet_start": 0, "recruit_sms_quiet_end": 24})  # the story is told at any hour
+        company.write({"recruit_sms_quiet_start": 0, "recruit_sms_quiet_end": 24,  # the story is told at any hour
+                       "recruit_sms_whatsapp": True})  # the sandbox simulates WhatsApp too
+        self.env["recruit.sms.whatsapp.template"].create({
+            "name": "Follow-up", "content_sid": "HX" + "0" * 32, "company_id": company.id, "variables": "first_name, job",
+            "body": "Hi {{1}}, thanks for your interest in the {{2}} role. Can we set up a short call? Reply here."})
         try:
             users = {"admin": self.env.ref("base.user_admin"), "rebecca": self.env.ref("recruit_sms.demo_user_recruiter"),
                      "": self.env["res.users"]}
@@ -190,20 +203,26 @@ class RecruitSmsDemo(models.AbstractModel):
         elif action == "email":
             subject, body = text.split("|", 1)
             sender.recruit_sms_send("email", subject, body)
-        elif action in ("reply", "mms"):
+        elif action in ("reply", "mms", "wa_reply"):
             media = (("https://demo.example.com/media/portfolio.pdf", "application/pdf"),) if action == "mms" else ()
-            self._receive(applicant, applicant.phone_sanitized, text, media=media)
+            self._receive(applicant, applicant.phone_sanitized, text, media=media,
+                          channel="whatsapp" if action == "wa_reply" else "sms")
+        elif action == "wa":
+            sender.recruit_sms_send("whatsapp", self.env._("Your application"), text)
+        elif action == "wa_template":
+            template = self.env["recruit.sms.whatsapp.template"].search([("company_id", "=", applicant.company_id.id)], limit=1)
+            sender.recruit_sms_send("whatsapp", self.env._("Your application"), "", template_id=template.id)
         elif action == "close":
             sender.recruit_sms_compose("sms", "^close", "^close")
         elif action == "at":
             when = fields.Datetime.context_timestamp(sender, fields.Datetime.now() + timedelta(hours=20))
             sender.recruit_sms_compose("sms", "Reminder", f"^at {when:%Y-%m-%d %H:%M} {text}")
 
-    def _receive(self, applicant, number, body, media=()):
-        """A text from ``number``, received as from the provider's webhook: keywords
-        (STOP, START) act for real."""
+    def _receive(self, applicant, number, body, media=(), channel="sms"):
+        """A text from ``number`` (by SMS or on WhatsApp), received as from the provider's
+        webhook: keywords (STOP, START) act for real."""
         sms = InboundSms(message_sid=f"SMdemo{self.env['recruit.sms.inbound'].search_count([]) + 1:026d}",
-                         account_sid="", from_number=number, to_number="", body=body, media=media)
+                         account_sid="", from_number=number, to_number="", body=body, media=media, channel=channel)
         self.env["recruit.sms.inbound"]._recruit_sms_receive(sms, self.env.company)
 
     def _campaigns(self, job, user):

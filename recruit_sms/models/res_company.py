@@ -82,26 +82,33 @@ class ResCompany(models.Model):
         help="The WhatsApp-enabled number of the Twilio account (Messaging > Senders > WhatsApp senders), in "
              "international form, e.g. +14155238886. The sandbox needs none.")
 
-    @api.constrains("recruit_sms_whatsapp", "recruit_sms_whatsapp_sender", "sms_provider")
+    @api.constrains("recruit_sms_whatsapp_sender")
     def _check_recruit_sms_whatsapp(self):
-        for company in self.filtered("recruit_sms_whatsapp"):
-            sender = company.recruit_sms_whatsapp_sender
-            if sender and not phone.try_e164(sender):
+        for company in self.filtered("recruit_sms_whatsapp_sender"):
+            if not phone.try_e164(company.recruit_sms_whatsapp_sender):
                 raise ValidationError(self.env._(
                     "WhatsApp sender: %(number)s is no phone number; write it in international form, e.g. +14155238886.",
-                    number=sender))
-            if company.sms_provider == "twilio" and not sender:
-                raise ValidationError(self.env._(
-                    "WhatsApp sender: Twilio needs the WhatsApp-enabled number to send from; copy it from Twilio's "
-                    "Console (Messaging > Senders > WhatsApp senders)."))
-            if company.sms_provider not in ("twilio", "sandbox"):
-                raise ValidationError(self.env._(
-                    "WhatsApp: it goes through Twilio or the sandbox; choose one of them as SMS provider first."))
+                    number=company.recruit_sms_whatsapp_sender))
 
     def _recruit_sms_whatsapp_ready(self):
-        """Whether this company texts on WhatsApp: enabled, with a provider that can."""
+        """Whether this company texts on WhatsApp: enabled, through the sandbox, or
+        through Twilio with a WhatsApp sender."""
         self.ensure_one()
-        return self.recruit_sms_whatsapp and self.sms_provider in ("twilio", "sandbox")
+        if not self.recruit_sms_whatsapp:
+            return False
+        return self.sms_provider == "sandbox" or (self.sms_provider == "twilio" and bool(self.recruit_sms_whatsapp_sender))
+
+    def _recruit_sms_whatsapp_missing(self):
+        """What keeps WhatsApp from working for this company, in words that say how to fix it."""
+        self.ensure_one()
+        if self.recruit_sms_whatsapp and self.sms_provider == "twilio":
+            return self.env._("WhatsApp sender: Twilio needs the WhatsApp-enabled number to send from; an administrator "
+                              "copies it from Twilio's Console (Messaging > Senders > WhatsApp senders) into Settings.")
+        if self.recruit_sms_whatsapp:
+            return self.env._("WhatsApp goes through Twilio or the sandbox: an administrator chooses one of them as SMS "
+                              "provider in Settings.")
+        return self.env._("WhatsApp is not set up for %(company)s: an administrator enables it in Settings > SMS, or "
+                          "send by SMS.", company=self.name)
 
     @api.constrains("recruit_sms_rate", "recruit_sms_bulk_cap")
     def _check_recruit_sms_bulk(self):

@@ -10,7 +10,7 @@ class RecruitSmsCase(TransactionCase):
         # texting at any hour here; the quiet hours tests set the window they check
         cls.company.write({"sms_provider": "sandbox", "country_id": cls.env.ref("base.us").id,
                            "recruit_sms_quiet_start": 0, "recruit_sms_quiet_end": 24,
-                           "recruit_sms_first_contact_notice": False})
+                           "recruit_sms_first_contact_notice": False, "recruit_sms_whatsapp": False})
         # the demo's messages scheduled for later must not reach the tests' providers
         cls.env["recruit.sms.scheduled"].search([("state", "=", "scheduled")]).action_cancel()
         # and the demo's automatic replies (but HELP's) must not answer the tests' messages

@@ -60,6 +60,15 @@ class TestDemoStory(TransactionCase):
         self.assertIn("delivered", lines.mapped("delivery_state"))
         self.assertEqual(len(lines.filtered("replied")), 3)
         self.assertEqual(len(lines.filtered("opted_out")), 1)
+        # WhatsApp, simulated by the sandbox: a conversation in its window, another where only a template could go
+        lucia = self.applicant("Lucia Fernandez")
+        self.assertEqual(lucia.recruit_sms_channel, "whatsapp")
+        self.assertEqual([(b["channel"], b["direction"]) for b in lucia.recruit_sms_get_conversation()["messages"]],
+                         [("whatsapp", "in"), ("whatsapp", "out"), ("whatsapp", "in")])
+        marco = self.applicant("Marco Bianchi").recruit_sms_get_conversation()
+        self.assertFalse(marco["applicant"]["whatsapp"]["window_open"])
+        self.assertIn("thanks for your interest in the", marco["messages"][-1]["body"])
+        self.assertEqual(marco["messages"][-1]["state"], "delivered")
         draft = self.env["recruit.sms.campaign"].search([("name", "=", "Open day invitation")])
         self.assertEqual(draft.state, "draft")
         self.assertIn("no consent", draft.review_exclusions)

@@ -24,7 +24,7 @@ class TestTours(HttpCase, RecruitSmsCase):
     def test_whatsapp_template_then_free_text_in_the_window(self):
         self.company.recruit_sms_whatsapp = True
         self.env["recruit.sms.whatsapp.template"].create({
-            "name": "Follow-up", "content_sid": "HX" + "0" * 32, "variables": "first_name, job",
+            "name": "Tour follow-up", "content_sid": "HX" + "0" * 32, "variables": "first_name, job",
             "body": "Hi {{1}}, about the {{2}} role: can we talk here?"})
         self.start_tour(f"/odoo/hr.applicant/{self.applicant.id}", "recruit_sms_whatsapp_tour", login="rsms_recruiter")
         sent = self.env["mail.notification"].search(

@@ -268,8 +268,8 @@ class TestWhatsappSandboxAndSettings(WhatsappSetup, RecruitSmsCase):
         conversation = applicant.recruit_sms_get_conversation()["applicant"]
         self.assertEqual(conversation["channel"], "whatsapp")
         self.assertTrue(conversation["whatsapp"]["window_open"])
-        self.assertEqual(conversation["whatsapp"]["templates"][0]["text"],
-                         "Hi Ann, about the Forklift driver role: can we talk here?")
+        [offered] = [t for t in conversation["whatsapp"]["templates"] if t["id"] == self.template.id]
+        self.assertEqual(offered["text"], "Hi Ann, about the Forklift driver role: can we talk here?")
 
     def test_the_sandbox_refuses_free_text_outside_the_window_like_whatsapp(self):
         sms = self.env["sms.sms"].sudo().create({"number": CANDIDATE, "body": "Hello", "recruit_sms_channel": "whatsapp"})
@@ -301,20 +301,24 @@ class TestWhatsappSandboxAndSettings(WhatsappSetup, RecruitSmsCase):
         channels = dict(self.env["recruit.sms.composer"]._fields["channel"]._description_selection(self.env))
         self.assertNotIn("whatsapp", channels)
         self.assertFalse(self.applicant.recruit_sms_get_conversation()["applicant"]["whatsapp"])
-        with self.assertRaisesRegex(UserError, "WhatsApp is not set up"):
+        with self.assertRaisesRegex(UserError, "WhatsApp is not set up for"):
             self.applicant.recruit_sms_send("whatsapp", "Re", "Hello")
 
     def test_settings_say_what_whatsapp_needs(self):
         with self.assertRaisesRegex(ValidationError, "WhatsApp sender: .*international form"), self.cr.savepoint():
             self.company.recruit_sms_whatsapp_sender = "not a number"
         self.env.invalidate_all()
-        with self.assertRaisesRegex(ValidationError, "Twilio needs the WhatsApp-enabled number"), self.cr.savepoint():
-            self.company.sms_provider = "twilio"
-        self.env.invalidate_all()
-        with self.assertRaisesRegex(ValidationError, "choose one of them as SMS provider"), self.cr.savepoint():
-            self.company.sms_provider = "iap"
-        self.env.invalidate_all()
-        self.assertEqual((self.company.sms_provider, self.company.recruit_sms_whatsapp_sender), ("sandbox", False))
+        self.assertTrue(self.company._recruit_sms_whatsapp_ready())
+        # Twilio without a WhatsApp sender, or a provider without WhatsApp: not offered, and sending says why
+        for provider, missing in (("twilio", "Twilio needs the WhatsApp-enabled number"),
+                                  ("iap", "goes through Twilio or the sandbox")):
+            self.company.sms_provider = provider
+            self.assertFalse(self.company._recruit_sms_whatsapp_ready())
+            self.assertFalse(self.applicant.recruit_sms_get_conversation()["applicant"]["whatsapp"])
+            with self.assertRaisesRegex(UserError, missing):
+                self.applicant.recruit_sms_send("whatsapp", "Re", "Hello")
+        self.company.write({"sms_provider": "twilio", "recruit_sms_whatsapp_sender": WHATSAPP_SENDER})
+        self.assertTrue(self.company._recruit_sms_whatsapp_ready())
 
     def test_the_sandbox_has_no_templates_to_load(self):
         with self.assertRaisesRegex(UserError, "add them by hand"):

@@ -28,7 +28,7 @@ registry.category("web_tour.tours").add("recruit_sms_whatsapp_tour", {
         {
             content: "Choose the approved template",
             trigger: ".o_recruit_sms_template_select",
-            run: "selectByLabel Follow-up",
+            run: "selectByLabel Tour follow-up",
         },
         {
             content: "It shows as the candidate will read it",
@@ -44,8 +44,8 @@ registry.category("web_tour.tours").add("recruit_sms_whatsapp_tour", {
             trigger: ".o_recruit_sms_bubble.o_recruit_sms_out.o_recruit_sms_channel_whatsapp:contains(Hi Ann, about the Forklift driver role) .o_recruit_sms_state_delivered",
         },
         {
-            content: "with the WhatsApp badge",
-            trigger: ".o_recruit_sms_bubble.o_recruit_sms_out .o_recruit_sms_whatsapp_badge",
+            content: "drawn as a WhatsApp message, not an SMS",
+            trigger: ".o_recruit_sms_bubble.o_recruit_sms_out .o-mail-Message-notification:contains(WhatsApp) .fa-whatsapp",
         },
         {
             content: "The sandbox simulates the candidate answering on WhatsApp",
@@ -69,7 +69,7 @@ registry.category("web_tour.tours").add("recruit_sms_whatsapp_tour", {
         },
         {
             content: "The reply lands in the same conversation, on WhatsApp",
-            trigger: ".o_recruit_sms_bubble.o_recruit_sms_in.o_recruit_sms_channel_whatsapp:contains(Yes, happy to talk)",
+            trigger: ".o_recruit_sms_bubble.o_recruit_sms_in.o_recruit_sms_channel_whatsapp:contains(Yes, happy to talk) .o_recruit_sms_whatsapp_badge",
         },
         {
             content: "and the window is open: free text may go",
