@@ -35,6 +35,7 @@ class MailNotification(models.Model):
             vals.pop("recruit_sms_read_date", None)
             sms = sms_by_id.get(vals.get("sms_id_int"))
             if sms:
-                vals["recruit_sms_segments"] = count_segments(sms.body or "").segments
+                # a WhatsApp message is one message, billed as such: it takes no SMS segment
                 vals["recruit_sms_whatsapp"] = sms.recruit_sms_channel == "whatsapp"
+                vals["recruit_sms_segments"] = 0 if vals["recruit_sms_whatsapp"] else count_segments(sms.body or "").segments
         return super().create(vals_list)

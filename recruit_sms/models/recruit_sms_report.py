@@ -34,7 +34,7 @@ class RecruitSmsReport(models.Model):
     job_id = fields.Many2one("hr.job", "Job Position", readonly=True)
     user_id = fields.Many2one("res.users", "Recruiter", readonly=True)
     campaign_id = fields.Many2one("recruit.sms.campaign", readonly=True)
-    channel = fields.Selection([("sms", "SMS")], readonly=True)
+    channel = fields.Selection([("sms", "SMS"), ("whatsapp", "WhatsApp")], readonly=True)
     segments = fields.Integer("SMS segments", readonly=True, aggregator="sum",
                               help="The SMS (segments) each text took: what the provider bills.")
     sent = fields.Integer(readonly=True, aggregator="sum")
@@ -56,14 +56,15 @@ class RecruitSmsReport(models.Model):
             WITH texts AS (
                 -- texts sent to applicants: one per SMS notification
                 SELECT m.date, 'out' AS direction, m.res_id AS applicant_id, n.notification_status AS status,
-                       line.campaign_id, n.recruit_sms_segments AS segments
+                       line.campaign_id, n.recruit_sms_segments AS segments,
+                       CASE WHEN n.recruit_sms_whatsapp THEN 'whatsapp' ELSE 'sms' END AS channel
                   FROM mail_notification n
                   JOIN mail_message m ON m.id = n.mail_message_id AND m.model = 'hr.applicant'
                   LEFT JOIN recruit_sms_campaign_line line ON line.mail_message_id = m.id
                  WHERE n.notification_type = 'sms'
                 UNION ALL
                 -- texts received from applicants
-                SELECT i.received_date, 'in', i.applicant_id, 'received', line.campaign_id, i.num_segments
+                SELECT i.received_date, 'in', i.applicant_id, 'received', line.campaign_id, i.num_segments, i.channel
                   FROM recruit_sms_inbound i
                   LEFT JOIN recruit_sms_campaign_line line ON line.id = i.campaign_line_id
                  WHERE i.applicant_id IS NOT NULL
@@ -82,7 +83,7 @@ class RecruitSmsReport(models.Model):
             SELECT row_number() OVER (ORDER BY a.date, a.applicant_id) AS id,
                    a.date, a.direction, a.applicant_id, app.company_id, app.job_id,
                    COALESCE(app.recruit_sms_assigned_user_id, app.user_id) AS user_id, a.campaign_id,
-                   'sms' AS channel, COALESCE(a.segments, 0) AS segments,
+                   a.channel, COALESCE(a.segments, 0) AS segments,
                    (a.direction = 'out')::int AS sent,
                    (a.direction = 'out' AND a.status = 'sent')::int AS delivered,
                    (a.direction = 'out' AND a.status IN ('exception', 'bounce', 'canceled'))::int AS failed,

@@ -271,6 +271,16 @@ class TestWhatsappSandboxAndSettings(WhatsappSetup, RecruitSmsCase):
         [offered] = [t for t in conversation["whatsapp"]["templates"] if t["id"] == self.template.id]
         self.assertEqual(offered["text"], "Hi Ann, about the Forklift driver role: can we talk here?")
 
+    def test_analytics_tell_whatsapp_from_sms(self):
+        self.applicant.recruit_sms_simulate_reply("Hi, WhatsApp is easier for me", "whatsapp")
+        self.applicant.recruit_sms_send("whatsapp", "Re", "Sure, let's talk here")
+        self.applicant.recruit_sms_send("sms", "Re", "And a text, for the record")
+        Report = self.env["recruit.sms.report"]
+        Report._recruit_sms_refresh()
+        rows = {channel: (sent, received, segments) for channel, sent, received, segments in Report._read_group(
+            [("applicant_id", "=", self.applicant.id)], ["channel"], ["sent:sum", "received:sum", "segments:sum"])}
+        self.assertEqual(rows, {"whatsapp": (1, 1, 0), "sms": (1, 0, 1)})
+
     def test_the_sandbox_refuses_free_text_outside_the_window_like_whatsapp(self):
         sms = self.env["sms.sms"].sudo().create({"number": CANDIDATE, "body": "Hello", "recruit_sms_channel": "whatsapp"})
         api = self.company._get_sms_api_class()(self.env)
