@@ -1,15 +1,16 @@
 import re
 from datetime import UTC, datetime, timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
+from odoo.tools import config
 
 from .common import RecruitSmsCase
 
 
-@tagged("post_install", "-at_install")
-class TestBookingLinks(HttpCase, RecruitSmsCase):
-    """The public booking page over HTTP, as a candidate's phone opens it."""
+class BookingCase(HttpCase, RecruitSmsCase):
+    """A recruiter's booking links, opened as a candidate's phone opens them."""
 
     @classmethod
     def setUpClass(cls):
@@ -44,6 +45,12 @@ class TestBookingLinks(HttpCase, RecruitSmsCase):
     def events(self):
         return self.env["calendar.event"].search([("applicant_id", "=", self.applicant.id)])
 
+
+
+@tagged("post_install", "-at_install")
+class TestBookingLinks(BookingCase):
+    """The public booking page over HTTP."""
+
     def test_the_page_offers_free_slots_and_nothing_else(self):
         html = self.page(self.link_for())
         slots = self.slots(html)
@@ -53,6 +60,13 @@ class TestBookingLinks(HttpCase, RecruitSmsCase):
             self.assertNotIn(private, html, "the page reveals nothing but the slots")
         self.assertTrue(all(slot.endswith(("-08:00", "-07:00")) for slot in slots), "in the candidate's zone")
         self.assertGreaterEqual(self.utc(slots[0]), fields.Datetime.now() + timedelta(hours=2) - timedelta(minutes=1))
+
+    def test_a_candidates_phone_loads_no_script(self):
+        path = self.link_for()
+        scripts = re.compile(r"<script[^>]*\bsrc=")
+        with patch.dict(config.options, {"test_enable": False}):
+            self.assertEqual(scripts.findall(self.page(path)), [], "only a test run loads the scripts a tour needs")
+        self.assertTrue(scripts.findall(self.page(path)))
 
     def test_booking_creates_the_interview_once(self):
         path = self.link_for()
@@ -139,3 +153,20 @@ class TestBookingLinks(HttpCase, RecruitSmsCase):
             {"applicant_id": self.applicant.id, "channel": "sms", "subject": "Interview", "body": "Hi Ann!"})
         composer.action_insert_booking_link()
         self.assertRegex(composer.body, r"^Hi Ann!\nPick a time for your interview: https?://\S+/recruit_sms/book/\S+$")
+
+
+@tagged("post_install", "-at_install")
+class TestBookingOnAPhone(BookingCase):
+    """The booking page in Chromium on a phone's screen, tapped as a candidate does."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_a_candidate_books_from_a_phone(self):
+        path = self.link_for()
+        self.start_tour(path, "recruit_sms_booking_tour")
+        event = self.events()
+        self.assertEqual(len(event), 1)
+        self.assertEqual(event.partner_ids, self.recruiter.partner_id | self.applicant.partner_id)
+        texts = [bubble["body"] for bubble in self.bubbles() if bubble["channel"] == "sms"]
+        self.assertTrue(texts and texts[-1].startswith("Your interview is booked for"))
