@@ -1,7 +1,8 @@
 """Screenshots of recruit_sms for the README, taken from a fresh demo database in headless
 Chromium (`make screenshots`): the Communications tab, the inbox panel, a campaign's
-review, a WhatsApp conversation in template mode and a booking link's page on a phone. Chromium is driven over its DevTools protocol (websocket-client, which the tours
-need anyway); the pictures land in docs/.
+review, a WhatsApp conversation in template mode and a booking link's page on a phone.
+Chromium is driven over its DevTools protocol (websocket-client, which the tours need
+anyway); the pictures land in docs/.
 
     python3 scripts/screenshots.py [--out docs]
 """
