@@ -318,6 +318,9 @@ class HrApplicant(models.Model):
         if template_id:
             template = template.browse(template_id).exists()
             template.check_access("read")  # the user's own right: record rules keep it to their companies
+            if not template.active:
+                raise UserError(self.env._("WhatsApp template: %(template)s is archived; choose another one.",
+                                           template=template.name))
         return self._recruit_sms_send(channel, subject, body, gate.MANUAL, template=template)
 
     def _recruit_sms_send(self, channel, subject, body, kind, template=None):
@@ -570,10 +573,10 @@ class HrApplicant(models.Model):
         return bubble
 
     def recruit_sms_resend(self, message_id):
-        """Send a failed SMS of this applicant's conversation again."""
+        """Send a failed SMS (or WhatsApp message) of this applicant's conversation again,
+        on its channel."""
         self.ensure_one()
         self.check_access("write")
-        self._recruit_sms_check_sendable()
         message = self.env["mail.message"].sudo().search([
             ("id", "=", message_id), ("model", "=", self._name), ("res_id", "=", self.id), ("message_type", "=", "sms"),
         ])
@@ -581,21 +584,34 @@ class HrApplicant(models.Model):
             lambda n: n.notification_type == "sms" and n.notification_status in ("exception", "bounce")
         )
         if not notifications:
+            self._recruit_sms_check_sendable()
             raise UserError(self.env._("This message has not failed: there is nothing to resend."))
         sms_model = self.env["sms.sms"].sudo()
         for notification in notifications:
+            on_whatsapp = {}
+            channel = gate.SMS
+            if notification.recruit_sms_whatsapp:
+                on_whatsapp = {"recruit_sms_channel": gate.WHATSAPP,
+                               "recruit_sms_content_sid": notification.recruit_sms_content_sid,
+                               "recruit_sms_content_variables": notification.recruit_sms_content_variables}
+                channel = gate.WHATSAPP_TEMPLATE if notification.recruit_sms_content_sid else gate.WHATSAPP
+                if not self._recruit_sms_company()._recruit_sms_whatsapp_ready():
+                    raise UserError(self._recruit_sms_company()._recruit_sms_whatsapp_missing())
+            self._recruit_sms_check_sendable(channel)
             sms = sms_model.browse(notification.sms_id_int).exists().filtered(lambda s: s.state == "error" and not s.to_delete)
             if sms:
                 sms.number = self.phone_sanitized
                 sms.action_set_outgoing()
             else:
-                sms = sms_model.create({
-                    "body": html2plaintext(message.body or ""),
-                    "mail_message_id": message.id,
-                    "partner_id": notification.res_partner_id.id,
-                    "number": self.phone_sanitized,
-                    "state": "outgoing",
-                })
+                with sending(gate.MANUAL):  # the recruiter sends it again, now
+                    sms = sms_model.create({
+                        "body": html2plaintext(message.body or ""),
+                        "mail_message_id": message.id,
+                        "partner_id": notification.res_partner_id.id,
+                        "number": self.phone_sanitized,
+                        "state": "outgoing",
+                        **on_whatsapp,
+                    })
                 notification.sms_tracker_ids.unlink()
                 notification.write({
                     "sms_id_int": sms.id,

@@ -16,6 +16,8 @@ class MailNotification(models.Model):
 
     recruit_sms_whatsapp = fields.Boolean(
         "Sent on WhatsApp", readonly=True, help="The text went on WhatsApp rather than as an SMS.")
+    recruit_sms_content_sid = fields.Char("WhatsApp template SID", readonly=True)
+    recruit_sms_content_variables = fields.Char("WhatsApp template variables", readonly=True)
     recruit_sms_read_date = fields.Datetime(
         "Read", readonly=True, help="When the candidate read it, as WhatsApp reported it (SMS never report it).")
 
@@ -33,9 +35,14 @@ class MailNotification(models.Model):
             vals.pop("recruit_sms_segments", None)
             vals.pop("recruit_sms_whatsapp", None)
             vals.pop("recruit_sms_read_date", None)
+            vals.pop("recruit_sms_content_sid", None)
+            vals.pop("recruit_sms_content_variables", None)
             sms = sms_by_id.get(vals.get("sms_id_int"))
             if sms:
                 # a WhatsApp message is one message, billed as such: it takes no SMS segment
                 vals["recruit_sms_whatsapp"] = sms.recruit_sms_channel == "whatsapp"
+                # what a resend needs once Odoo has deleted the SMS
+                vals["recruit_sms_content_sid"] = sms.recruit_sms_content_sid or False
+                vals["recruit_sms_content_variables"] = sms.recruit_sms_content_variables or False
                 vals["recruit_sms_segments"] = 0 if vals["recruit_sms_whatsapp"] else count_segments(sms.body or "").segments
         return super().create(vals_list)

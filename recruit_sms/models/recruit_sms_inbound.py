@@ -261,7 +261,9 @@ class RecruitSmsInbound(models.Model):
             return {}
         groups = self.sudo()._read_group(
             [("channel", "=", "whatsapp"), ("from_number", "in", list({number for number, _company in pairs})),
-             ("company_id", "in", list({company for _number, company in pairs}))],
+             ("company_id", "in", list({company for _number, company in pairs})),
+             # a simulated message opens no window once the company sends for real
+             "|", ("simulated", "=", False), ("company_id.sms_provider", "=", "sandbox")],
             ["from_number", "company_id"], ["received_date:max"])
         return {(number, company.id): last for number, company, last in groups if (number, company.id) in pairs}
 
@@ -369,7 +371,7 @@ class RecruitSmsInbound(models.Model):
         # HELP: the company's HELP rule answers, like its other automatic replies
         if applicant:
             applicant._recruit_sms_notify_inbox()
-        if not company.recruit_sms_provider_answers_keywords:
+        if not self._recruit_sms_provider_answers():
             self.env["recruit.sms.auto.reply"]._recruit_sms_answer(self, help_keyword=True)
         return True
 
@@ -417,9 +419,14 @@ class RecruitSmsInbound(models.Model):
 
     def _recruit_sms_confirm(self, reply):
         """Answer the candidate with ``reply``, unless the provider answers keywords itself."""
-        if reply and not self.company_id.recruit_sms_provider_answers_keywords:
+        if reply and not self._recruit_sms_provider_answers():
             self.applicant_id.with_company(self.company_id)._recruit_sms_send_confirmation(
                 self.from_number, reply, self._recruit_sms_reply_channel())
+
+    def _recruit_sms_provider_answers(self):
+        """Whether the provider already answered this keyword: Twilio's Advanced Opt-Out
+        answers SMS only, never WhatsApp."""
+        return self.company_id.recruit_sms_provider_answers_keywords and self.channel == "sms"
 
     def _recruit_sms_reply_channel(self):
         """Where an answer to this message goes: where it came from (WhatsApp's window is

@@ -64,7 +64,8 @@ class RecruitSmsReport(models.Model):
                  WHERE n.notification_type = 'sms'
                 UNION ALL
                 -- texts received from applicants
-                SELECT i.received_date, 'in', i.applicant_id, 'received', line.campaign_id, i.num_segments, i.channel
+                SELECT i.received_date, 'in', i.applicant_id, 'received', line.campaign_id,
+                       CASE WHEN i.channel = 'whatsapp' THEN 0 ELSE i.num_segments END, i.channel
                   FROM recruit_sms_inbound i
                   LEFT JOIN recruit_sms_campaign_line line ON line.id = i.campaign_line_id
                  WHERE i.applicant_id IS NOT NULL
@@ -96,9 +97,11 @@ class RecruitSmsReport(models.Model):
               JOIN hr_applicant app ON app.id = a.applicant_id
             UNION ALL
             SELECT -e.id, e.date, 'in', e.applicant_id, COALESCE(app.company_id, e.company_id), app.job_id,
-                   COALESCE(app.recruit_sms_assigned_user_id, app.user_id), NULL, 'sms', 0, 0, 0, 0, 0, 0, 1, NULL
+                   COALESCE(app.recruit_sms_assigned_user_id, app.user_id), NULL, COALESCE(inb.channel, 'sms'),
+                   0, 0, 0, 0, 0, 0, 1, NULL
               FROM recruit_sms_consent_event e
               LEFT JOIN hr_applicant app ON app.id = e.applicant_id
+              LEFT JOIN recruit_sms_inbound inb ON inb.id = e.inbound_id
              WHERE e.event = 'opt_out'
         """, table=SQL.identifier(self._table), window=SQL(str(REPLY_WINDOW_DAYS))))
         self.env.cr.execute(SQL("CREATE UNIQUE INDEX ON %s (id)", SQL.identifier(self._table)))

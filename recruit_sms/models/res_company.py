@@ -132,8 +132,21 @@ class ResCompany(models.Model):
             except twilio_api.TwilioSettingError as error:
                 raise ValidationError(self.env._("%(company)s: %(error)s", company=company.name, error=error)) from error
 
+    @api.model
+    def _recruit_sms_normalize_sender(self, vals):
+        """The WhatsApp sender as Twilio addresses it (E.164), however it was typed."""
+        if vals.get("recruit_sms_whatsapp_sender"):
+            vals["recruit_sms_whatsapp_sender"] = phone.try_e164(vals["recruit_sms_whatsapp_sender"]) \
+                or vals["recruit_sms_whatsapp_sender"]  # left as typed: the constraint says what is wrong
+
+    def write(self, vals):
+        self._recruit_sms_normalize_sender(vals)
+        return super().write(vals)
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._recruit_sms_normalize_sender(vals)
         companies = super().create(vals_list)
         self.env["recruit.sms.auto.reply"]._recruit_sms_default_help(companies)
         return companies

@@ -115,6 +115,15 @@ class SmsSms(models.Model):
                 unlink_failed=unlink_failed, unlink_sent=unlink_sent, raise_exception=raise_exception)
         return None
 
+    def _get_sms_company(self):
+        # a text in an applicant's conversation goes through the applicant's company (its
+        # provider, account, WhatsApp sender and window), whichever company the user is in:
+        # the messages this addon posts carry no record company for core to read
+        if len(self) > 1:
+            return self.env["res.company"].union(*(sms._get_sms_company() for sms in self))
+        applicant = self._recruit_sms_applicant() if self else self.env["hr.applicant"]
+        return applicant._recruit_sms_company() if applicant else super()._get_sms_company()
+
     def _recruit_sms_applicant(self):
         message = self.mail_message_id
         if message.model == "hr.applicant" and message.res_id:
@@ -139,6 +148,10 @@ class SmsSms(models.Model):
         verdicts = self.env["recruit.sms.gate"]._decide(requests, known=known)
         blocked, held = defaultdict(self.browse), defaultdict(self.browse)
         for sms, request, verdict in zip(subject, requests, verdicts, strict=True):
+            if request.channel != gate.SMS and not request.company._recruit_sms_whatsapp_ready():
+                # queued on WhatsApp, and the company no longer sends there: never as an SMS instead
+                blocked[request.company._recruit_sms_whatsapp_missing()] |= sms
+                continue
             if verdict.code in (gate.NO_NUMBER, gate.INVALID_NUMBER):
                 continue  # Odoo's own check of the number fails it, with its own failure type
             if verdict.code == gate.QUIET_HOURS:

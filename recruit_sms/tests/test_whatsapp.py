@@ -211,6 +211,44 @@ class TestWhatsappThroughTwilio(WhatsappSetup, TwilioInboundCase):
         added = self.env["recruit.sms.whatsapp.template"].search([("content_sid", "=", "HX" + "2" * 32)])
         self.assertEqual((added.name, added.variables, added.company_id), ("interview_day", "first_name, job", self.company))
 
+    def test_a_failed_template_is_resent_as_the_same_template_on_whatsapp(self):
+        self.twilio.answer(400, {"code": 63024, "status": 400, "message": "Invalid message recipient"})
+        message = self.applicant.with_user(self.recruiter).recruit_sms_send("whatsapp", "Follow-up", "",
+                                                                             template_id=self.template.id)
+        [bubble] = self.bubbles()
+        self.assertTrue(bubble["can_resend"])
+        # once Odoo has deleted the failed SMS, the resend is rebuilt from the conversation
+        self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)]).unlink()
+        self.applicant.with_user(self.recruiter).recruit_sms_resend(message.id)
+        first, again = (r["form"] for r in self.twilio.requests)
+        self.assertEqual((again["To"], again["From"], again["ContentSid"]),
+                         (f"whatsapp:{CANDIDATE}", f"whatsapp:{WHATSAPP_SENDER}", CONTENT_SID))
+        self.assertEqual(again["ContentVariables"], first["ContentVariables"])
+        self.assertNotIn("Body", again)
+        self.assertEqual(self.bubbles()[0]["state"], "sent")
+
+    def test_whatsapp_keywords_are_answered_even_when_twilio_answers_sms_ones(self):
+        self.company.recruit_sms_provider_answers_keywords = True  # Twilio's Advanced Opt-Out: SMS only
+        self.receive("STOP")
+        self.assertTrue(self.blacklisted(CANDIDATE))
+        [request] = self.twilio.requests
+        self.assertEqual(request["form"]["To"], f"whatsapp:{CANDIDATE}")
+
+    def test_the_sender_is_kept_as_twilio_addresses_it(self):
+        self.company.recruit_sms_whatsapp_sender = "+1 (415) 523-8886"
+        self.assertEqual(self.company.recruit_sms_whatsapp_sender, WHATSAPP_SENDER)
+        self.assertEqual(self.post(self.wa_form()).status_code, 200, "inbound still finds the company by its sender")
+
+    def test_analytics_count_whatsapp_messages_and_opt_outs_on_whatsapp(self):
+        self.receive("Hi there")  # Twilio says NumSegments=1 for WhatsApp too
+        self.receive("STOP")
+        Report = self.env["recruit.sms.report"]
+        Report._recruit_sms_refresh()
+        rows = {channel: (received, opted_out, segments) for channel, received, opted_out, segments in Report._read_group(
+            [("applicant_id", "=", self.applicant.id), ("direction", "=", "in")], ["channel"],
+            ["received:sum", "opted_out:sum", "segments:sum"])}
+        self.assertEqual(rows, {"whatsapp": (2, 1, 0)})
+
     def test_stop_on_whatsapp_opts_out_and_is_confirmed_there(self):
         self.receive("STOP")
         self.assertTrue(self.blacklisted(CANDIDATE))
@@ -292,10 +330,39 @@ class TestWhatsappSandboxAndSettings(WhatsappSetup, RecruitSmsCase):
         [result] = api._send_sms_batch([{"content": "Hello", "numbers": [{"number": CANDIDATE, "uuid": sms.uuid}]}])
         self.assertEqual(result["state"], "delivered")
 
+    def test_another_companys_applicant_is_texted_through_their_company(self):
+        self.company.recruit_sms_whatsapp = False  # the user's current company has no WhatsApp
+        other = self.env["res.company"].create({"name": "Elsewhere", "sms_provider": "sandbox", "recruit_sms_whatsapp": True,
+                                                "recruit_sms_quiet_start": 0, "recruit_sms_quiet_end": 24})
+        theirs = self.env["hr.applicant"].create({"partner_name": "Zed", "partner_phone": "+1 628 555 0177",
+                                                  "company_id": other.id, "recruit_sms_consent": True})
+        theirs.recruit_sms_simulate_reply("Hi, WhatsApp please", "whatsapp")
+        theirs.recruit_sms_send("whatsapp", "Re", "Sure!")
+        out = [b for b in self.bubbles(theirs) if b["direction"] == "out"]
+        self.assertEqual([(b["channel"], b["state"]) for b in out], [("whatsapp", "delivered")])
+
+    def test_a_queued_whatsapp_text_never_goes_as_an_sms(self):
+        self.applicant.recruit_sms_simulate_reply("Hi", "whatsapp")
+        sms = self.applicant._recruit_sms_post_sms_batch(
+            {self.applicant.id: "Later"}, subject="Re", kind="manual",
+            sms_values={self.applicant.id: {"recruit_sms_channel": "whatsapp"}})
+        self.company.recruit_sms_whatsapp = False
+        sms.send(raise_exception=False)
+        bubble = [b for b in self.bubbles() if b["direction"] == "out"][-1]
+        self.assertEqual(bubble["state"], "cancelled")
+        self.assertIn("WhatsApp is not set up", bubble["failure_reason"])
+
+    def test_an_archived_template_is_not_sent(self):
+        self.applicant.recruit_sms_simulate_reply("Hi", "whatsapp")
+        self.template.active = False
+        with self.assertRaisesRegex(UserError, "archived"):
+            self.applicant.with_user(self.recruiter).recruit_sms_send("whatsapp", "Re", "", template_id=self.template.id)
+
     def test_composer_switches_to_template_mode_when_the_window_is_closed(self):
         composer = self.env["recruit.sms.composer"].with_user(self.recruiter).with_context(
             active_id=self.applicant.id).create({"applicant_id": self.applicant.id, "channel": "whatsapp", "subject": "Hi"})
         self.assertTrue(composer.whatsapp_needs_template)
+        self.assertFalse(composer.whatsapp_preview, "no template chosen: nothing to preview")
         self.assertIn("only an approved template", composer.whatsapp_note)
         composer.whatsapp_template_id = self.template
         self.assertEqual(composer.whatsapp_preview, "Hi Ann, about the Forklift driver role: can we talk here?")

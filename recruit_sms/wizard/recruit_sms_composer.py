@@ -42,7 +42,7 @@ class RecruitSmsComposer(models.TransientModel):
             composer.whatsapp_note = state and state["note"]
             composer.whatsapp_needs_template = bool(state) and not state["window_open"]
             template = composer.whatsapp_template_id
-            composer.whatsapp_preview = template and applicant and template._recruit_sms_fill(applicant)[1]
+            composer.whatsapp_preview = template._recruit_sms_fill(applicant)[1] if template and applicant else False
 
     @api.model
     def default_get(self, fields_list):
@@ -53,7 +53,9 @@ class RecruitSmsComposer(models.TransientModel):
             values["applicant_id"] = applicant.id
         if applicant and "channel" in fields_list and not self.env.context.get("default_channel"):
             values["channel"] = "sms" if applicant.recruit_sms_can_text else "email"
+            # WhatsApp when the candidate texts there, and it is among the channels offered here
             if values["channel"] == "sms" and applicant.recruit_sms_channel == "whatsapp" \
+                    and "whatsapp" in dict(self._selection_channel()) \
                     and applicant._recruit_sms_company()._recruit_sms_whatsapp_ready():
                 values["channel"] = "whatsapp"
         return values
