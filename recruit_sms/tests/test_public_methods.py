@@ -73,6 +73,8 @@ PUBLIC_METHODS = {
     ("recruit.sms.composer", "action_send"): (INTERVIEWER, lambda c: ([c.composer.id], [])),
     ("recruit.sms.whatsapp.template", "action_recruit_sms_load_from_twilio"): (MANAGER, lambda c: (None, [])),
     ("res.company", "create"): (SYSTEM, lambda c: (None, [{"name": "Intruder company"}])),
+    # core's rule; the addon only writes the WhatsApp sender in E.164
+    ("res.company", "write"): (SYSTEM, lambda c: ([c.company.id], [{"recruit_sms_whatsapp_sender": "+1 415 523 8886"}])),
     # core's own rule (employees create notifications); the addon only records the SMS's segments, which no
     # value given can set
     ("mail.notification", "create"): (EMPLOYEE, lambda c: (None, [{"mail_message_id": c.sms_message.id,
