@@ -412,6 +412,9 @@ class HrApplicant(models.Model):
                 "partner_id": applicant.partner_id.id,
                 "mail_message_id": message_of[applicant.id].id,
                 "state": "outgoing",
+                # sent through the applicant's company (its provider, account, WhatsApp sender and
+                # window), whichever company the user works in: core reads it from here
+                "record_company_id": applicant._recruit_sms_company().id,
                 **sms_values.get(applicant.id, {}),
             } for applicant in self])
         notifications = self.env["mail.notification"].sudo().create([{
@@ -587,29 +590,30 @@ class HrApplicant(models.Model):
             self._recruit_sms_check_sendable()
             raise UserError(self.env._("This message has not failed: there is nothing to resend."))
         sms_model = self.env["sms.sms"].sudo()
+        # every check before anything goes
+        for notification in notifications:
+            if notification.recruit_sms_whatsapp and not self._recruit_sms_company()._recruit_sms_whatsapp_ready():
+                raise UserError(self._recruit_sms_company()._recruit_sms_whatsapp_missing())
+            self._recruit_sms_check_sendable(notification._recruit_sms_gate_channel())
         for notification in notifications:
             on_whatsapp = {}
-            channel = gate.SMS
             if notification.recruit_sms_whatsapp:
                 on_whatsapp = {"recruit_sms_channel": gate.WHATSAPP,
                                "recruit_sms_content_sid": notification.recruit_sms_content_sid,
                                "recruit_sms_content_variables": notification.recruit_sms_content_variables}
-                channel = gate.WHATSAPP_TEMPLATE if notification.recruit_sms_content_sid else gate.WHATSAPP
-                if not self._recruit_sms_company()._recruit_sms_whatsapp_ready():
-                    raise UserError(self._recruit_sms_company()._recruit_sms_whatsapp_missing())
-            self._recruit_sms_check_sendable(channel)
             sms = sms_model.browse(notification.sms_id_int).exists().filtered(lambda s: s.state == "error" and not s.to_delete)
             if sms:
                 sms.number = self.phone_sanitized
                 sms.action_set_outgoing()
             else:
-                with sending(gate.MANUAL):  # the recruiter sends it again, now
+                with sending(notification.recruit_sms_kind or gate.AUTOMATED):  # what it was sent as
                     sms = sms_model.create({
                         "body": html2plaintext(message.body or ""),
                         "mail_message_id": message.id,
                         "partner_id": notification.res_partner_id.id,
                         "number": self.phone_sanitized,
                         "state": "outgoing",
+                        "record_company_id": self._recruit_sms_company().id,
                         **on_whatsapp,
                     })
                 notification.sms_tracker_ids.unlink()

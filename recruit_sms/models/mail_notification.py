@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..tools import gate
 from ..tools.segments import count_segments
 
 
@@ -16,10 +17,20 @@ class MailNotification(models.Model):
 
     recruit_sms_whatsapp = fields.Boolean(
         "Sent on WhatsApp", readonly=True, help="The text went on WhatsApp rather than as an SMS.")
+    recruit_sms_kind = fields.Selection(
+        [(gate.MANUAL, "Written by a recruiter"), (gate.AUTOMATED, "Automated"), (gate.CAMPAIGN, "Campaign"),
+         (gate.CONFIRMATION, "Compliance confirmation")], "Kind of text", readonly=True)
     recruit_sms_content_sid = fields.Char("WhatsApp template SID", readonly=True)
     recruit_sms_content_variables = fields.Char("WhatsApp template variables", readonly=True)
     recruit_sms_read_date = fields.Datetime(
         "Read", readonly=True, help="When the candidate read it, as WhatsApp reported it (SMS never report it).")
+
+    def _recruit_sms_gate_channel(self):
+        """How this text went, for the gate: an SMS, free text on WhatsApp, or a template."""
+        self.ensure_one()
+        if not self.recruit_sms_whatsapp:
+            return gate.SMS
+        return gate.WHATSAPP_TEMPLATE if self.recruit_sms_content_sid else gate.WHATSAPP
 
     def _to_store_defaults(self, target):
         # the web client draws a WhatsApp message's channel as WhatsApp, not SMS
@@ -36,6 +47,7 @@ class MailNotification(models.Model):
             vals.pop("recruit_sms_whatsapp", None)
             vals.pop("recruit_sms_read_date", None)
             vals.pop("recruit_sms_content_sid", None)
+            vals.pop("recruit_sms_kind", None)
             vals.pop("recruit_sms_content_variables", None)
             sms = sms_by_id.get(vals.get("sms_id_int"))
             if sms:
@@ -43,6 +55,7 @@ class MailNotification(models.Model):
                 vals["recruit_sms_whatsapp"] = sms.recruit_sms_channel == "whatsapp"
                 # what a resend needs once Odoo has deleted the SMS
                 vals["recruit_sms_content_sid"] = sms.recruit_sms_content_sid or False
+                vals["recruit_sms_kind"] = sms.recruit_sms_kind or False
                 vals["recruit_sms_content_variables"] = sms.recruit_sms_content_variables or False
                 vals["recruit_sms_segments"] = 0 if vals["recruit_sms_whatsapp"] else count_segments(sms.body or "").segments
         return super().create(vals_list)

@@ -130,9 +130,10 @@ class RecruitSmsAutoReply(models.Model):
         applicant, number = inbound.applicant_id.sudo(), inbound.from_number
         kind = gate.CONFIRMATION if self.trigger == "help" else gate.AUTOMATED
         reply = self.with_context(lang=applicant.partner_id.lang or self.env.lang).reply
-        sms = applicant._recruit_sms_send_now(number, reply, kind, author=self.env.ref("base.user_root"),
-                                              subject=self.env._("Automatic reply: %(rule)s", rule=self.name),
-                                              channel=inbound._recruit_sms_reply_channel())
+        # the company of the message answered, also for a number no applicant holds
+        sms = applicant.with_company(inbound.company_id)._recruit_sms_send_now(
+            number, reply, kind, author=self.env.ref("base.user_root"),
+            subject=self.env._("Automatic reply: %(rule)s", rule=self.name), channel=inbound._recruit_sms_reply_channel())
         self.env["recruit.sms.auto.reply.log"].sudo().create({
             "rule_id": self.id, "number": number, "applicant_id": applicant.id, "inbound_id": inbound.id,
             "date": inbound.received_date, "mail_message_id": sms.mail_message_id.id,

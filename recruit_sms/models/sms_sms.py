@@ -115,15 +115,6 @@ class SmsSms(models.Model):
                 unlink_failed=unlink_failed, unlink_sent=unlink_sent, raise_exception=raise_exception)
         return None
 
-    def _get_sms_company(self):
-        # a text in an applicant's conversation goes through the applicant's company (its
-        # provider, account, WhatsApp sender and window), whichever company the user is in:
-        # the messages this addon posts carry no record company for core to read
-        if len(self) > 1:
-            return self.env["res.company"].union(*(sms._get_sms_company() for sms in self))
-        applicant = self._recruit_sms_applicant() if self else self.env["hr.applicant"]
-        return applicant._recruit_sms_company() if applicant else super()._get_sms_company()
-
     def _recruit_sms_applicant(self):
         message = self.mail_message_id
         if message.model == "hr.applicant" and message.res_id:
@@ -211,5 +202,7 @@ class SmsSms(models.Model):
         records = self.search(domain, limit=batch_size, order="id").try_lock_for_update()
         if not records:
             return
-        records._send(unlink_failed=False, unlink_sent=True, raise_exception=False)
+        # each company's texts through its own provider, as ``send`` does (one batch may hold several)
+        for sms_api, company_sms in records._split_by_api():
+            company_sms.with_context(sms_api=sms_api)._send(unlink_failed=False, unlink_sent=True, raise_exception=False)
         self.env["ir.cron"]._commit_progress(len(records), remaining=self.search_count(domain) if len(records) == batch_size else 0)

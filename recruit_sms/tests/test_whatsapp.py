@@ -341,6 +341,20 @@ class TestWhatsappSandboxAndSettings(WhatsappSetup, RecruitSmsCase):
         out = [b for b in self.bubbles(theirs) if b["direction"] == "out"]
         self.assertEqual([(b["channel"], b["state"]) for b in out], [("whatsapp", "delivered")])
 
+    def test_the_queue_sends_each_companys_texts_through_its_own_provider(self):
+        other = self.env["res.company"].create({"name": "Elsewhere", "sms_provider": "sandbox",
+                                                "recruit_sms_quiet_start": 0, "recruit_sms_quiet_end": 24})
+        theirs = self.env["hr.applicant"].create({"partner_name": "Zed", "partner_phone": "+1 628 555 0177",
+                                                  "company_id": other.id, "recruit_sms_consent": True})
+        queued = self.env["sms.sms"]
+        for applicant in (self.applicant, theirs):
+            queued |= applicant._recruit_sms_post_sms_batch({applicant.id: "Queued"}, subject="Re", kind="manual")
+        self.assertEqual(queued.record_company_id, self.company | other)
+        self.patch(type(self.env["ir.cron"]), "_commit_progress", lambda *_args, **_kwargs: 1)  # no commit in a test
+        self.env["sms.sms"]._process_queue()  # one batch, two companies
+        for applicant in (self.applicant, theirs):
+            self.assertEqual([b["state"] for b in self.bubbles(applicant)], ["delivered"])
+
     def test_a_queued_whatsapp_text_never_goes_as_an_sms(self):
         self.applicant.recruit_sms_simulate_reply("Hi", "whatsapp")
         sms = self.applicant._recruit_sms_post_sms_batch(

@@ -29,7 +29,8 @@ class RecruitSmsComposer(models.TransientModel):
 
     @api.model
     def _selection_channel(self):
-        if self.env.company._recruit_sms_whatsapp_ready():
+        # offered when one of the user's companies texts on WhatsApp; sending checks the applicant's
+        if any(company._recruit_sms_whatsapp_ready() for company in self.env.companies):
             return CHANNELS
         return [channel for channel in CHANNELS if channel[0] != "whatsapp"]
 
