@@ -15,10 +15,9 @@ from ..tools import age, commands, gate, phone, quiet_hours, whatsapp
 from ..tools import inbound as inbound_rules
 from ..tools.server_flag import ServerFlag
 from .recruit_sms_gate import GateRequest
-from .sms_sms import sending
+from .sms_sms import TEXT_CHANNELS, sending
 
-CHANNELS = [("email", "Email"), ("sms", "SMS"), ("whatsapp", "WhatsApp")]
-TEXT_CHANNELS = [("sms", "SMS"), ("whatsapp", "WhatsApp")]
+CHANNELS = [("email", "Email"), *TEXT_CHANNELS]
 PREVIEW_LENGTH = 120
 INBOX_LIMIT = 30
 # pasted text scanned for phone numbers: what a page or a CV holds, and the numbers shown
@@ -353,10 +352,14 @@ class HrApplicant(models.Model):
         self._recruit_sms_notify_inbox()
         return message
 
-    def _recruit_sms_post_sms(self, subject, body, kind):
-        self._recruit_sms_check_sendable()
-        body += self._recruit_sms_first_contact_suffix()
-        sms = self._recruit_sms_post_sms_batch({self.id: body}, subject=subject, kind=kind)
+    def _recruit_sms_post_sms(self, subject, body, kind, channel=gate.SMS, sms_values=None):
+        """Post and send one text as the user's: an SMS (with the first-contact notice when
+        due), or on WhatsApp (``channel``, with its ``sms_values``), once the gate allows it."""
+        self._recruit_sms_check_sendable(channel)
+        if channel == gate.SMS:
+            body += self._recruit_sms_first_contact_suffix()
+        sms = self._recruit_sms_post_sms_batch({self.id: body}, subject=subject, kind=kind,
+                                               sms_values={self.id: sms_values or {}})
         sms.send(raise_exception=False)
         return sms.mail_message_id
 
@@ -368,7 +371,6 @@ class HrApplicant(models.Model):
         if not company._recruit_sms_whatsapp_ready():
             raise UserError(company._recruit_sms_whatsapp_missing())
         values = {"recruit_sms_channel": gate.WHATSAPP}
-        channel = gate.WHATSAPP
         if template:
             if template.company_id != company:
                 raise UserError(self.env._(
@@ -376,11 +378,7 @@ class HrApplicant(models.Model):
                     template=template.name, company=company.name))
             variables, body = template._recruit_sms_fill(self)
             values.update(recruit_sms_content_sid=template.content_sid, recruit_sms_content_variables=variables)
-            channel = gate.WHATSAPP_TEMPLATE
-        self._recruit_sms_check_sendable(channel)
-        sms = self._recruit_sms_post_sms_batch({self.id: body}, subject=subject, kind=kind, sms_values={self.id: values})
-        sms.send(raise_exception=False)
-        return sms.mail_message_id
+        return self._recruit_sms_post_sms(subject, body, kind, gate.channel_of(True, bool(template)), values)
 
     def _recruit_sms_post_sms_batch(self, bodies, *, subject, kind, author=None, numbers=None, sms_values=None):
         """Post an SMS on each applicant's conversation: the message (an SMS log, no email
@@ -508,6 +506,18 @@ class HrApplicant(models.Model):
             "store_data": Store().add(messages.with_env(self.env)).get_result(),
         }
 
+    def _recruit_sms_whatsapp_window(self):
+        """(whether free text may go on WhatsApp now, the sentence that says for how long
+        or why not)."""
+        self.ensure_one()
+        end, now = self.recruit_sms_whatsapp_window_end, fields.Datetime.now()
+        if end and end > now:
+            minutes = int((end - now).total_seconds() // 60)
+            return True, self.env._("WhatsApp: free text for %(hours)sh%(minutes)02d more (the candidate wrote on "
+                                    "WhatsApp within 24 hours).", hours=minutes // 60, minutes=minutes % 60)
+        return False, self.env._("WhatsApp: the candidate has not written there in the last 24 hours, so only an "
+                                 "approved template can go.")
+
     def _recruit_sms_whatsapp_state(self):
         """What the composers show of WhatsApp for this applicant (False when the company
         does not use it): whether free text may go, until when, and the approved
@@ -515,18 +525,11 @@ class HrApplicant(models.Model):
         company = self._recruit_sms_company()
         if not company._recruit_sms_whatsapp_ready():
             return False
+        window_open, note = self._recruit_sms_whatsapp_window()
         end = self.recruit_sms_whatsapp_window_end
-        now = fields.Datetime.now()
-        if end and end > now:
-            minutes = int((end - now).total_seconds() // 60)
-            note = self.env._("WhatsApp: free text for %(hours)sh%(minutes)02d more (the candidate wrote on WhatsApp "
-                              "within 24 hours).", hours=minutes // 60, minutes=minutes % 60)
-        else:
-            note = self.env._("WhatsApp: the candidate has not written there in the last 24 hours, so only an approved "
-                              "template can go.")
         templates = self.env["recruit.sms.whatsapp.template"].search([("company_id", "=", company.id)])
         return {
-            "window_open": bool(end and end > now),
+            "window_open": window_open,
             "window_closes": fields.Datetime.to_string(end) if end else False,
             "note": note,
             "templates": [{"id": template.id, "name": template.name, "text": template._recruit_sms_fill(self)[1]}
@@ -1014,9 +1017,8 @@ class HrApplicant(models.Model):
         """Where a text the server writes goes: WhatsApp when the candidate texts there and
         may receive free text now, else SMS."""
         self.ensure_one()
-        end = self.recruit_sms_whatsapp_window_end
         if (self.recruit_sms_channel == gate.WHATSAPP and self._recruit_sms_company()._recruit_sms_whatsapp_ready()
-                and end and end > fields.Datetime.now()):
+                and self._recruit_sms_whatsapp_window()[0]):
             return gate.WHATSAPP
         return gate.SMS
 

@@ -2,6 +2,11 @@ from odoo import api, fields, models
 
 from ..tools import gate
 from ..tools.segments import count_segments
+from .sms_sms import KIND_SELECTION
+
+# copied from the SMS when the notification is created, never from a caller's values
+_FROM_THE_SMS = ("recruit_sms_segments", "recruit_sms_whatsapp", "recruit_sms_kind", "recruit_sms_content_sid",
+                 "recruit_sms_content_variables", "recruit_sms_read_date")
 
 
 class MailNotification(models.Model):
@@ -17,9 +22,7 @@ class MailNotification(models.Model):
 
     recruit_sms_whatsapp = fields.Boolean(
         "Sent on WhatsApp", readonly=True, help="The text went on WhatsApp rather than as an SMS.")
-    recruit_sms_kind = fields.Selection(
-        [(gate.MANUAL, "Written by a recruiter"), (gate.AUTOMATED, "Automated"), (gate.CAMPAIGN, "Campaign"),
-         (gate.CONFIRMATION, "Compliance confirmation")], "Kind of text", readonly=True)
+    recruit_sms_kind = fields.Selection(KIND_SELECTION, "Kind of text", readonly=True)
     recruit_sms_content_sid = fields.Char("WhatsApp template SID", readonly=True)
     recruit_sms_content_variables = fields.Char("WhatsApp template variables", readonly=True)
     recruit_sms_read_date = fields.Datetime(
@@ -28,9 +31,7 @@ class MailNotification(models.Model):
     def _recruit_sms_gate_channel(self):
         """How this text went, for the gate: an SMS, free text on WhatsApp, or a template."""
         self.ensure_one()
-        if not self.recruit_sms_whatsapp:
-            return gate.SMS
-        return gate.WHATSAPP_TEMPLATE if self.recruit_sms_content_sid else gate.WHATSAPP
+        return gate.channel_of(self.recruit_sms_whatsapp, bool(self.recruit_sms_content_sid))
 
     def _to_store_defaults(self, target):
         # the web client draws a WhatsApp message's channel as WhatsApp, not SMS
@@ -42,13 +43,8 @@ class MailNotification(models.Model):
         sms_ids = [vals["sms_id_int"] for vals in vals_list if vals.get("notification_type") == "sms" and vals.get("sms_id_int")]
         sms_by_id = {sms.id: sms for sms in self.env["sms.sms"].sudo().browse(sms_ids).exists()} if sms_ids else {}
         for vals in vals_list:
-            # set here, never by a caller
-            vals.pop("recruit_sms_segments", None)
-            vals.pop("recruit_sms_whatsapp", None)
-            vals.pop("recruit_sms_read_date", None)
-            vals.pop("recruit_sms_content_sid", None)
-            vals.pop("recruit_sms_kind", None)
-            vals.pop("recruit_sms_content_variables", None)
+            for name in _FROM_THE_SMS:
+                vals.pop(name, None)
             sms = sms_by_id.get(vals.get("sms_id_int"))
             if sms:
                 # a WhatsApp message is one message, billed as such: it takes no SMS segment

@@ -12,6 +12,7 @@ from ..providers import open_sms_stream
 from ..tools import gsm_repair, pacing, phone
 from ..tools.segments import count_segments
 from ..tools.server_flag import ServerFlag
+from .sms_sms import TEXT_CHANNELS
 
 _logger = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ class RecruitSmsCampaign(models.Model):
     template_id = fields.Many2one("sms.template", domain=[("model", "=", "hr.applicant")])
     body = fields.Text(help="Merge fields: {{ object.partner_name }}, {{ object.job_id.name }}, ...")
     channel = fields.Selection(
-        [("sms", "SMS"), ("whatsapp", "WhatsApp")], "Send on", required=True, default="sms",
+        TEXT_CHANNELS, "Send on", required=True, default="sms",
         help="WhatsApp campaigns send an approved template: most recipients have not written there in the last 24 "
              "hours, when WhatsApp accepts nothing else.")
     whatsapp_template_id = fields.Many2one(

@@ -12,6 +12,7 @@ from odoo.fields import Domain
 
 from ..tools import gate, intent, keywords, phone
 from ..tools import inbound as inbound_rules
+from .sms_sms import TEXT_CHANNELS
 
 _logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class RecruitSmsInbound(models.Model):
     num_segments = fields.Integer("Segments", readonly=True)
     from_country = fields.Char("Sender country", readonly=True)
     opt_out_type = fields.Char("Opt-out type", readonly=True)
-    channel = fields.Selection([("sms", "SMS"), ("whatsapp", "WhatsApp")], default="sms", required=True, readonly=True)
+    channel = fields.Selection(TEXT_CHANNELS, default="sms", required=True, readonly=True)
     received_date = fields.Datetime("Received", default=fields.Datetime.now, readonly=True, required=True)
     applicant_id = fields.Many2one("hr.applicant", readonly=True, index="btree_not_null", ondelete="set null")
     related_applicant_ids = fields.Many2many(

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL, format_datetime
 from odoo.tools.sql import drop_view_if_exists
 
+from .sms_sms import TEXT_CHANNELS
+
 # the scheduled action refreshes the figures every quarter of an hour (about 10 s at a
 # million texts); the dashboard refreshes them itself only when they were never computed or
 # the scheduled action has not run for this long
@@ -34,7 +36,7 @@ class RecruitSmsReport(models.Model):
     job_id = fields.Many2one("hr.job", "Job Position", readonly=True)
     user_id = fields.Many2one("res.users", "Recruiter", readonly=True)
     campaign_id = fields.Many2one("recruit.sms.campaign", readonly=True)
-    channel = fields.Selection([("sms", "SMS"), ("whatsapp", "WhatsApp")], readonly=True)
+    channel = fields.Selection(TEXT_CHANNELS, readonly=True)
     segments = fields.Integer("SMS segments", readonly=True, aggregator="sum",
                               help="The SMS (segments) each text took: what the provider bills.")
     sent = fields.Integer(readonly=True, aggregator="sum")

@@ -10,6 +10,11 @@ from .recruit_sms_gate import GateRequest
 # whether a text is a recruiter's reply or a STOP confirmation.
 _SENDING_KIND = ServerFlag("recruit_sms_sending_kind")
 
+# the selections of what a text is and where it goes, for every model that keeps them
+KIND_SELECTION = [(gate.MANUAL, "Written by a recruiter"), (gate.AUTOMATED, "Automated"), (gate.CAMPAIGN, "Campaign"),
+                  (gate.CONFIRMATION, "Compliance confirmation")]
+TEXT_CHANNELS = [(gate.SMS, "SMS"), (gate.WHATSAPP, "WhatsApp")]
+
 
 def sending(kind):
     """The SMS created inside the ``with`` block are of ``kind`` (one of ``gate.KINDS``)."""
@@ -22,9 +27,7 @@ class SmsSms(models.Model):
     _inherit = "sms.sms"
 
     recruit_sms_kind = fields.Selection(
-        [(gate.MANUAL, "Written by a recruiter"), (gate.AUTOMATED, "Automated"), (gate.CAMPAIGN, "Campaign"),
-         (gate.CONFIRMATION, "Compliance confirmation")],
-        "Kind of text", readonly=True,
+        KIND_SELECTION, "Kind of text", readonly=True,
         help="Set by the code that sends, never from values: a compliance confirmation answers the candidate at "
              "once, whatever the hour or the opt-out; empty: automated.",
     )
@@ -34,7 +37,7 @@ class SmsSms(models.Model):
     )
     recruit_sms_block_reason = fields.Char("Blocked because", readonly=True)
     recruit_sms_channel = fields.Selection(
-        [(gate.SMS, "SMS"), (gate.WHATSAPP, "WhatsApp")], "Sent on", readonly=True,
+        TEXT_CHANNELS, "Sent on", readonly=True,
         help="Set by the code that sends; empty: SMS.")
     recruit_sms_content_sid = fields.Char(
         "WhatsApp template SID", readonly=True, help="An approved WhatsApp template sent in place of the text.")
@@ -159,9 +162,7 @@ class SmsSms(models.Model):
 
     def _recruit_sms_gate_channel(self):
         """How this SMS goes, for the gate: an SMS, free text on WhatsApp, or a template."""
-        if self.recruit_sms_channel != gate.WHATSAPP:
-            return gate.SMS
-        return gate.WHATSAPP_TEMPLATE if self.recruit_sms_content_sid else gate.WHATSAPP
+        return gate.channel_of(self.recruit_sms_channel == gate.WHATSAPP, bool(self.recruit_sms_content_sid))
 
     def _recruit_sms_whatsapp_sends(self):
         """{uuid: {"content_sid", "content_variables"}} of the SMS of ``self`` that go on

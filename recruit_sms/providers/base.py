@@ -90,10 +90,13 @@ class RecruitSmsProvider(SmsApiBase):
         return ProviderStream(self, self.company)
 
     def _send_sms_batch(self, messages, delivery_reports_url=False):
-        # which of them go on WhatsApp: one query for the batch
-        uuids = [number_info["uuid"] for message in messages for number_info in message.get("numbers") or []]
-        on_whatsapp = self.env["sms.sms"].sudo().search(
-            [("uuid", "in", uuids), ("recruit_sms_channel", "=", "whatsapp")])._recruit_sms_whatsapp_sends()
+        # which of them go on WhatsApp: one query for the batch, when the company uses it (the
+        # gate never lets a WhatsApp text reach the provider of a company that does not)
+        on_whatsapp = {}
+        if (self.company or self.env.company)._recruit_sms_whatsapp_ready():
+            uuids = [number_info["uuid"] for message in messages for number_info in message.get("numbers") or []]
+            on_whatsapp = self.env["sms.sms"].sudo().search(
+                [("uuid", "in", uuids), ("recruit_sms_channel", "=", "whatsapp")])._recruit_sms_whatsapp_sends()
         session = self._recruit_sms_open_session()
         try:
             return [

@@ -36,6 +36,13 @@ WHATSAPP = "whatsapp"
 WHATSAPP_TEMPLATE = "whatsapp_template"
 CHANNELS = frozenset({SMS, WHATSAPP, WHATSAPP_TEMPLATE})
 
+
+def channel_of(on_whatsapp, template):
+    """How a text goes, for the gate: an SMS, free text on WhatsApp, or an approved template."""
+    if not on_whatsapp:
+        return SMS
+    return WHATSAPP_TEMPLATE if template else WHATSAPP
+
 # a recruiter's reply to a candidate who wrote within this delay may go at any hour
 # (unless the company holds manual replies too)
 REPLY_GRACE = timedelta(hours=24)

@@ -38,10 +38,12 @@ class RecruitSmsComposer(models.TransientModel):
     def _compute_whatsapp(self):
         for composer in self:
             applicant = composer.applicant_id
-            state = applicant._recruit_sms_whatsapp_state() if applicant and composer.channel == "whatsapp" else False
-            composer.applicant_company_id = applicant._recruit_sms_company() if applicant else self.env.company
-            composer.whatsapp_note = state and state["note"]
-            composer.whatsapp_needs_template = bool(state) and not state["window_open"]
+            company = applicant._recruit_sms_company() if applicant else self.env.company
+            window_open, note = applicant._recruit_sms_whatsapp_window() if (
+                applicant and composer.channel == "whatsapp" and company._recruit_sms_whatsapp_ready()) else (True, False)
+            composer.applicant_company_id = company
+            composer.whatsapp_note = note
+            composer.whatsapp_needs_template = not window_open
             template = composer.whatsapp_template_id
             composer.whatsapp_preview = template._recruit_sms_fill(applicant)[1] if template and applicant else False
 
