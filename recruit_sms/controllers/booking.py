@@ -51,11 +51,11 @@ class RecruitSmsBookingController(Controller):
         return link.applicant_id.sudo().partner_id.lang or link.company_id.partner_id.lang or "en_US"
 
     def _render(self, link, error=None):
-        link = link.with_context(lang=self._lang(link))
-        request.update_context(lang=self._lang(link))
+        lang = self._lang(link)
+        link = link.with_context(lang=lang)
+        request.update_context(lang=lang)
         applicant = link.applicant_id.sudo()
         zone = pytz.timezone(applicant._recruit_sms_zones()[0])
-        lang = self._lang(link)
         days = [{
             "label": format_date(request.env, day, lang_code=lang, date_format="EEEE d MMMM"),
             "slots": [{"value": start.isoformat(), "label": start.strftime("%H:%M")} for start in starts],
