@@ -18,8 +18,8 @@ class RecruitSmsGate(models.AbstractModel):
     it; the rules themselves are in ``tools/gate.py``.
 
     A number that belongs to an applicant of the sending company is a candidate's number
-    whatever the SMS was posted on (the applicant, their contact, a list of numbers): the
-    consent and the texting hours of that applicant apply to it."""
+    whatever the SMS was posted on (the applicant, another applicant, their contact, a list
+    of numbers): the consent and the texting hours of that applicant apply to it."""
 
     _name = "recruit.sms.gate"
     _description = "SMS compliance gate"
@@ -45,7 +45,9 @@ class RecruitSmsGate(models.AbstractModel):
         batches, verdicts = {}, []
         for index, (request, fact) in enumerate(zip(requests, facts, strict=True)):
             company = request.company
-            applicant = fact["applicant"] or holders.get(index)
+            # posted on an applicant but to another number: whoever holds that number decides
+            # (the applicant it was posted on when nobody does)
+            applicant = fact["applicant"] or holders.get(index) or fact["posted_on"]
             # the company's texting hours are read only for a candidate's number
             key = company if applicant else None
             if key not in batches:
@@ -65,6 +67,14 @@ class RecruitSmsGate(models.AbstractModel):
             )
             verdicts.append(batches[key].decide(recipient, request.kind, request.channel))
         return verdicts
+
+    @api.model
+    def _refusals(self, numbers, company):
+        """{number: why an automated text of ``company`` may not go to it now, in words}
+        for those of ``numbers`` that the gate stops (blocked or outside their hours)."""
+        requests = [GateRequest(number, None, company, gate.AUTOMATED) for number in numbers]
+        return {request.number: self._message(verdict, request)
+                for request, verdict in zip(requests, self._decide(requests), strict=True) if not verdict.allowed}
 
     @api.model
     def _split_for_campaign(self, applicants, company):
@@ -105,7 +115,11 @@ class RecruitSmsGate(models.AbstractModel):
                 if not raw.startswith("+"):
                     country = applicant._recruit_sms_country_code() if applicant else request.company.country_id.code
                 number = phone.try_e164(raw, country)
-            facts.append({"applicant": applicant, "raw": raw, "number": number, "invalid": bool(raw) and not number})
+            posted_on = None
+            if applicant and number and number not in (applicant.phone_sanitized, applicant.partner_phone_sanitized):
+                posted_on, applicant = applicant, None
+            facts.append({"applicant": applicant, "posted_on": posted_on, "raw": raw, "number": number,
+                          "invalid": bool(raw) and not number})
         return facts
 
     @api.model

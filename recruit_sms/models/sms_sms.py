@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
+from ..providers.base import GATED
 from ..tools import gate
 from ..tools.server_flag import ServerFlag
 from .recruit_sms_gate import GateRequest
@@ -114,8 +115,9 @@ class SmsSms(models.Model):
     def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
         allowed = self._recruit_sms_gate()
         if allowed:
-            return super(SmsSms, allowed)._send(
-                unlink_failed=unlink_failed, unlink_sent=unlink_sent, raise_exception=raise_exception)
+            with GATED.set(True):
+                return super(SmsSms, allowed)._send(
+                    unlink_failed=unlink_failed, unlink_sent=unlink_sent, raise_exception=raise_exception)
         return None
 
     def _recruit_sms_applicant(self):
