@@ -42,6 +42,10 @@ CONSENT_SOURCES = [
 # import, a candidate's message), never by a caller; by default a recruiter's form.
 _CONSENT_SOURCE = ServerFlag("recruit_sms_consent_source", default="form")
 _CONSENT_REASON = ServerFlag("recruit_sms_consent_reason")
+_CONSENT_NUMBER = ServerFlag("recruit_sms_consent_number")  # the number a withdrawal is about, when not the current one
+# set by the server as the conversation goes (under sudo), never from a caller's values
+_SERVER_FACTS = ("recruit_sms_last_inbound_date", "recruit_sms_waiting_since", "recruit_sms_last_message_date",
+                 "recruit_sms_escalated_since", "recruit_sms_apply_texted", "recruit_sms_optout_asked_inbound_id")
 
 
 @contextlib.contextmanager
@@ -249,6 +253,7 @@ class HrApplicant(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._recruit_sms_drop_server_facts(vals)
             if "recruit_sms_consent" in vals:
                 self._recruit_sms_stamp_consent(vals)
             else:  # said in the values or not at all: never a default from the caller's context
@@ -259,20 +264,37 @@ class HrApplicant(models.Model):
         return applicants
 
     def write(self, vals):
+        self._recruit_sms_drop_server_facts(vals)
         self._recruit_sms_stamp_consent(vals)
         before = {a.id: a.recruit_sms_consent for a in self} if "recruit_sms_consent" in vals else {}
+        # consent was given for a number: a new one gets none of it (unless given with it)
+        consented = ({a.id: a.phone_sanitized for a in self if a.recruit_sms_consent and a.phone_sanitized}
+                     if "partner_phone" in vals and "recruit_sms_consent" not in vals else {})
         result = super().write(vals)
         for applicant in self.filtered(lambda a: a.id in before and a.recruit_sms_consent != before[a.id]):
             applicant._recruit_sms_log_consent("consent" if applicant.recruit_sms_consent else "consent_withdrawn")
+        for applicant in self.filtered(lambda a: a.id in consented and a.phone_sanitized != consented[a.id]):
+            applicant._recruit_sms_consent_left_with(consented[applicant.id])
         return result
 
-    @api.model
-    def load(self, fields, data):
-        # an import records consent as imported; who may not create applicants is
-        # refused at once (Odoo's import would only report it row by row)
-        self.check_access("create")
-        with consent_source("import"):
-            return super().load(fields, data)
+    def _recruit_sms_consent_left_with(self, number):
+        """The phone number changed from ``number``, which the consent was for: it is
+        withdrawn, in the ledger of that number."""
+        self.ensure_one()
+        reason = self.env._("The phone number changed to %(number)s", number=self.phone_sanitized or self.partner_phone or "-")
+        with _CONSENT_REASON.set(reason), _CONSENT_NUMBER.set(number):
+            self.sudo().write({"recruit_sms_consent": False})
+        self._recruit_sms_log(self.env._(
+            "The phone number changed: the SMS consent given for %(old)s does not carry over. Tick SMS consent again "
+            "once the candidate agreed to be texted at the new number.", old=number))
+
+    def _recruit_sms_drop_server_facts(self, vals):
+        """What the conversation's own events set (when the candidate last wrote, since when
+        they wait, what was escalated or texted on apply, the message that may ask to stop)
+        is never taken from a caller's values: the gate and the inbox rely on it."""
+        if not self.env.su:
+            for name in _SERVER_FACTS:
+                vals.pop(name, None)
 
     def _recruit_sms_stamp_consent(self, vals):
         """Consent is evidence: only a recruitment officer records it (record rules keep
@@ -604,7 +626,8 @@ class HrApplicant(models.Model):
                 on_whatsapp = {"recruit_sms_channel": gate.WHATSAPP,
                                "recruit_sms_content_sid": notification.recruit_sms_content_sid,
                                "recruit_sms_content_variables": notification.recruit_sms_content_variables}
-            sms = sms_model.browse(notification.sms_id_int).exists().filtered(lambda s: s.state == "error" and not s.to_delete)
+            sms = sms_model.browse(notification.sms_id_int).exists().filtered(
+                lambda s: s.state == "error" and not s.to_delete and s.mail_message_id == message)
             if sms:
                 sms.number = self.phone_sanitized
                 sms.action_set_outgoing()
@@ -739,6 +762,11 @@ class HrApplicant(models.Model):
         company = self._recruit_sms_company()
         if company.sms_provider != "sandbox":
             raise UserError(self.env._("Simulating a reply is only possible with the sandbox SMS provider."))
+        if not self.company_id:
+            # an applicant of no company is every company's: what a reply opens (the texting
+            # hours' grace to answer) would open for companies that text for real
+            raise UserError(self.env._(
+                "Simulating a reply needs the applicant to belong to a company: set their Company first."))
         number = self._recruit_sms_known_number()
         if not (body or "").strip():
             raise UserError(self.env._("Write the reply to simulate."))
@@ -763,13 +791,18 @@ class HrApplicant(models.Model):
     def _recruit_sms_log_consent(self, event):
         source = self.recruit_sms_consent_source if event == "consent" else _CONSENT_SOURCE.get()
         self.env["recruit.sms.consent.event"]._log(
-            self.phone_sanitized or self.partner_phone or "", event, source, applicant=self, reason=_CONSENT_REASON.get(),
+            _CONSENT_NUMBER.get() or self.phone_sanitized or self.partner_phone or "", event, source, applicant=self,
+            reason=_CONSENT_REASON.get(),
         )
 
     def action_recruit_sms_export_consent(self):
-        """The evidence pack: the ledger of this applicant's numbers, as CSV."""
+        """The evidence pack: the ledger of this applicant's numbers, as CSV, for the
+        recruitment officer who asks (consent is theirs to record; the number's history
+        names other applicants of the company)."""
         self.ensure_one()
         self.check_access("read")
+        if not self.env.user.has_group("hr_recruitment.group_hr_recruitment_user"):
+            raise AccessError(self.env._("Only a recruitment officer can export the consent evidence."))
         numbers = [n for n in {self.phone_sanitized, self.partner_phone_sanitized} if n]
         # the number's history in this applicant's company only: another company's
         # candidates with the same number are none of this reader's business
@@ -781,8 +814,7 @@ class HrApplicant(models.Model):
             "name": f"sms-consent-{self.id}.csv",
             "raw": events._to_csv().encode(),
             "mimetype": "text/csv",
-            "res_model": self._name,
-            "res_id": self.id,
+            # on no record: only who exported it (and administrators) may download it
         })
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
 

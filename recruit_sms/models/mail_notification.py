@@ -46,7 +46,7 @@ class MailNotification(models.Model):
             for name in _FROM_THE_SMS:
                 vals.pop(name, None)
             sms = sms_by_id.get(vals.get("sms_id_int"))
-            if sms:
+            if sms and sms.mail_message_id.id == vals.get("mail_message_id"):  # the SMS of this message only
                 # a WhatsApp message is one message, billed as such: it takes no SMS segment
                 vals["recruit_sms_whatsapp"] = sms.recruit_sms_channel == "whatsapp"
                 # what a resend needs once Odoo has deleted the SMS
@@ -55,3 +55,10 @@ class MailNotification(models.Model):
                 vals["recruit_sms_content_variables"] = sms.recruit_sms_content_variables or False
                 vals["recruit_sms_segments"] = 0 if vals["recruit_sms_whatsapp"] else count_segments(sms.body or "").segments
         return super().create(vals_list)
+
+    def write(self, vals):
+        # what was sent, and how, is the SMS's: the server stamps it (under sudo), a caller never
+        if not self.env.su:
+            for name in _FROM_THE_SMS:
+                vals.pop(name, None)
+        return super().write(vals)

@@ -23,8 +23,8 @@ SOURCES = [
 class RecruitSmsConsentEvent(models.Model):
     """The consent ledger: every change of a number's SMS status, as evidence.
 
-    Written by the code paths that change the status (never by hand); read-only for
-    everyone but administrators."""
+    Written by the code paths that change the status (never by hand), never rewritten:
+    read-only for everyone; administrators may only delete rows (erasing a candidate)."""
 
     _name = "recruit.sms.consent.event"
     _description = "SMS consent ledger"

@@ -22,5 +22,5 @@ class SmsTracker(models.Model):
         if not notifications:
             return
         self.filtered(lambda t: t.mail_notification_id.notification_status != "sent")._action_update_from_sms_state("sent")
-        notifications.write({"recruit_sms_read_date": fields.Datetime.now()})
+        notifications.sudo().write({"recruit_sms_read_date": fields.Datetime.now()})
         notifications.mail_message_id._notify_message_notification_update()

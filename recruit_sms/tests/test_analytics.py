@@ -88,7 +88,8 @@ class TestAnalytics(RecruitSmsCase):
 
     def test_segments_are_counted_by_odoo_never_given(self):
         message = self.applicant.message_post(body="x", message_type="sms")
-        sms = self.env["sms.sms"].sudo().create({"number": "+14155550142", "body": "x" * 200, "state": "outgoing"})
+        sms = self.env["sms.sms"].sudo().create({"number": "+14155550142", "body": "x" * 200, "state": "outgoing",
+                                                 "mail_message_id": message.id})
         notification = self.env["mail.notification"].create({
             "mail_message_id": message.id, "notification_type": "sms", "sms_id_int": sms.id, "recruit_sms_segments": 99})
         self.assertEqual(notification.recruit_sms_segments, 2, "200 GSM-7 characters: 2 SMS, whatever was given")

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
+from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -143,6 +144,10 @@ class TestCommandsAndLedger(ComplianceCase):
         self.assertTrue(event)
         with self.assertRaises(AccessError):
             event.write({"reason": "rewritten"})
+        admin = mail_new_test_user(self.env, login="rsms_ledger_admin", groups="base.group_user,base.group_system")
+        with self.assertRaises(AccessError):  # evidence is never rewritten, not even by an administrator
+            event.with_user(admin).write({"reason": "rewritten"})
+        self.assertFalse(event.reason)
 
     def test_unsubscribed_error_is_in_the_ledger(self):
         self.twilio.answer(400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient"})

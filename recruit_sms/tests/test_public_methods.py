@@ -31,7 +31,7 @@ PUBLIC_METHODS = {
     ("hr.applicant", "recruit_sms_get_conversation"): (INTERVIEWER, lambda c: ([c.applicant.id], [])),
     ("hr.applicant", "recruit_sms_resend"): (INTERVIEWER, lambda c: ([c.applicant.id], [1])),
     ("hr.applicant", "recruit_sms_simulate_reply"): (INTERVIEWER, lambda c: ([c.applicant.id], ["START"])),
-    ("hr.applicant", "action_recruit_sms_export_consent"): (INTERVIEWER, lambda c: ([c.applicant.id], [])),
+    ("hr.applicant", "action_recruit_sms_export_consent"): (OFFICER, lambda c: ([c.applicant.id], [])),
     ("hr.applicant", "recruit_sms_inbox_count"): (INTERVIEWER, lambda c: (None, [])),
     ("hr.applicant", "recruit_sms_inbox_data"): (INTERVIEWER, lambda c: (None, [])),
     ("hr.applicant", "recruit_sms_search_chat"): (INTERVIEWER, lambda c: (None, ["Ann"])),
@@ -79,6 +79,8 @@ PUBLIC_METHODS = {
     # value given can set
     ("mail.notification", "create"): (EMPLOYEE, lambda c: (None, [{"mail_message_id": c.sms_message.id,
                                                                     "notification_type": "sms"}])),
+    # core's own rule (a user writes their own notifications); the addon keeps what was sent, and how, unwritable
+    ("mail.notification", "write"): (EMPLOYEE, lambda c: ([c.notification.id], [{"recruit_sms_kind": "confirmation"}])),
     ("sms.sms", "create"): (SYSTEM, lambda c: (None, [{"number": "+14155550142", "body": "x"}])),
     ("sms.sms", "write"): (SYSTEM, lambda c: ([c.sms.id], [{"body": "x"}])),
     ("res.config.settings", "action_recruit_sms_test_connection"): (SYSTEM, lambda c: ([c.settings.id], [])),
@@ -130,6 +132,9 @@ class TestPublicMethods(RecruitSmsCase):
         cls.text_list = cls.env["recruit.sms.list"].create({"name": "Theirs", "applicant_ids": [(6, 0, cls.applicant.ids)]})
         cls.figures = cls.env["recruit.sms.figures"].create({})
         cls.sms_message = cls.applicant.message_post(body="x", message_type="comment")
+        cls.notification = cls.env["mail.notification"].create({
+            "mail_message_id": cls.sms_message.id, "notification_type": "sms",
+            "res_partner_id": cls.applicant._recruit_sms_ensure_partner(cls.applicant.phone_sanitized).id})
         cls.importer = cls.env["recruit.sms.import"].with_user(cls.recruiter).create({
             "data_file": base64.b64encode(b"Name,Phone\nIntruder,+14155550199\n"), "filename": "x.csv"})
 

@@ -22,3 +22,12 @@ class TestSandboxReply(RecruitSmsCase):
         with self.assertRaisesRegex(UserError, "only possible with the sandbox"):
             self.applicant.recruit_sms_simulate_reply("Hi")
         self.assertFalse(self.applicant.recruit_sms_inbound_ids)
+
+    def test_simulation_is_for_an_applicant_of_a_company(self):
+        """An applicant of no company is every company's: a simulated reply would open the
+        grace to answer at any hour for companies that text for real."""
+        self.applicant.company_id = False
+        with self.assertRaisesRegex(UserError, "belong to a company"):
+            self.applicant.with_user(self.recruiter).recruit_sms_simulate_reply("Hi")
+        self.assertFalse(self.applicant.recruit_sms_inbound_ids)
+        self.assertFalse(self.applicant.recruit_sms_last_inbound_date)
