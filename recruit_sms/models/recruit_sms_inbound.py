@@ -464,7 +464,7 @@ class RecruitSmsInbound(models.Model):
 
     def _recruit_sms_link_applicant(self, applicant):
         """Attach these unmatched messages (and the other unmatched ones from the same
-        numbers) to ``applicant``; later messages from these numbers follow. The user
+        numbers to the same companies) to ``applicant``; later messages from these numbers follow. The user
         must see the messages and may write on the applicant."""
         self.check_access("read")
         applicant.check_access("write")
@@ -472,8 +472,10 @@ class RecruitSmsInbound(models.Model):
             raise UserError(self.env._("Choose the applicant to link the message to."))
         if self.filtered(lambda r: r.state != "unmatched"):
             raise UserError(self.env._("This message is already on an applicant."))
+        # the others of the same companies only: another company's messages are not theirs to move
         pending = self.sudo().search([
             ("from_number", "in", self.mapped("from_number")), ("state", "=", "unmatched"),
+            ("company_id", "in", self.company_id.ids),
         ], order="received_date asc, id asc")
         for inbound in pending | self.sudo():
             inbound._recruit_sms_attach(applicant)

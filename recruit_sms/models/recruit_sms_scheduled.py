@@ -11,6 +11,8 @@ _logger = logging.getLogger(__name__)
 
 # what the author (or a recruitment manager of the company) may still change
 EDITABLE_FIELDS = {"body", "send_at", "channel", "subject"}
+# what it says and how it goes: it is sent as its author, so only they write it
+AUTHOR_FIELDS = {"body", "channel", "subject"}
 # the cron and the Cancel button are writing: the edit rules are theirs to apply
 _OWN_WRITE = ServerFlag("recruit_sms_scheduled_own_write", default=False)
 
@@ -60,6 +62,10 @@ class RecruitSmsScheduled(models.Model):
                 "A scheduled message: only its subject, body, channel and time can be changed (%(fields)s cannot).",
                 fields=", ".join(sorted(set(vals) - EDITABLE_FIELDS))))
         self._recruit_sms_check_editable()
+        if set(vals) & AUTHOR_FIELDS and not self.env.su and self.filtered(lambda s: s.user_id != self.env.user):
+            raise AccessError(self.env._(
+                "A scheduled message goes in its author's name: only they can change its text or channel. Cancel it "
+                "and schedule your own instead."))
         result = super().write(vals)
         if "send_at" in vals:
             cron = self.env.ref("recruit_sms.ir_cron_recruit_sms_scheduled", raise_if_not_found=False)

@@ -203,6 +203,9 @@ class TestScheduledMessages(TrustCase):
         scheduled = self.schedule()
         rpc(self.env, self.recruiter, "recruit.sms.scheduled", "write", [scheduled.id], {"body": "See you at 11"})
         rpc(self.env, self.manager, "recruit.sms.scheduled", "write", [scheduled.id], {"send_at": "2030-01-01 11:00:00"})
+        for values in ({"body": "Words the author never wrote"}, {"channel": "email"}):
+            with self.assertRaisesRegex(AccessError, "only they can change its text"):  # it goes in the author's name
+                rpc(self.env, self.manager, "recruit.sms.scheduled", "write", [scheduled.id], values)
         colleague = mail_new_test_user(self.env, login="rsms_colleague",
                                        groups="base.group_user,hr_recruitment.group_hr_recruitment_user")
         with self.assertRaises(AccessError):
@@ -362,3 +365,99 @@ class TestGateProperty(TrustCase):
 
 def datetime_at(rng):
     return datetime(2026, rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23), rng.choice([0, 30]))
+
+
+@tagged("post_install", "-at_install")
+class TestForgedFacts(TrustCase):
+    """What a caller may send in values: nothing the gate, the resend or the ledger relies on."""
+
+    def test_a_number_posted_on_another_applicant_is_decided_by_whoever_holds_it(self):
+        holder = self.applicants(1, partner_phone="+1 628 555 0420", recruit_sms_consent=False)
+        composer_id = rpc(self.env, self.recruiter, "sms.composer", "create", {
+            "composition_mode": "comment", "res_model": "hr.applicant", "res_id": self.applicant.id,
+            "numbers": "+1 628 555 0420", "body": "Posted on Ann, to someone else"})
+        rpc(self.env, self.recruiter, "sms.composer", "action_send_sms", [composer_id])
+        self.assertNotIn(holder.phone_sanitized, [r["form"]["To"] for r in self.twilio.requests],
+                         "Ann's consent is not the holder's")
+        sms = self.sms_to(holder.phone_sanitized)
+        self.assertEqual(sms.state, "canceled")
+        self.assertIn("not agreed", sms.recruit_sms_block_reason)
+
+    def test_a_batch_handed_straight_to_the_provider_meets_the_gate(self):
+        """mass_mailing_sms's test SMS calls the provider without Odoo's queue."""
+        self.env["phone.blacklist"].sudo()._add([NUMBER])
+        api = self.company._get_sms_api_class()(self.env)
+        api._set_company(self.company)
+        stopped, sent = api._send_sms_batch([{"content": "Test", "numbers": [
+            {"number": NUMBER, "uuid": "u1"}, {"number": "+14155550199", "uuid": "u2"}]}])
+        self.assertEqual(stopped["state"], "recruit_sms_blocked")
+        self.assertIn("opted out", stopped["failure_reason"])
+        self.assertEqual(sent["state"], "sent")
+        self.assertEqual([r["form"]["To"] for r in self.twilio.requests], ["+14155550199"])
+
+    def test_a_forged_notification_resends_no_other_sms_and_keeps_what_was_sent(self):
+        theirs = self.env["sms.sms"].sudo().create({"number": "+16285550499", "body": "Company B's secret",
+                                                    "state": "error", "record_company_id": self.company_b.id})
+        self.twilio.answer(400, {"code": 21408, "message": "Region not enabled", "status": 400})
+        message = self.applicant.with_user(self.recruiter).recruit_sms_send("sms", "Hello", "Still interested?")
+        forged_id = rpc(self.env, self.recruiter, "mail.notification", "create", {
+            "mail_message_id": message.id, "notification_type": "sms", "res_partner_id": self.recruiter.partner_id.id,
+            "sms_id_int": theirs.id, "notification_status": "exception", "recruit_sms_kind": "confirmation"})
+        rpc(self.env, self.recruiter, "mail.notification", "write", [forged_id], {"recruit_sms_kind": "confirmation"})
+        forged = self.env["mail.notification"].browse(forged_id)
+        self.assertFalse(forged.recruit_sms_kind, "neither created nor written from the caller's values")
+        rpc(self.env, self.recruiter, "hr.applicant", "recruit_sms_resend", [self.applicant.id], message.id)
+        self.assertEqual((theirs.state, theirs.number), ("error", "+16285550499"), "another message's SMS is left alone")
+        bodies = [r["form"]["Body"] for r in self.twilio.requests]
+        self.assertNotIn("Company B's secret", bodies)
+        self.assertIn("Still interested?", bodies[1:])
+
+    def test_when_the_candidate_last_wrote_is_the_servers_to_say(self):
+        self.company.write({"recruit_sms_quiet_start": 9, "recruit_sms_quiet_end": 18})
+        with freeze_time("2030-01-15 11:00:00"):  # 03:00 in California
+            rpc(self.env, self.recruiter, "hr.applicant", "write", [self.applicant.id], {
+                "recruit_sms_last_inbound_date": "2030-01-15 10:59:00", "recruit_sms_waiting_since": "2030-01-15 10:59:00",
+                "recruit_sms_apply_texted": True})
+            self.assertEqual((self.applicant.recruit_sms_last_inbound_date, self.applicant.recruit_sms_waiting_since,
+                              self.applicant.recruit_sms_apply_texted), (False, False, False))
+            self.assertEqual(self.applicant._recruit_sms_verdict().code, "quiet_hours", "no reply grace was opened")
+
+    def test_linking_a_text_moves_none_of_another_companys(self):
+        inbound = self.env["recruit.sms.inbound"]
+        number = "+16285550431"
+        theirs, _created = inbound._recruit_sms_receive(
+            InboundSms(message_sid="SMlinkB", account_sid="", from_number=number, to_number="", body="To B"), self.company_b)
+        ours, _created = inbound._recruit_sms_receive(
+            InboundSms(message_sid="SMlinkA", account_sid="", from_number=number, to_number="", body="To A"), self.company)
+        self.assertEqual((theirs.state, ours.state), ("unmatched", "unmatched"))
+        ours.with_user(self.recruiter)._recruit_sms_link_applicant(self.applicant)
+        self.assertEqual(ours.applicant_id, self.applicant)
+        self.assertEqual((theirs.state, theirs.applicant_id), ("unmatched", self.env["hr.applicant"]))
+
+    def test_the_consent_export_is_for_officers_and_only_for_who_exported_it(self):
+        self.applicant.interviewer_ids = self.interviewer
+        with self.assertRaises(AccessError):
+            rpc(self.env, self.interviewer, "hr.applicant", "action_recruit_sms_export_consent", [self.applicant.id])
+        action = rpc(self.env, self.recruiter, "hr.applicant", "action_recruit_sms_export_consent", [self.applicant.id])
+        attachment_id = int(action["url"].split("/")[3].split("?")[0])
+        self.assertIn(NUMBER, self.env["ir.attachment"].with_user(self.recruiter).browse(attachment_id).raw.decode())
+        colleague = mail_new_test_user(self.env, login="rsms_export_colleague",
+                                       groups="base.group_user,hr_recruitment.group_hr_recruitment_user")
+        with self.assertRaises(AccessError):
+            rpc(self.env, colleague, "ir.attachment", "read", [attachment_id], ["raw"])
+        with self.assertRaises(AccessError):  # nor anyone who reads the applicant
+            rpc(self.env, self.interviewer, "ir.attachment", "read", [attachment_id], ["raw"])
+
+    def test_consent_stays_with_the_number_it_was_given_for(self):
+        rpc(self.env, self.recruiter, "hr.applicant", "write", [self.applicant.id], {"partner_phone": "+1 628 555 0432"})
+        self.assertFalse(self.applicant.recruit_sms_consent)
+        self.assertEqual(self.applicant.phone_sanitized, "+16285550432")
+        events = self.env["recruit.sms.consent.event"].search([("applicant_id", "=", self.applicant.id)], order="id")
+        self.assertEqual((events[-1].event, events[-1].number), ("consent_withdrawn", NUMBER))
+        self.assertIn("+16285550432", events[-1].reason)
+        self.assertEqual(self.applicant._recruit_sms_verdict().code, "no_consent")
+        # the same number written another way changes nothing; a new number with consent keeps it
+        rpc(self.env, self.recruiter, "hr.applicant", "write", [self.applicant.id],
+            {"partner_phone": "+16285550433", "recruit_sms_consent": True})
+        rpc(self.env, self.recruiter, "hr.applicant", "write", [self.applicant.id], {"partner_phone": "(628) 555-0433"})
+        self.assertTrue(self.applicant.recruit_sms_consent)
