@@ -235,18 +235,19 @@ class HrApplicant(models.Model):
         """What the gate says of a text of ``kind`` on ``channel`` to this applicant now."""
         return self.env["recruit.sms.gate"]._decide([self._recruit_sms_gate_request(kind, channel=channel)], hours=hours)[0]
 
-    def _recruit_sms_blocked_reason(self, channel=gate.SMS):
-        """Why this applicant can never be texted on ``channel`` as things stand (no or
-        invalid number, opted out, no consent, WhatsApp's window closed), or None; the
-        texting hours only delay a text."""
+    def _recruit_sms_blocked_reason(self, channel=gate.SMS, kind=gate.MANUAL):
+        """Why this applicant can never be texted on ``channel`` a text of ``kind`` as
+        things stand (no or invalid number, opted out, no consent, WhatsApp's window closed,
+        an automated text while their message may ask to stop), or None; the texting hours
+        only delay a text."""
         self.ensure_one()
-        verdict = self._recruit_sms_verdict(hours=False, channel=channel)
+        verdict = self._recruit_sms_verdict(kind, hours=False, channel=channel)
         request = self._recruit_sms_gate_request(channel=channel)
         return self.env["recruit.sms.gate"]._message(verdict, request) if verdict.blocked else None
 
-    def _recruit_sms_check_sendable(self, channel=gate.SMS):
+    def _recruit_sms_check_sendable(self, channel=gate.SMS, kind=gate.MANUAL):
         for applicant in self:
-            reason = applicant._recruit_sms_blocked_reason(channel)
+            reason = applicant._recruit_sms_blocked_reason(channel, kind)
             if reason:
                 raise UserError(reason)
 
@@ -377,7 +378,7 @@ class HrApplicant(models.Model):
     def _recruit_sms_post_sms(self, subject, body, kind, channel=gate.SMS, sms_values=None):
         """Post and send one text as the user's: an SMS (with the first-contact notice when
         due), or on WhatsApp (``channel``, with its ``sms_values``), once the gate allows it."""
-        self._recruit_sms_check_sendable(channel)
+        self._recruit_sms_check_sendable(channel, kind)
         if channel == gate.SMS:
             body += self._recruit_sms_first_contact_suffix()
         sms = self._recruit_sms_post_sms_batch({self.id: body}, subject=subject, kind=kind,
@@ -619,7 +620,8 @@ class HrApplicant(models.Model):
         for notification in notifications:
             if notification.recruit_sms_whatsapp and not self._recruit_sms_company()._recruit_sms_whatsapp_ready():
                 raise UserError(self._recruit_sms_company()._recruit_sms_whatsapp_missing())
-            self._recruit_sms_check_sendable(notification._recruit_sms_gate_channel())
+            self._recruit_sms_check_sendable(notification._recruit_sms_gate_channel(),
+                                             notification.recruit_sms_kind or gate.AUTOMATED)
         for notification in notifications:
             on_whatsapp = {}
             if notification.recruit_sms_whatsapp:

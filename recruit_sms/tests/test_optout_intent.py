@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
@@ -42,6 +44,14 @@ class TestOptOutIntent(ComplianceCase):
             [verdict for verdict, _request in excluded.values()]), "may have asked to stop: 1")
         applicant.recruit_sms_compose("sms", "Hi", "Do you want us to stop texting you?")
         self.assertEqual(self.sent(), [(NUMBER, "Do you want us to stop texting you?")])
+        # a scheduled text is automated when it falls due: it fails, saying why, and is not "sent"
+        applicant.recruit_sms_compose("sms", "Later", "^at 2030-01-01 10:00 Shift reminder")
+        scheduled = self.env["recruit.sms.scheduled"].search([("applicant_id", "=", self.applicant.id)])
+        with freeze_time("2030-01-01 20:00:00"):
+            self.env["recruit.sms.scheduled"]._send_due()
+        self.assertEqual(scheduled.state, "failed")
+        self.assertIn("may ask to stop", scheduled.failure_reason)
+        self.assertEqual(len(self.sent()), 1)
 
     def test_one_click_opts_out_with_the_message_as_evidence(self):
         self.post(self.form("Remove me from your list please"))
