@@ -48,7 +48,7 @@ class RecruitSmsCampaign(models.Model):
         help="WhatsApp campaigns send an approved template: most recipients have not written there in the last 24 "
              "hours, when WhatsApp accepts nothing else.")
     whatsapp_template_id = fields.Many2one(
-        "recruit.sms.whatsapp.template", "WhatsApp template", check_company=True,
+        "recruit.sms.whatsapp.template", "WhatsApp template", check_company=True, ondelete="restrict",
         help="The approved template each recipient receives, its variables filled from their application.")
     recipient_ids = fields.Many2many("hr.applicant", string="Recipients", check_company=True)
     list_id = fields.Many2one(
@@ -352,6 +352,8 @@ class RecruitSmsCampaign(models.Model):
 
     def action_retry_failed(self):
         for campaign in self:
+            if campaign.state not in ("sending", "done"):
+                raise UserError(self.env._("Only the failed messages of a campaign that was sent can be retried."))
             failed = campaign.line_ids.filtered(lambda line: line.state == "failed")
             if not failed:
                 raise UserError(self.env._("No failed message to retry."))
@@ -413,7 +415,7 @@ class RecruitSmsCampaign(models.Model):
             batch = lines._recruit_sms_claim(self, size if budget is None else min(size, budget - handed))
             if not batch:
                 break
-            handoffs = batch._recruit_sms_prepare(stream)
+            handoffs = batch._recruit_sms_prepare_or_fail(stream)
             if commit:  # the batch's messages are posted: keep them whatever happens next
                 self.env["ir.cron"]._commit_progress(0)
             handed += lines._recruit_sms_hand_off(handoffs, stream, pacers, make_pacer, clock=now_fn, commit=commit,

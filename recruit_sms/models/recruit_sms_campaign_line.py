@@ -3,7 +3,7 @@ from collections import defaultdict, namedtuple
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.service.model import retrying
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, retrying
 
 from ..tools import gate, pacing
 from .recruit_sms_gate import GateRequest
@@ -136,6 +136,21 @@ class RecruitSmsCampaignLine(models.Model):
                     verdicts[line.id].closes_at, stream.sender(line.number), on_whatsapp.get(line.sms_uuid))
             for line in ready
         ]
+
+    def _recruit_sms_prepare_or_fail(self, stream):
+        """``_recruit_sms_prepare``, or, when the batch cannot be prepared (its template
+        gone, a body that no longer renders), its lines failed with the reason: the
+        engine goes on with the next batch and the other campaigns."""
+        try:
+            with self.env.cr.savepoint():
+                return self._recruit_sms_prepare(stream)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise  # the cron's run is retried as a whole
+        except Exception as error:  # noqa: BLE001 (any error of one batch is that batch's outcome)
+            _logger.warning("Campaign %s: a batch of %d messages could not be prepared: %s",
+                            self.campaign_id.id, len(self), type(error).__name__)
+            self._recruit_sms_fail(self.env._("Not sent: %(reason)s", reason=str(error) or type(error).__name__))
+            return []
 
     def _recruit_sms_post(self, campaign):
         """Post each line's SMS on its applicant's conversation, in one batch. The SMS is

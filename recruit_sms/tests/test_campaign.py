@@ -208,6 +208,32 @@ class TestCampaignEngine(CampaignCase):
         self.assertEqual((campaign.count_sent, campaign.count_failed, campaign.state), (3, 0, "done"))
         self.assertEqual(len(self.twilio.requests), 4)
 
+    def test_a_campaign_that_cannot_be_prepared_fails_its_messages_and_blocks_no_other(self):
+        broken = self.campaign(self.applicants(2), body="Hi {{ object.partner_name }}")
+        broken.action_send()
+        healthy = self.campaign(self.applicants(3)[2:], body="Still here")
+        healthy.action_send()
+        # a body that no longer renders (checked on every save; here broken behind the ORM's back)
+        self.env.cr.execute("UPDATE recruit_sms_campaign SET body = '{{ object.no_such_field }}' WHERE id = %s",
+                            [broken.id])
+        broken.invalidate_recordset(["body"])
+        self.run_engine()
+        self.assertEqual([r["form"]["Body"] for r in self.twilio.requests], ["Still here"])
+        self.assertEqual(healthy.state, "done")
+        self.assertEqual((broken.state, broken.count_failed), ("done", 2))
+        self.assertTrue(all(line.failure_reason.startswith("Not sent:") for line in broken.line_ids))
+
+    def test_a_cancelled_campaign_cannot_be_revived_by_retrying(self):
+        self.twilio.answer(400, {"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400})
+        campaign = self.campaign(self.applicants(2))
+        campaign.action_send()
+        self.run_engine(limit=1)
+        campaign.action_cancel()
+        self.assertTrue(campaign.line_ids.filtered(lambda line: line.state == "failed"))
+        with self.assertRaisesRegex(UserError, "campaign that was sent"):
+            campaign.with_user(self.recruiter).action_retry_failed()
+        self.assertEqual(campaign.state, "cancelled")
+
     def test_killed_worker_resumes_exactly_once(self):
         """As the cron runs the engine: each outcome is committed before the next message
         goes, and a worker's death rolls back whatever it had not committed."""
