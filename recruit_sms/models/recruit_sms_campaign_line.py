@@ -146,7 +146,7 @@ class RecruitSmsCampaignLine(models.Model):
                 return self._recruit_sms_prepare(stream)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise  # the cron's run is retried as a whole
-        except Exception as error:  # noqa: BLE001 (any error of one batch is that batch's outcome)
+        except Exception as error:  # any error of one batch is that batch's outcome
             _logger.warning("Campaign %s: a batch of %d messages could not be prepared: %s",
                             self.campaign_id.id, len(self), type(error).__name__)
             self._recruit_sms_fail(self.env._("Not sent: %(reason)s", reason=str(error) or type(error).__name__))
