@@ -289,6 +289,14 @@ class HrApplicant(models.Model):
             "The phone number changed: the SMS consent given for %(old)s does not carry over. Tick SMS consent again "
             "once the candidate agreed to be texted at the new number.", old=number))
 
+    @api.model
+    def load(self, fields, data):
+        # an import records consent as imported; who may not create applicants is
+        # refused at once (Odoo's import would only report it row by row)
+        self.check_access("create")
+        with consent_source("import"):
+            return super().load(fields, data)
+
     def _recruit_sms_drop_server_facts(self, vals):
         """What the conversation's own events set (when the candidate last wrote, since when
         they wait, what was escalated or texted on apply, the message that may ask to stop)
