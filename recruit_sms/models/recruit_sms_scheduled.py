@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..tools import gate
 from ..tools.server_flag import ServerFlag
@@ -78,6 +79,10 @@ class RecruitSmsScheduled(models.Model):
         rules keep managers to their companies)."""
         if self.filtered(lambda s: s.state != "scheduled"):
             raise UserError(self.env._("Only a message that is still scheduled can be changed or cancelled."))
+        self._recruit_sms_check_author_or_manager()
+
+    def _recruit_sms_check_author_or_manager(self):
+        self.check_access("write")
         if self.env.su:
             return
         manager = self.env.user.has_group("hr_recruitment.group_hr_recruitment_manager")
@@ -90,21 +95,35 @@ class RecruitSmsScheduled(models.Model):
         self._recruit_sms_check_editable()
         return self._recruit_sms_set_outcome(state="cancelled")
 
+    def action_retry(self):
+        """Send a failed message again, now (the gate and the texting hours apply again),
+        as its author, in their words: by the author or a recruitment manager."""
+        if self.filtered(lambda s: s.state != "failed"):
+            raise UserError(self.env._("Only a message that failed can be retried."))
+        with _OWN_WRITE.set(True):  # back to scheduled, where the usual edit rules apply
+            self._recruit_sms_check_author_or_manager()
+            self.sudo().write({"state": "scheduled", "send_at": fields.Datetime.now(), "failure_reason": False})
+        self.env.ref("recruit_sms.ir_cron_recruit_sms_scheduled").sudo()._trigger()
+        return True
+
     def _recruit_sms_set_outcome(self, **values):
         with _OWN_WRITE.set(True):
             return self.sudo().write(values)
 
     @api.model
     def _cron_send_due(self, batch=50):
-        while done := self._send_due(batch):
+        while self._send_due(batch, commit=True):
             remaining = self.search_count([("state", "=", "scheduled"), ("send_at", "<=", fields.Datetime.now())])
-            if self.env["ir.cron"]._commit_progress(done, remaining=remaining) <= 0 or not remaining:
+            if self.env["ir.cron"]._commit_progress(remaining=remaining) <= 0 or not remaining:
                 break
 
     @api.model
-    def _send_due(self, batch=50):
+    def _send_due(self, batch=50, commit=False):
         """Send a batch of what is due, each as its author (their rights apply), as an
-        automated text (the candidate's texting hours hold it); returns how many."""
+        automated text (the candidate's texting hours hold it); returns how many. Each
+        ends sent or failed with the reason, whatever the others do; with ``commit``, each
+        outcome is committed before the next one goes (a text the provider took is never
+        sent twice)."""
         due = self.search([("state", "=", "scheduled"), ("send_at", "<=", fields.Datetime.now())], limit=batch)
         for scheduled in due:
             applicant = scheduled.applicant_id.with_user(scheduled.user_id).with_company(scheduled.company_id)
@@ -112,8 +131,18 @@ class RecruitSmsScheduled(models.Model):
                 with self.env.cr.savepoint():
                     message = applicant._recruit_sms_send(scheduled.channel, scheduled.subject, scheduled.body,
                                                           gate.AUTOMATED)
-                scheduled._recruit_sms_set_outcome(state="sent", mail_message_id=message.id)
-            except (UserError, AccessError) as error:
+                refused = message.notification_ids.filtered(
+                    lambda n: n.notification_type == "sms" and n.notification_status in ("exception", "bounce", "canceled"))
+                if refused:  # the gate or the provider refused it: say so, and why
+                    scheduled._recruit_sms_set_outcome(state="failed", mail_message_id=message.id,
+                                                       failure_reason=refused[0].failure_reason or refused[0].failure_type)
+                else:
+                    scheduled._recruit_sms_set_outcome(state="sent", mail_message_id=message.id)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise  # the cron's run is retried as a whole; what is committed stays
+            except Exception as error:  # any error of one message is that message's outcome
                 _logger.info("Scheduled message %s not sent: %s", scheduled.id, type(error).__name__)
-                scheduled._recruit_sms_set_outcome(state="failed", failure_reason=str(error))
+                scheduled._recruit_sms_set_outcome(state="failed", failure_reason=str(error) or type(error).__name__)
+            if commit:
+                self.env["ir.cron"]._commit_progress(1)
         return len(due)

@@ -63,6 +63,7 @@ PUBLIC_METHODS = {
                                                                       "body": "x", "send_at": "2030-01-01"}])),
     ("recruit.sms.scheduled", "write"): (OFFICER, lambda c: ([c.scheduled.id], [{"body": "Hijacked"}])),
     ("recruit.sms.scheduled", "action_cancel"): (OFFICER, lambda c: ([c.scheduled.id], [])),
+    ("recruit.sms.scheduled", "action_retry"): (OFFICER, lambda c: ([c.scheduled.id], [])),
     ("recruit.sms.inbound", "action_create_applicant"): (OFFICER, lambda c: ([c.inbound.id], [])),
     ("recruit.sms.inbound", "action_open_link_wizard"): (OFFICER, lambda c: ([c.inbound.id], [])),
     ("recruit.sms.inbound.link", "action_link"): (OFFICER, lambda c: ([c.link.id], [])),

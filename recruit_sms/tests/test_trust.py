@@ -225,6 +225,28 @@ class TestScheduledMessages(TrustCase):
         with self.assertRaises(UserError):
             rpc(self.env, self.recruiter, "recruit.sms.scheduled", "action_cancel", [scheduled.id])
 
+    def test_each_due_message_ends_sent_or_failed_with_why_whatever_the_others_do(self):
+        refused, broken, fine = (self.schedule(applicant=applicant) for applicant in self.applicants(3))
+        # a channel gone wrong behind the ORM's back: that message fails, alone
+        self.env.cr.execute("UPDATE recruit_sms_scheduled SET channel = 'pigeon' WHERE id = %s", [broken.id])
+        broken.invalidate_recordset(["channel"])
+        self.twilio.answer(400, {"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400})
+        with freeze_time("2030-01-01 20:00:00"):
+            self.env["recruit.sms.scheduled"]._send_due()
+        self.assertEqual((refused.state, refused.failure_reason), ("failed", "Invalid 'To' Phone Number"))
+        self.assertEqual(broken.state, "failed")
+        self.assertIn("pigeon", broken.failure_reason)
+        self.assertEqual(fine.state, "sent")
+        # Retry: now, as its author, by a manager too
+        rpc(self.env, self.manager, "recruit.sms.scheduled", "action_retry", [refused.id])
+        self.assertEqual(refused.state, "scheduled")
+        with freeze_time("2030-01-02 20:00:00"):
+            self.env["recruit.sms.scheduled"]._send_due()
+        self.assertEqual(refused.state, "sent")
+        self.assertEqual(refused.mail_message_id.author_id, self.recruiter.partner_id)
+        with self.assertRaisesRegex(UserError, "Only a message that failed"):
+            rpc(self.env, self.recruiter, "recruit.sms.scheduled", "action_retry", [fine.id])
+
     def test_another_company_sees_and_changes_none(self):
         scheduled = self.schedule()
         for user in (self.recruiter_b, self.manager_b):
