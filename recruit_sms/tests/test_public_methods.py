@@ -65,6 +65,7 @@ PUBLIC_METHODS = {
     ("recruit.sms.scheduled", "action_cancel"): (OFFICER, lambda c: ([c.scheduled.id], [])),
     ("recruit.sms.scheduled", "action_retry"): (OFFICER, lambda c: ([c.scheduled.id], [])),
     ("recruit.sms.inbound", "action_create_applicant"): (OFFICER, lambda c: ([c.inbound.id], [])),
+    ("recruit.sms.inbound", "action_retry"): (OFFICER, lambda c: ([c.inbound.id], [])),
     ("recruit.sms.inbound", "action_open_link_wizard"): (OFFICER, lambda c: ([c.inbound.id], [])),
     ("recruit.sms.inbound.link", "action_link"): (OFFICER, lambda c: ([c.link.id], [])),
     ("recruit.sms.composer", "default_get"): (INTERVIEWER, lambda c: (None, [["applicant_id", "channel"]])),

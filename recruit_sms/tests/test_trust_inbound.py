@@ -6,7 +6,7 @@ from unittest.mock import patch
 import lxml.html
 
 from odoo.addons.mail.tests.common import mail_new_test_user
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import config, mute_logger
 
@@ -57,6 +57,39 @@ class TestOneMessageNeverBlocksTheQueue(QueueCase):
         self.assertEqual(self.sent().count((NUMBER, self.company.recruit_sms_optout_reply)), 1)
         self.assertFalse([to for to, _body in self.sent() if to == "12345"])
         self.assertEqual(self.env["recruit.sms.inbound"].search_count([("state", "=", "received")]), 0)
+
+    def test_a_failed_message_can_be_retried_by_an_officer(self):
+        poison = self.form("STOP", sender="12345")
+        with mute_logger(INBOUND_LOGGER):
+            self.post(poison)
+        failed = self.inbound(poison)
+        self.assertEqual(failed.state, "error")
+        with self.assertRaisesRegex(UserError, "press Retry first"):
+            failed.with_user(self.recruiter)._recruit_sms_link_applicant(self.applicant)
+        interviewer = mail_new_test_user(
+            self.env, login="rsms_inbound_interviewer",
+            groups="base.group_user,hr_recruitment.group_hr_recruitment_interviewer")
+        with self.assertRaises(AccessError):
+            failed.with_user(interviewer).action_retry()
+        with mute_logger(INBOUND_LOGGER):
+            failed.with_user(self.recruiter).action_retry()
+        self.assertEqual(failed.state, "error", "processed again: the number is still no phone number")
+        self.assertTrue(failed.error_reason)
+        hello = self.form("Hello")
+        self.post(hello)
+        ok = self.inbound(hello)
+        with self.assertRaisesRegex(UserError, "Only a message that could not be processed"):
+            ok.with_user(self.recruiter).action_retry()
+
+    def test_a_message_whose_automatic_handling_fails_is_kept(self):
+        """Its opt-out wording cannot opt out a sender that is no phone number: the
+        message is kept for a recruiter, not failed."""
+        self.company.recruit_sms_intent_opt_out = True
+        words = self.form("Hi, I found a job. Please stop texting me", sender="12345")
+        with mute_logger(INBOUND_LOGGER):
+            self.post(words)
+        self.assertEqual(self.inbound(words).state, "unmatched")
+        self.assertFalse(self.blacklisted("12345"))
 
     def test_failed_messages_are_shown_to_recruitment_managers(self):
         manager = mail_new_test_user(
