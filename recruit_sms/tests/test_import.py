@@ -155,6 +155,19 @@ class TestImportCandidates(RecruitSmsCase):
         self.assertEqual(good.count_created, 2)
         mails = self.env["mail.mail"].sudo().search([("email_to", "like", self.recruiter.email)])
         self.assertTrue(any("stopped after 0 of 7 rows" in mail.body_html for mail in mails))
+        # a file imported, or being imported, is not imported again by a second click
+        for wizard in (good, broken):
+            with self.assertRaisesRegex(UserError, "imported or being imported already"):
+                wizard.with_user(self.recruiter).action_import()
+        # the file readable again: Resume goes on, each row once
+        broken.write({"data_file": good.data_file, "filename": good.filename})
+        broken.with_user(self.recruiter).action_resume()
+        self.assertEqual(broken.state, "queued")
+        self.env["recruit.sms.import"]._cron_import(commit=False)
+        self.assertEqual(broken.state, "done")
+        self.assertEqual(sorted(broken.line_ids.mapped("line")), list(range(2, 9)), "each row once")
+        with self.assertRaisesRegex(UserError, "Only an import that stopped"):
+            broken.with_user(self.recruiter).action_resume()
 
     def test_consent_is_never_taken_from_the_callers_context(self):
         forged = {"default_recruit_sms_consent": True, "default_recruit_sms_consent_source": "application"}

@@ -87,6 +87,7 @@ PUBLIC_METHODS = {
     ("sms.sms", "write"): (SYSTEM, lambda c: ([c.sms.id], [{"body": "x"}])),
     ("res.config.settings", "action_recruit_sms_test_connection"): (SYSTEM, lambda c: ([c.settings.id], [])),
     ("recruit.sms.import", "action_import"): (OFFICER, lambda c: ([c.importer.id], [])),
+    ("recruit.sms.import", "action_resume"): (OFFICER, lambda c: ([c.importer.id], [])),
     ("recruit.sms.import", "action_download_report"): (OFFICER, lambda c: ([c.importer.id], [])),
 }
 

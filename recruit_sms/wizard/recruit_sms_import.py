@@ -8,6 +8,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import email_normalize
 
 from ..models.hr_applicant import consent_source
@@ -129,6 +130,9 @@ class RecruitSmsImport(models.TransientModel):
     def action_import(self):
         self.ensure_one()
         self.env["hr.applicant"].check_access("create")
+        if self.state != "draft":
+            raise UserError(self.env._(
+                "This file is imported or being imported already: open Import candidates again for another file."))
         headers, table = self._read_table()
         mapping, problems = rules.map_headers(headers, table)
         if problems:
@@ -144,6 +148,18 @@ class RecruitSmsImport(models.TransientModel):
         else:
             self._recruit_sms_import(self._rows(mapping, table))
             self.state = "done"
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
+                "target": "new", "name": self.env._("Import candidates")}
+
+    def action_resume(self):
+        """Go on with an import that stopped, from the first row it had not imported (the
+        rows before are kept, with their results)."""
+        self.ensure_one()
+        self.env["hr.applicant"].check_access("create")
+        if self.state != "failed":
+            raise UserError(self.env._("Only an import that stopped can be resumed."))
+        self.write({"state": "queued", "failure_reason": False})
+        self.env.ref("recruit_sms.ir_cron_recruit_sms_import").sudo()._trigger()
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
                 "target": "new", "name": self.env._("Import candidates")}
 
@@ -180,6 +196,8 @@ class RecruitSmsImport(models.TransientModel):
                 # as the person who imports: their access rights and record rules apply
                 wizard.with_user(wizard.create_uid).with_company(wizard.company_id)._recruit_sms_import_queued(
                     commit=commit)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise  # no fault of the file: it stays queued, and the cron's next run goes on
             except Exception as error:  # whatever stops one file, the next ones still run
                 if commit:
                     self.env.cr.rollback()  # pylint: disable=invalid-commit
