@@ -14,6 +14,7 @@ from odoo.tools import format_datetime, html2plaintext, plaintext2html
 from ..tools import age, commands, gate, phone, quiet_hours, whatsapp
 from ..tools import inbound as inbound_rules
 from ..tools.server_flag import ServerFlag
+from .recruit_sms_consent_event import EXPORT_PREFIX
 from .recruit_sms_gate import GateRequest
 from .sms_sms import TEXT_CHANNELS, sending
 
@@ -268,21 +269,30 @@ class HrApplicant(models.Model):
         self._recruit_sms_drop_server_facts(vals)
         self._recruit_sms_stamp_consent(vals)
         before = {a.id: a.recruit_sms_consent for a in self} if "recruit_sms_consent" in vals else {}
-        # consent was given for a number: a new one gets none of it (unless given with it)
-        consented = ({a.id: a.phone_sanitized for a in self if a.recruit_sms_consent and a.phone_sanitized}
-                     if "partner_phone" in vals and "recruit_sms_consent" not in vals else {})
+        # consent is given for a number: the one each consent was for, should the number change
+        numbers = ({a.id: a.phone_sanitized for a in self if a.recruit_sms_consent and a.phone_sanitized}
+                   if "partner_phone" in vals else {})
         result = super().write(vals)
+        moved = {a.id: numbers[a.id] for a in self if a.id in numbers and a.phone_sanitized != numbers[a.id]}
         for applicant in self.filtered(lambda a: a.id in before and a.recruit_sms_consent != before[a.id]):
-            applicant._recruit_sms_log_consent("consent" if applicant.recruit_sms_consent else "consent_withdrawn")
-        for applicant in self.filtered(lambda a: a.id in consented and a.phone_sanitized != consented[a.id]):
-            applicant._recruit_sms_consent_left_with(consented[applicant.id])
+            # a withdrawal is about the number the consent was for
+            with _CONSENT_NUMBER.set(None if applicant.recruit_sms_consent else moved.get(applicant.id, _CONSENT_NUMBER.get())):
+                applicant._recruit_sms_log_consent("consent" if applicant.recruit_sms_consent else "consent_withdrawn")
+        for applicant in self.filtered(lambda a: a.id in moved and a.recruit_sms_consent):
+            applicant._recruit_sms_consent_left_with(moved[applicant.id], given_again="recruit_sms_consent" in vals)
         return result
 
-    def _recruit_sms_consent_left_with(self, number):
+    def _recruit_sms_consent_left_with(self, number, given_again=False):
         """The phone number changed from ``number``, which the consent was for: it is
-        withdrawn, in the ledger of that number."""
+        withdrawn, in the ledger of that number; ``given_again`` with the new number, the
+        ledger also records the consent for that one."""
         self.ensure_one()
         reason = self.env._("The phone number changed to %(number)s", number=self.phone_sanitized or self.partner_phone or "-")
+        if given_again:
+            with _CONSENT_REASON.set(reason), _CONSENT_NUMBER.set(number):
+                self._recruit_sms_log_consent("consent_withdrawn")
+            self._recruit_sms_log_consent("consent")
+            return
         with _CONSENT_REASON.set(reason), _CONSENT_NUMBER.set(number):
             self.sudo().write({"recruit_sms_consent": False})
         self._recruit_sms_log(self.env._(
@@ -305,6 +315,12 @@ class HrApplicant(models.Model):
             for name in _SERVER_FACTS:
                 vals.pop(name, None)
 
+    @api.model
+    def _recruit_sms_check_officer(self, message):
+        """Only a recruitment officer goes on (record rules keep them to their companies)."""
+        if not self.env.su and not self.env.user.has_group("hr_recruitment.group_hr_recruitment_user"):
+            raise AccessError(message)
+
     def _recruit_sms_stamp_consent(self, vals):
         """Consent is evidence: only a recruitment officer records it (record rules keep
         them to their companies), and Odoo sets when and how, whatever the values say."""
@@ -312,9 +328,8 @@ class HrApplicant(models.Model):
         vals.pop("recruit_sms_consent_source", None)
         if "recruit_sms_consent" not in vals:
             return
-        if not self.env.su and not self.env.user.has_group("hr_recruitment.group_hr_recruitment_user"):
-            raise AccessError(self.env._(
-                "SMS consent: only a recruitment officer can record or withdraw a candidate's consent."))
+        self._recruit_sms_check_officer(self.env._(
+            "SMS consent: only a recruitment officer can record or withdraw a candidate's consent."))
         if vals["recruit_sms_consent"]:
             vals.update(recruit_sms_consent_date=fields.Datetime.now(), recruit_sms_consent_source=_CONSENT_SOURCE.get())
         else:
@@ -811,8 +826,7 @@ class HrApplicant(models.Model):
         names other applicants of the company)."""
         self.ensure_one()
         self.check_access("read")
-        if not self.env.user.has_group("hr_recruitment.group_hr_recruitment_user"):
-            raise AccessError(self.env._("Only a recruitment officer can export the consent evidence."))
+        self._recruit_sms_check_officer(self.env._("Only a recruitment officer can export the consent evidence."))
         numbers = [n for n in {self.phone_sanitized, self.partner_phone_sanitized} if n]
         # the number's history in this applicant's company only: another company's
         # candidates with the same number are none of this reader's business
@@ -821,7 +835,7 @@ class HrApplicant(models.Model):
             ("company_id", "in", [self._recruit_sms_company().id, False]),
         ])
         attachment = self.env["ir.attachment"].sudo().create({
-            "name": f"sms-consent-{self.id}.csv",
+            "name": f"{EXPORT_PREFIX}{self.id}.csv",
             "raw": events._to_csv().encode(),
             "mimetype": "text/csv",
             # on no record: only who exported it (and administrators) may download it
@@ -866,8 +880,8 @@ class HrApplicant(models.Model):
         """The message does not ask to stop: automated texts may go again (a recruitment
         officer's call, as recording consent is)."""
         self.check_access("write")
-        if not self.env.user.has_group("hr_recruitment.group_hr_recruitment_user"):
-            raise AccessError(self.env._("Only a recruitment officer can decide that a message does not ask to stop."))
+        self._recruit_sms_check_officer(
+            self.env._("Only a recruitment officer can decide that a message does not ask to stop."))
         for applicant in self.sudo().filtered("recruit_sms_optout_asked_inbound_id"):
             body = applicant.recruit_sms_optout_asked_inbound_id.body
             applicant.recruit_sms_optout_asked_inbound_id = False

@@ -1,7 +1,12 @@
 import csv
 import io
+from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
+
+# the consent exports, CSV files attached to no record: kept a day, for their download
+EXPORT_PREFIX = "sms-consent-"
+EXPORT_KEPT = timedelta(days=1)
 
 EVENTS = [
     ("consent", "Consent given"),
@@ -41,6 +46,15 @@ class RecruitSmsConsentEvent(models.Model):
     user_id = fields.Many2one("res.users", "By", readonly=True, default=lambda self: self.env.user)
     reason = fields.Char(readonly=True)
     inbound_id = fields.Many2one("recruit.sms.inbound", "Message that caused it", readonly=True, ondelete="set null")
+
+    @api.autovacuum
+    def _gc_exports(self):
+        """Consent exports are downloaded at once: the files do not outlive the day, nor keep
+        a candidate's numbers after their ledger rows are erased."""
+        self.env["ir.attachment"].sudo().search([
+            ("name", "=like", f"{EXPORT_PREFIX}%"), ("res_model", "=", False), ("res_id", "=", False),
+            ("create_date", "<", fields.Datetime.now() - EXPORT_KEPT),
+        ]).unlink()
 
     def _log(self, number, event, source, *, applicant=None, reason=None, inbound=None, company=None):
         company = company or (applicant and applicant.company_id) or (inbound and inbound.company_id) or self.env.company

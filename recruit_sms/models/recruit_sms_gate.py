@@ -70,11 +70,15 @@ class RecruitSmsGate(models.AbstractModel):
 
     @api.model
     def _refusals(self, numbers, company):
-        """{number: why an automated text of ``company`` may not go to it now, in words}
-        for those of ``numbers`` that the gate stops (blocked or outside their hours)."""
+        """{number: why an automated text of ``company`` may not go to it now} for those of
+        ``numbers`` that the gate stops (blocked or outside their hours), in the gate's few
+        words: whoever sends this way is told no more of a candidate. Numbers that cannot
+        be read are left to the provider, as on Odoo's SMS queue."""
         requests = [GateRequest(number, None, company, gate.AUTOMATED) for number in numbers]
-        return {request.number: self._message(verdict, request)
-                for request, verdict in zip(requests, self._decide(requests), strict=True) if not verdict.allowed}
+        labels = self._labels()
+        return {request.number: self.env._("Not sent: %(reason)s", reason=labels[verdict.code])
+                for request, verdict in zip(requests, self._decide(requests), strict=True)
+                if verdict.code and verdict.code not in (gate.NO_NUMBER, gate.INVALID_NUMBER)}
 
     @api.model
     def _split_for_campaign(self, applicants, company):

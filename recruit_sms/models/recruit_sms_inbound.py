@@ -7,7 +7,7 @@ from psycopg2.extensions import TransactionRollbackError
 
 from odoo import api, fields, models
 from odoo.addons.sms.tools.sms_tools import sms_content_to_rendered_html
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.fields import Domain
 
 from ..tools import gate, intent, keywords, phone
@@ -169,25 +169,8 @@ class RecruitSmsInbound(models.Model):
             self.state = "unmatched"
         # in the message's own savepoint: a confirmation sent is kept with its new state
         if not self._recruit_sms_handle_keyword():
-            self._recruit_sms_answer_optionally()
-
-    def _recruit_sms_answer_optionally(self):
-        """What a message may also cause (its opt-out intent flagged, an automatic reply):
-        should it fail, the message stays in its conversation, and the failure is noted
-        there."""
-        try:
-            with self.env.cr.savepoint():
-                self._recruit_sms_handle_intent()
-                self.env["recruit.sms.auto.reply"]._recruit_sms_answer(self)
-        except TransactionRollbackError:
-            raise
-        except Exception as error:  # the message is kept whatever its optional answers do
-            _logger.warning("Inbound SMS %s (id %s): its automatic handling failed (%s)",
-                            self.message_sid, self.id, type(error).__name__)
-            if self.applicant_id:
-                self.applicant_id._recruit_sms_log(self.env._(
-                    "This message's automatic handling (opt-out wording, automatic replies) failed: %(reason)s",
-                    reason=str(error) or type(error).__name__))
+            self._recruit_sms_handle_intent()
+            self.env["recruit.sms.auto.reply"]._recruit_sms_answer(self)
 
     def _recruit_sms_fail(self, error):
         """Processing this message failed with ``error`` (its savepoint rolled back)."""
@@ -507,8 +490,8 @@ class RecruitSmsInbound(models.Model):
         """Process failed messages again, now (their number may have been fixed, the
         error may have been transient): recruitment officers, within their companies."""
         self.check_access("read")
-        if not self.env.user.has_group("hr_recruitment.group_hr_recruitment_user"):
-            raise AccessError(self.env._("Only a recruitment officer can retry a received message."))
+        self.env["hr.applicant"]._recruit_sms_check_officer(
+            self.env._("Only a recruitment officer can retry a received message."))
         if self.filtered(lambda r: r.state != "error"):
             raise UserError(self.env._("Only a message that could not be processed can be retried."))
         self.sudo().write({"state": "received", "error_reason": False})

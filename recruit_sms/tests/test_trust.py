@@ -413,7 +413,7 @@ class TestForgedFacts(TrustCase):
         stopped, sent = api._send_sms_batch([{"content": "Test", "numbers": [
             {"number": NUMBER, "uuid": "u1"}, {"number": "+14155550199", "uuid": "u2"}]}])
         self.assertEqual(stopped["state"], "recruit_sms_blocked")
-        self.assertIn("opted out", stopped["failure_reason"])
+        self.assertEqual(stopped["failure_reason"], "Not sent: opted out")
         self.assertEqual(sent["state"], "sent")
         self.assertEqual([r["form"]["To"] for r in self.twilio.requests], ["+14155550199"])
 
@@ -469,6 +469,14 @@ class TestForgedFacts(TrustCase):
             rpc(self.env, colleague, "ir.attachment", "read", [attachment_id], ["raw"])
         with self.assertRaises(AccessError):  # nor anyone who reads the applicant
             rpc(self.env, self.interviewer, "ir.attachment", "read", [attachment_id], ["raw"])
+        # a day later the file is gone; today's export stays
+        fresh_id = int(rpc(self.env, self.recruiter, "hr.applicant", "action_recruit_sms_export_consent",
+                           [self.applicant.id])["url"].split("/")[3].split("?")[0])
+        self.env.cr.execute("UPDATE ir_attachment SET create_date = now() - interval '25 hours' WHERE id = %s",
+                            [attachment_id])
+        self.env["ir.attachment"].invalidate_model(["create_date"])
+        self.env["recruit.sms.consent.event"]._gc_exports()
+        self.assertEqual(self.env["ir.attachment"].browse([attachment_id, fresh_id]).exists().ids, [fresh_id])
 
     def test_consent_stays_with_the_number_it_was_given_for(self):
         rpc(self.env, self.recruiter, "hr.applicant", "write", [self.applicant.id], {"partner_phone": "+1 628 555 0432"})
@@ -483,3 +491,10 @@ class TestForgedFacts(TrustCase):
             {"partner_phone": "+16285550433", "recruit_sms_consent": True})
         rpc(self.env, self.recruiter, "hr.applicant", "write", [self.applicant.id], {"partner_phone": "(628) 555-0433"})
         self.assertTrue(self.applicant.recruit_sms_consent)
+        # consent given again in the same save as another number: the ledger has both sides
+        rpc(self.env, self.recruiter, "hr.applicant", "write", [self.applicant.id],
+            {"partner_phone": "+16285550434", "recruit_sms_consent": True})
+        self.assertTrue(self.applicant.recruit_sms_consent)
+        events = self.env["recruit.sms.consent.event"].search([("applicant_id", "=", self.applicant.id)], order="id")
+        self.assertEqual([(e.event, e.number) for e in events[-2:]],
+                         [("consent_withdrawn", "+16285550433"), ("consent", "+16285550434")])

@@ -81,16 +81,6 @@ class TestOneMessageNeverBlocksTheQueue(QueueCase):
         with self.assertRaisesRegex(UserError, "Only a message that could not be processed"):
             ok.with_user(self.recruiter).action_retry()
 
-    def test_a_message_whose_automatic_handling_fails_is_kept(self):
-        """Its opt-out wording cannot opt out a sender that is no phone number: the
-        message is kept for a recruiter, not failed."""
-        self.company.recruit_sms_intent_opt_out = True
-        words = self.form("Hi, I found a job. Please stop texting me", sender="12345")
-        with mute_logger(INBOUND_LOGGER):
-            self.post(words)
-        self.assertEqual(self.inbound(words).state, "unmatched")
-        self.assertFalse(self.blacklisted("12345"))
-
     def test_failed_messages_are_shown_to_recruitment_managers(self):
         manager = mail_new_test_user(
             self.env, login="rsms_manager", name="Mia Manager", email="mia@example.com",

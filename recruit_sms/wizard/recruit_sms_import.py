@@ -31,6 +31,9 @@ class RecruitSmsImport(models.TransientModel):
     creates nobody twice, with a result per row that can be downloaded."""
 
     _name = "recruit.sms.import"
+    # kept a week, not Odoo's hour for wizards: a queued file waits for the cron, a stopped
+    # one for Resume, and the results for their download
+    _transient_max_hours = 24 * 7
     _description = "Import candidates"
 
     data_file = fields.Binary("File", required=True, help="CSV (UTF-8, comma or semicolon) or XLSX, headers on the first line.")
@@ -148,8 +151,7 @@ class RecruitSmsImport(models.TransientModel):
         else:
             self._recruit_sms_import(self._rows(mapping, table))
             self.state = "done"
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
-                "target": "new", "name": self.env._("Import candidates")}
+        return self._reopen()
 
     def action_resume(self):
         """Go on with an import that stopped, from the first row it had not imported (the
@@ -160,6 +162,10 @@ class RecruitSmsImport(models.TransientModel):
             raise UserError(self.env._("Only an import that stopped can be resumed."))
         self.write({"state": "queued", "failure_reason": False})
         self.env.ref("recruit_sms.ir_cron_recruit_sms_import").sudo()._trigger()
+        return self._reopen()
+
+    def _reopen(self):
+        """This import's window again, as its state now shows it."""
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
                 "target": "new", "name": self.env._("Import candidates")}
 
