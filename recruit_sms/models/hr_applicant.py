@@ -275,9 +275,10 @@ class HrApplicant(models.Model):
         result = super().write(vals)
         moved = {a.id: numbers[a.id] for a in self if a.id in numbers and a.phone_sanitized != numbers[a.id]}
         for applicant in self.filtered(lambda a: a.id in before and a.recruit_sms_consent != before[a.id]):
-            # a withdrawal is about the number the consent was for
-            with _CONSENT_NUMBER.set(None if applicant.recruit_sms_consent else moved.get(applicant.id, _CONSENT_NUMBER.get())):
-                applicant._recruit_sms_log_consent("consent" if applicant.recruit_sms_consent else "consent_withdrawn")
+            if applicant.recruit_sms_consent:
+                applicant._recruit_sms_log_consent("consent")
+            else:  # about the number the consent was for
+                applicant._recruit_sms_log_consent("consent_withdrawn", number=moved.get(applicant.id))
         for applicant in self.filtered(lambda a: a.id in moved and a.recruit_sms_consent):
             applicant._recruit_sms_consent_left_with(moved[applicant.id], given_again="recruit_sms_consent" in vals)
         return result
@@ -289,8 +290,8 @@ class HrApplicant(models.Model):
         self.ensure_one()
         reason = self.env._("The phone number changed to %(number)s", number=self.phone_sanitized or self.partner_phone or "-")
         if given_again:
-            with _CONSENT_REASON.set(reason), _CONSENT_NUMBER.set(number):
-                self._recruit_sms_log_consent("consent_withdrawn")
+            with _CONSENT_REASON.set(reason):
+                self._recruit_sms_log_consent("consent_withdrawn", number=number)
             self._recruit_sms_log_consent("consent")
             return
         with _CONSENT_REASON.set(reason), _CONSENT_NUMBER.set(number):
@@ -422,8 +423,7 @@ class HrApplicant(models.Model):
                 raise UserError(self.env._(
                     "WhatsApp template: %(template)s belongs to another company; choose one of %(company)s.",
                     template=template.name, company=company.name))
-            variables, body = template._recruit_sms_fill(self)
-            values.update(recruit_sms_content_sid=template.content_sid, recruit_sms_content_variables=variables)
+            body, values = template._recruit_sms_sms_values(self)
         return self._recruit_sms_post_sms(subject, body, kind, gate.channel_of(True, bool(template)), values)
 
     def _recruit_sms_post_sms_batch(self, bodies, *, subject, kind, author=None, numbers=None, sms_values=None):
@@ -813,11 +813,13 @@ class HrApplicant(models.Model):
     # Consent ledger
     # ------------------------------------------------------------
 
-    def _recruit_sms_log_consent(self, event):
+    def _recruit_sms_log_consent(self, event, number=None):
+        """A row of the consent ledger, about ``number`` (default: the applicant's own, or
+        the one a withdrawal in progress is about)."""
         source = self.recruit_sms_consent_source if event == "consent" else _CONSENT_SOURCE.get()
         self.env["recruit.sms.consent.event"]._log(
-            _CONSENT_NUMBER.get() or self.phone_sanitized or self.partner_phone or "", event, source, applicant=self,
-            reason=_CONSENT_REASON.get(),
+            number or _CONSENT_NUMBER.get() or self.phone_sanitized or self.partner_phone or "", event, source,
+            applicant=self, reason=_CONSENT_REASON.get(),
         )
 
     def action_recruit_sms_export_consent(self):

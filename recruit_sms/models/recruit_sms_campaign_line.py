@@ -161,9 +161,8 @@ class RecruitSmsCampaignLine(models.Model):
         if campaign.channel == "whatsapp":
             template, bodies = campaign.whatsapp_template_id.sudo(), {}
             for applicant in self.applicant_id:
-                variables, bodies[applicant.id] = template._recruit_sms_fill(applicant)
-                sms_values[applicant.id].update(recruit_sms_channel=gate.WHATSAPP, recruit_sms_content_sid=template.content_sid,
-                                                recruit_sms_content_variables=variables)
+                bodies[applicant.id], values = template._recruit_sms_sms_values(applicant)
+                sms_values[applicant.id].update(values)
         else:
             bodies = campaign._recruit_sms_render(campaign.body, self.applicant_id)
         sms_all = self.applicant_id._recruit_sms_post_sms_batch(

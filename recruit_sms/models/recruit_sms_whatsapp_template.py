@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..providers import RecruitSmsProvider
-from ..tools import whatsapp
+from ..tools import gate, whatsapp
 
 _CONTENT_SID = re.compile(r"^HX[0-9a-fA-F]{32}$")
 
@@ -59,6 +59,13 @@ class RecruitSmsWhatsappTemplate(models.Model):
         }
         variables = whatsapp.fill(whatsapp.parse_keys(self.variables), values)
         return variables, whatsapp.render(self.body, variables)
+
+    def _recruit_sms_sms_values(self, applicant):
+        """(the text ``applicant`` reads, the ``sms.sms`` values that send this template to
+        them on WhatsApp)."""
+        variables, text = self._recruit_sms_fill(applicant)
+        return text, {"recruit_sms_channel": gate.WHATSAPP, "recruit_sms_content_sid": self.content_sid,
+                      "recruit_sms_content_variables": variables}
 
     @api.model
     def action_recruit_sms_load_from_twilio(self):

@@ -97,26 +97,26 @@ class RecruitSmsProvider(SmsApiBase):
         return ProviderStream(self, self.company)
 
     def _send_sms_batch(self, messages, delivery_reports_url=False):
+        company = self.company or self.env.company
+        # (number, uuid, text) of each message
+        items = [(number_info["number"], number_info["uuid"], message.get("content") or "")
+                 for message in messages for number_info in message.get("numbers") or []]
         # which of them go on WhatsApp: one query for the batch, when the company uses it (the
         # gate never lets a WhatsApp text reach the provider of a company that does not)
         on_whatsapp = {}
-        if (self.company or self.env.company)._recruit_sms_whatsapp_ready():
-            uuids = [number_info["uuid"] for message in messages for number_info in message.get("numbers") or []]
+        if company._recruit_sms_whatsapp_ready():
             on_whatsapp = self.env["sms.sms"].sudo().search(
-                [("uuid", "in", uuids), ("recruit_sms_channel", "=", "whatsapp")])._recruit_sms_whatsapp_sends()
+                [("uuid", "in", [uuid for _number, uuid, _text in items]), ("recruit_sms_channel", "=", "whatsapp")],
+            )._recruit_sms_whatsapp_sends()
         refused = {}
         if not GATED.get():
-            numbers = {number_info["number"] for message in messages for number_info in message.get("numbers") or []}
-            refused = self.env["recruit.sms.gate"]._refusals(numbers, self.company or self.env.company)
+            refused = self.env["recruit.sms.gate"]._refusals({number for number, _uuid, _text in items}, company)
         session = self._recruit_sms_open_session()
         try:
             return [
-                {"uuid": number_info["uuid"], "state": "recruit_sms_blocked", "failure_reason": refused[number_info["number"]]}
-                if number_info["number"] in refused else
-                self._recruit_sms_send(session, number_info["number"], message.get("content") or "", number_info["uuid"],
-                                       whatsapp=on_whatsapp.get(number_info["uuid"]))
-                for message in messages
-                for number_info in message.get("numbers") or []
+                {"uuid": uuid, "state": "recruit_sms_blocked", "failure_reason": refused[number]} if number in refused
+                else self._recruit_sms_send(session, number, text, uuid, whatsapp=on_whatsapp.get(uuid))
+                for number, uuid, text in items
             ]
         finally:
             if session is not None:
