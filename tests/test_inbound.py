@@ -90,3 +90,20 @@ def test_https_media_urls_are_links(url):
 ])
 def test_anything_else_is_text(url):
     assert not is_safe_media_url(url)
+
+
+def test_nul_bytes_are_dropped_from_what_is_stored():
+    sms = parse_twilio_inbound({**BASE, "Body": "See\x00 you", "MediaUrl0": "https://x.example/a\x00", "NumMedia": "1"})
+    assert sms.body == "See you"
+    assert sms.media == (("https://x.example/a", ""),)
+
+
+@pytest.mark.parametrize("sender", ["+1415555\x000123", "+1" + "4" * 100])
+def test_a_sender_that_is_no_address_is_refused(sender):
+    with pytest.raises(InboundError, match="From is not a phone number"):
+        parse_twilio_inbound({**BASE, "From": sender, "Body": "hi"})
+
+
+@pytest.mark.parametrize(("value", "expected"), [("3", 3), ("99999999999999999999", 0), ("-1", 0), ("x", 0)])
+def test_counts_out_of_range_read_as_zero(value, expected):
+    assert parse_twilio_inbound({**BASE, "Body": "hi", "NumSegments": value}).num_segments == expected

@@ -91,3 +91,17 @@ def test_cost_per_country_with_a_default_and_unpriced_countries():
     assert cost(numbers, 2, {"US": 0.0079, "BE": 0.08}) == (2 * 2 * 0.0079 + 2 * 0.08, ["GB"])
     assert cost(numbers, 1, {"US": 0.01, None: 0.05}) == (2 * 0.01 + 2 * 0.05, [])
     assert cost([], 3, {}) == (0.0, [])
+
+
+@pytest.mark.parametrize("raw", ["+1415555" + "0" * 10_000, "+1415555\x000142", b"+14155550142", 14155550142])
+def test_input_that_cannot_be_a_number_is_refused_before_it_is_parsed_or_remembered(raw):
+    before = phone._cached_e164.cache_info().currsize
+    assert phone.try_e164(raw, "US") is None
+    assert phone.region_of(raw) is None
+    assert phone._cached_e164.cache_info().currsize == before
+    with pytest.raises(phone.PhoneError):
+        phone.to_e164(raw, "US")
+
+
+def test_a_number_with_an_extension_is_still_read():
+    assert phone.try_e164("+1 (415) 555-2671 ext. 1234", None) == "+14155552671"

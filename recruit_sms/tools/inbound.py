@@ -7,6 +7,8 @@ from . import whatsapp
 
 MAX_BODY = 1600  # Twilio's limit for one message
 MAX_MEDIA = 10
+MAX_SID = 64  # Twilio's SIDs are 34 characters
+MAX_ADDRESS = 64  # "whatsapp:" and a number, or a short code
 
 
 class InboundError(ValueError):
@@ -28,46 +30,57 @@ class InboundSms:
     channel: str = "sms"  # "whatsapp" when Twilio delivered it from WhatsApp
 
 
-def _int(value, default=0):
+def _int(value, default=0, most=1000):
+    """``value`` as a whole number from 0 to ``most``, else ``default``."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return default
+    return number if 0 <= number <= most else default
+
+
+def _text(form, key):
+    """``form[key]`` without NUL bytes, which no text field can store."""
+    return (form.get(key) or "").replace("\x00", "")
 
 
 def parse_twilio_inbound(form):
     """Read the form Twilio posts for an incoming message.
 
-    The body is kept exactly as sent (no stripping: whitespace may be the message).
+    The body is kept exactly as sent (no stripping: whitespace may be the message), less
+    any NUL byte.
     """
-    message_sid = (form.get("MessageSid") or form.get("SmsMessageSid") or "").strip()
-    if not message_sid:
-        raise InboundError("MessageSid is missing")
-    from_number, from_whatsapp = whatsapp.split_address(form.get("From"))
+    message_sid = _text(form, "MessageSid").strip() or _text(form, "SmsMessageSid").strip()
+    if not message_sid or len(message_sid) > MAX_SID:
+        raise InboundError("MessageSid is missing" if not message_sid else "MessageSid is not a Twilio SID")
+    sender = form.get("From") or ""
+    if "\x00" in sender or len(sender) > MAX_ADDRESS:
+        raise InboundError("From is not a phone number or WhatsApp address")
+    from_number, from_whatsapp = whatsapp.split_address(sender)
     if not from_number:
         raise InboundError("From is missing")
-    body = form.get("Body") or ""
+    body = _text(form, "Body")
     if len(body) > MAX_BODY:
         raise InboundError(f"Body is {len(body)} characters, more than Twilio's {MAX_BODY}")
     num_media = min(_int(form.get("NumMedia")), MAX_MEDIA)
     media = tuple(
-        (form[f"MediaUrl{index}"], form.get(f"MediaContentType{index}") or "")
+        (_text(form, f"MediaUrl{index}"), _text(form, f"MediaContentType{index}"))
         for index in range(num_media)
-        if form.get(f"MediaUrl{index}")
+        if _text(form, f"MediaUrl{index}")
     )
     if not body and not media:
         raise InboundError("the message has neither a body nor media")
     return InboundSms(
         message_sid=message_sid,
-        account_sid=(form.get("AccountSid") or "").strip(),
+        account_sid=_text(form, "AccountSid").strip()[:MAX_SID],
         from_number=from_number,
-        to_number=whatsapp.split_address(form.get("To"))[0],
+        to_number=whatsapp.split_address(_text(form, "To")[:MAX_ADDRESS])[0],
         body=body,
-        messaging_service_sid=(form.get("MessagingServiceSid") or "").strip(),
+        messaging_service_sid=_text(form, "MessagingServiceSid").strip()[:MAX_SID],
         media=media,
         num_segments=_int(form.get("NumSegments")),
-        from_country=(form.get("FromCountry") or "").strip().upper(),
-        opt_out_type=(form.get("OptOutType") or "").strip().upper(),
+        from_country=_text(form, "FromCountry").strip().upper()[:8],
+        opt_out_type=_text(form, "OptOutType").strip().upper()[:16],
         channel="whatsapp" if from_whatsapp else "sms",
     )
 

@@ -9,6 +9,12 @@ import functools
 
 import phonenumbers
 
+# No phone number, however it is written (spaces, dashes, an extension, a WhatsApp
+# address), is longer than this. Longer input, or input with control characters, is
+# refused before it is parsed or remembered: the caches below are keyed on what they are
+# given, so this bounds them in bytes as well as in entries.
+MAX_INPUT = 64
+
 EMPTY = "empty"
 NO_COUNTRY = "no_country"
 UNPARSABLE = "unparsable"
@@ -31,11 +37,19 @@ class PhoneError(ValueError):
         super().__init__(f"{number!r}: {REASONS[reason]}")
 
 
+def readable(raw):
+    """Whether ``raw`` may be read as a phone number at all: a string of at most
+    MAX_INPUT characters with no NUL byte."""
+    return isinstance(raw, str) and len(raw) <= MAX_INPUT and "\x00" not in raw
+
+
 def parse(raw, default_country=None):
     """Return the phonenumbers object for ``raw``, or raise PhoneError."""
-    raw = (raw or "").strip()
+    raw = (raw or "").strip() if isinstance(raw, str) else raw
     if not raw:
         raise PhoneError(EMPTY, raw)
+    if not readable(raw):
+        raise PhoneError(UNPARSABLE, raw[:MAX_INPUT] if isinstance(raw, str) else None)
     region = (default_country or "").upper() or None
     if raw.startswith("00"):
         raw = "+" + raw[2:]
@@ -57,19 +71,31 @@ def to_e164(raw, default_country=None):
     )
 
 
-@functools.lru_cache(maxsize=8192)
 def try_e164(raw, default_country=None):
     """E.164 form of ``raw``, or None when it cannot be texted. Remembered: a campaign
-    checks the same numbers again every second while it sends."""
+    checks the same numbers again every second while it sends. Only input that may be a
+    number is remembered (at most MAX_INPUT characters a key)."""
+    if not readable(raw) or not (default_country is None or (isinstance(default_country, str)
+                                                             and len(default_country) <= 3)):
+        return None
+    return _cached_e164(raw, default_country)
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached_e164(raw, default_country):
     try:
         return to_e164(raw, default_country)
     except PhoneError:
         return None
 
 
-@functools.lru_cache(maxsize=8192)
 def region_of(e164):
     """The ISO country code of an E.164 number ("US", "BE"), or None."""
+    return _cached_region(e164) if readable(e164) else None
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached_region(e164):
     try:
         return phonenumbers.region_code_for_number(phonenumbers.parse(e164, None))
     except phonenumbers.NumberParseException:
