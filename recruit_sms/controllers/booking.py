@@ -31,8 +31,9 @@ class RecruitSmsBookingController(Controller):
             _logger.warning("Booking link %s: too many attempts this hour", link.id)
             raise TooManyRequests()
         try:
-            moment = datetime.fromisoformat(slot or "").astimezone(UTC)
-        except ValueError:
+            moment = datetime.fromisoformat(slot if isinstance(slot, str) else "").astimezone(UTC)
+        except (ValueError, OverflowError):  # not a time, or one that has no UTC equivalent (year 1 at +14:00)
+            _logger.info("Booking link %s: the slot posted is not a time", link.id)
             return self._render(link, error=request.env._("Please pick one of the times shown."))
         try:
             link.with_context(lang=self._lang(link))._recruit_sms_book(moment)

@@ -1,3 +1,4 @@
+import re
 import secrets
 from datetime import datetime, time, timedelta
 
@@ -17,6 +18,10 @@ LINK_DAYS = 7
 MAX_SLOTS = 60
 # booking attempts a link takes per hour before it answers "too many"
 ATTEMPTS_PER_HOUR = 10
+
+
+# what secrets.token_urlsafe writes (links of any size it may have written)
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class RecruitSmsBooking(models.Model):
@@ -53,8 +58,9 @@ class RecruitSmsBooking(models.Model):
 
     @api.model
     def _recruit_sms_find(self, token):
-        """The link of ``token`` (sudo), or an empty recordset."""
-        if not token or len(token) > 64:
+        """The link of ``token`` (sudo), or an empty recordset: a token is what
+        ``secrets.token_urlsafe`` writes, anything else is no link."""
+        if not isinstance(token, str) or not TOKEN_PATTERN.fullmatch(token):
             return self.sudo().browse()
         return self.sudo().search([("token", "=", token)], limit=1)
 
