@@ -1,8 +1,9 @@
-import csv
 import io
 from datetime import timedelta
 
 from odoo import api, fields, models
+
+from ..tools.csv_safe import Writer
 
 # the consent exports, CSV files attached to no record: kept a day, for their download
 EXPORT_PREFIX = "sms-consent-"
@@ -76,7 +77,7 @@ class RecruitSmsConsentEvent(models.Model):
     def _to_csv(self):
         selection = {name: dict(self._fields[name]._description_selection(self.env)) for name in ("event", "source")}
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = Writer(out)
         writer.writerow(["date (UTC)", "number", "applicant", "event", "how", "by", "reason", "message"])
         for event in self.sorted(lambda e: (e.date, e.id)):
             writer.writerow([

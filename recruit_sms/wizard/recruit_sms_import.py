@@ -13,6 +13,7 @@ from odoo.tools import email_normalize
 
 from ..models.hr_applicant import consent_source
 from ..tools import candidate_import as rules
+from ..tools.csv_safe import Writer
 from .recruit_sms_import_line import RESULTS
 
 _logger = logging.getLogger(__name__)
@@ -23,6 +24,11 @@ CREATE_BATCH = 500
 # imported in the background, this many rows per commit
 IMPORT_QUEUE_ABOVE = 2000
 QUEUE_CHUNK = 1000
+# what one file may hold: a file is read before anything is imported, so its size is
+# bounded before it is decoded (a 1.5 KB XLSX may declare a million empty columns)
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 100_000
+MAX_COLUMNS = 100
 
 
 class RecruitSmsImport(models.TransientModel):
@@ -84,32 +90,67 @@ class RecruitSmsImport(models.TransientModel):
     # ------------------------------------------------------------
 
     def _read_table(self):
-        """(headers, rows) of the file, as strings."""
-        content = base64.b64decode(self.data_file or b"")
+        """(headers, rows) of the file, as strings, read a row at a time up to MAX_ROWS
+        rows of MAX_COLUMNS columns."""
+        data = self.data_file or b""
+        if len(data) * 3 // 4 > MAX_FILE_BYTES:  # base64: three bytes every four characters
+            raise UserError(self.env._(
+                "File: it is larger than %(size)s MB; split it into several files.", size=MAX_FILE_BYTES // 2 ** 20))
+        content = base64.b64decode(data)
         name = (self.filename or "").lower()
-        if name.endswith(".xlsx"):
-            try:
-                import openpyxl  # Odoo's requirements bring it; only XLSX files need it
-
-                sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-                table = [["" if value is None else str(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-            except Exception as error:
-                raise UserError(self.env._("File: this is not a readable XLSX file (%(error)s). Save it again as XLSX or "
-                                           "CSV.", error=error)) from error
-        else:
-            try:
-                text = content.decode("utf-8-sig")
-            except UnicodeDecodeError as error:
-                raise UserError(self.env._("File: the CSV is not UTF-8. Save it again as 'CSV UTF-8'.")) from error
-            try:
-                dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-            except csv.Error:
-                dialect = csv.excel
-            table = list(csv.reader(io.StringIO(text), dialect))
-        table = [row for row in table if any((cell or "").strip() for cell in row)]
+        rows = self._read_xlsx(content) if name.endswith(".xlsx") else self._read_csv(content)
+        table = []
+        for row in rows:
+            if len(table) > MAX_ROWS:
+                raise UserError(self.env._(
+                    "File: it has more than %(rows)s lines; split it into several files.", rows=MAX_ROWS))
+            if len(row) > MAX_COLUMNS and any((cell or "").strip() for cell in row[MAX_COLUMNS:]):
+                raise UserError(self.env._(
+                    "File: it has more than %(columns)s columns; keep the candidates' columns only.", columns=MAX_COLUMNS))
+            if any((cell or "").strip() for cell in row[:MAX_COLUMNS]):
+                table.append(row[:MAX_COLUMNS])
         if not table:
             raise UserError(self.env._("File: it is empty. Put the headers on the first line, then one candidate a line."))
         return table[0], table[1:]
+
+    def _read_xlsx(self, content):
+        """The rows of an XLSX file's first sheet. Its declared size is not believed: the
+        rows are read as they come, up to the last cell each has."""
+        try:
+            import openpyxl  # Odoo's requirements bring it; only XLSX files need it
+
+            sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
+            sheet.reset_dimensions()  # else every row is padded to the <dimension> the file claims
+            for count, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)):
+                if count > MAX_ROWS + 1:
+                    raise UserError(self.env._(
+                        "File: it has more than %(rows)s lines; split it into several files.", rows=MAX_ROWS))
+                yield ["" if value is None else str(value).replace("\x00", "") for value in row]
+        except UserError:
+            raise
+        except Exception as error:
+            raise UserError(self.env._("File: this is not a readable XLSX file (%(error)s). Save it again as XLSX or "
+                                       "CSV.", error=str(error)[:200])) from error
+
+    def _read_csv(self, content):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise UserError(self.env._("File: the CSV is not UTF-8. Save it again as 'CSV UTF-8'.")) from error
+        if "\x00" in text:
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            raise UserError(self.env._(
+                "File: line %(line)s contains a NUL character, which a CSV file cannot hold; save the file again as "
+                "'CSV UTF-8'.", line=line))
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        try:
+            yield from csv.reader(io.StringIO(text), dialect)
+        except csv.Error as error:
+            raise UserError(self.env._("File: this is not a readable CSV file (%(error)s). Save it again as 'CSV UTF-8'.",
+                                       error=error)) from error
 
     def _header_errors(self, problems):
         texts = {
@@ -453,7 +494,7 @@ class RecruitSmsImport(models.TransientModel):
     def _recruit_sms_report(self):
         self.ensure_one()
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = Writer(out)
         writer.writerow([self.env._("Line"), self.env._("Name"), self.env._("Email"), self.env._("Phone"),
                          self.env._("Result"), self.env._("Reason")])
         labels = dict(RESULTS)
