@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
-from ..tools import auto_reply, gate
+from ..tools import auto_reply, gate, keywords
 
 TRIGGERS = [
     ("keywords", "The message contains"),
@@ -40,7 +40,8 @@ class RecruitSmsAutoReply(models.Model):
              "\"address, where is, parking\".")
     match = fields.Selection([("any", "Any of them"), ("all", "All of them")], default="any", required=True)
     reply = fields.Text(required=True, translate=True, help="Sent as it is written (no placeholders).")
-    assign_user_id = fields.Many2one("res.users", "Then assign to", domain=[("share", "=", False)])
+    assign_user_id = fields.Many2one("res.users", "Then assign to",
+                                     domain="[('share', '=', False), ('company_ids', 'in', company_id)]")
     tag_ids = fields.Many2many("hr.applicant.category", string="Then tag with")
     close_conversation = fields.Boolean("Then close the conversation")
     cooldown_hours = fields.Integer(
@@ -55,6 +56,24 @@ class RecruitSmsAutoReply(models.Model):
             [("rule_id", "in", self.ids)], ["rule_id"], ["__count"]))
         for rule in self:
             rule.reply_count = counts.get(rule, 0)
+
+    @api.constrains("assign_user_id", "company_id")
+    def _check_assign_user_id(self):
+        for rule in self:
+            user = rule.assign_user_id
+            if user and (user.share or rule.company_id not in user.company_ids):
+                raise ValidationError(self.env._(
+                    "Automatic reply %(name)s: Then assign to must be a user of %(company)s; %(user)s is not.",
+                    name=rule.name, company=rule.company_id.name, user=user.name))
+
+    @api.constrains("reply")
+    def _check_reply(self):
+        for rule in self:
+            if keywords.classify(rule.reply):
+                # two automatons would answer each other's keyword for ever
+                raise ValidationError(self.env._(
+                    "Automatic reply %(name)s: the reply %(reply)r is itself a keyword (STOP, START, HELP and the "
+                    "like) that the other side may answer; write a sentence.", name=rule.name, reply=rule.reply))
 
     @api.constrains("trigger", "keywords", "cooldown_hours")
     def _check_keywords(self):
@@ -109,16 +128,20 @@ class RecruitSmsAutoReply(models.Model):
     def _recruit_sms_may_answer(self, inbound):
         """Never to an opted-out number (but HELP, which is always answered), once per
         cool-down, and not more than a few times in a row without a person writing."""
-        if self.trigger == "help":
-            return True  # as carriers require: every time, even to an opted-out number
         number, applicant = inbound.from_number, inbound.applicant_id
+        Log = self.env["recruit.sms.auto.reply.log"].sudo()
+        if self.trigger == "help":
+            # as carriers require: even to an opted-out number, but a few times an hour, so
+            # that two automatons cannot keep asking each other for help
+            answered = Log.search_count([("rule_id", "=", self.id), ("number", "=", number),
+                                         ("date", ">", inbound.received_date - timedelta(hours=1))])
+            return answered < auto_reply.HELP_PER_HOUR
         if number in self.env["phone.blacklist"].sudo()._recruit_sms_opted_out([number]):
             return False
         if inbound.opt_out_intent:
             return False  # they may be asking to stop: a person answers
         if applicant and applicant._recruit_sms_verdict(gate.AUTOMATED, hours=False).blocked:
             return False  # no consent, or asked to stop: no reply, nor assigning or tagging
-        Log = self.env["recruit.sms.auto.reply.log"].sudo()
         last = Log.search([("rule_id", "=", self.id), ("number", "=", number)], limit=1)
         since = inbound.applicant_id._recruit_sms_last_human_message_date() if inbound.applicant_id else None
         in_a_row = Log.search_count([("number", "=", number), *([("date", ">", since)] if since else [])])
@@ -140,7 +163,8 @@ class RecruitSmsAutoReply(models.Model):
         })
         if applicant:
             updates = {}
-            if self.assign_user_id:
+            # only to someone who may answer this applicant (of its company, who may read it)
+            if self.assign_user_id and applicant._recruit_sms_may_answer(self.assign_user_id):
                 updates["recruit_sms_assigned_user_id"] = self.assign_user_id.id
             if self.tag_ids:
                 updates["categ_ids"] = [fields.Command.link(tag.id) for tag in self.tag_ids]

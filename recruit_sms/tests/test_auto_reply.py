@@ -107,10 +107,17 @@ class TestAutoReply(ComplianceCase):
         self.post(self.form("HELP"))
         self.assertEqual(self.sent(), [], "archived: HELP is not answered")
 
-    def test_help_is_answered_every_time(self):
+    def test_help_is_answered_without_cool_down_three_times_an_hour(self):
         for _ in range(4):
             self.post(self.form("HELP"))
-        self.assertEqual(self.sent(), [(NUMBER, self.help_reply())] * 4, "no cool-down nor limit for HELP")
+        self.assertEqual(self.sent(), [(NUMBER, self.help_reply())] * 3,
+                         "no cool-down nor three-in-a-row limit for HELP, but three answers an hour to one number")
+        # an hour later, HELP is answered again
+        self.env.cr.execute("UPDATE recruit_sms_auto_reply_log SET date = date - interval '61 minutes' WHERE number = %s",
+                            [NUMBER])
+        self.env.invalidate_all()
+        self.post(self.form("HELP"))
+        self.assertEqual(self.sent(), [(NUMBER, self.help_reply())] * 4)
 
     def test_the_upgrade_keeps_each_companys_help_wording(self):
         """Before 19.0.1.1.0 the HELP answer was a company setting (a translated column)."""

@@ -13,6 +13,9 @@ from datetime import timedelta
 from .intent import plain
 
 MAX_IN_A_ROW = 3
+# HELP is answered even without a person writing in between (carriers require it), but
+# at most this many times an hour to one number
+HELP_PER_HOUR = 3
 
 
 def phrases(text):
