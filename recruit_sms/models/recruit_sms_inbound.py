@@ -439,9 +439,10 @@ class RecruitSmsInbound(models.Model):
     def _recruit_sms_simulation_spares(self, number):
         """Whether this message, a simulated one, must leave ``number``'s opt-out alone:
         the phone blacklist is shared by every company, so a simulated STOP or START would
-        change what a real candidate receives when an applicant of a company on a real
-        provider (or of no company, which any company may text) uses the number. Says why
-        in the conversation."""
+        change what a real candidate receives when a company on a real provider knows the
+        number: an applicant of its (or of no company, which any company may text), a row
+        of its consent ledger, or a message it received from it. Says why in the
+        conversation."""
         if not self.simulated:
             return False
         real_companies = self.env["res.company"].sudo().search([("sms_provider", "!=", "sandbox")])
@@ -449,7 +450,14 @@ class RecruitSmsInbound(models.Model):
             return False
         Applicant = self.env["hr.applicant"].sudo().with_context(active_test=False)
         applicants = Applicant.search(Applicant._recruit_sms_holding([number]))
-        if not any(not applicant.company_id or applicant.company_id in real_companies for applicant in applicants):
+        real = Domain("company_id", "in", real_companies.ids) | Domain("company_id", "=", False)
+        known = (
+            any(not applicant.company_id or applicant.company_id in real_companies for applicant in applicants)
+            or self.env["recruit.sms.consent.event"].sudo().search_count(Domain("number", "=", number) & real, limit=1)
+            or self.sudo().search_count(Domain("from_number", "=", number) & Domain("simulated", "=", False) & real,
+                                        limit=1)
+        )
+        if not known:
             return False
         if self.applicant_id:
             self.applicant_id._recruit_sms_log(self.env._(
