@@ -7,6 +7,7 @@
     "license": "LGPL-3",
     "depends": [
         "hr_recruitment",
+        "hr_recruitment_sms",
         "mail",
         "phone_validation",
         "sms",

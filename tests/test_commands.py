@@ -63,6 +63,8 @@ def test_at(text, when, message):
         ("^at 2026-13-01 10:00 Hello", "not a date"),
         ("^at 09:00 Too early", "already past"),
         ("^at 2026-11-23 09:00", "needs the message"),
+        ("^at 9999-12-31 23:59 Far away", "more than five years ahead"),
+        ("^at 2031-12-01 09:00 Over five years ahead", "more than five years ahead"),
     ],
 )
 def test_at_errors(text, words):

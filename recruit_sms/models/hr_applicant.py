@@ -7,11 +7,11 @@ import pytz
 from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.addons.mail.tools.discuss import Store
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import format_datetime, html2plaintext, plaintext2html
 
-from ..tools import age, commands, gate, phone, quiet_hours, whatsapp
+from ..tools import age, commands, gate, phone, quiet_hours, user_input, whatsapp
 from ..tools import inbound as inbound_rules
 from ..tools.server_flag import ServerFlag
 from .recruit_sms_consent_event import EXPORT_PREFIX
@@ -20,6 +20,9 @@ from .sms_sms import TEXT_CHANNELS, sending
 
 CHANNELS = [("email", "Email"), *TEXT_CHANNELS]
 PREVIEW_LENGTH = 120
+# what the composers take: a subject line, and an email body of a few pages
+MAX_SUBJECT = 500
+MAX_EMAIL_BODY = 100_000
 INBOX_LIMIT = 30
 # pasted text scanned for phone numbers: what a page or a CV holds, and the numbers shown
 SCAN_TEXT_LIMIT = 100_000
@@ -261,6 +264,8 @@ class HrApplicant(models.Model):
             else:  # said in the values or not at all: never a default from the caller's context
                 vals.update(recruit_sms_consent=False, recruit_sms_consent_date=False, recruit_sms_consent_source=False)
         applicants = super().create(vals_list)
+        if any(vals.get("recruit_sms_assigned_user_id") for vals in vals_list):
+            applicants._check_recruit_sms_assignee()
         for applicant in applicants.filtered("recruit_sms_consent"):
             applicant._recruit_sms_log_consent("consent")
         return applicants
@@ -273,6 +278,8 @@ class HrApplicant(models.Model):
         numbers = ({a.id: a.phone_sanitized for a in self if a.recruit_sms_consent and a.phone_sanitized}
                    if "partner_phone" in vals else {})
         result = super().write(vals)
+        if vals.get("recruit_sms_assigned_user_id"):
+            self._check_recruit_sms_assignee()
         moved = {a.id: numbers[a.id] for a in self if a.id in numbers and a.phone_sanitized != numbers[a.id]}
         for applicant in self.filtered(lambda a: a.id in before and a.recruit_sms_consent != before[a.id]):
             if applicant.recruit_sms_consent:
@@ -349,9 +356,44 @@ class HrApplicant(models.Model):
         """
         self.ensure_one()
         self.check_access("write")
+        self._recruit_sms_check_compose_args(channel, subject, body, template_id)
         if commands.is_command(body) and not template_id:
             return {"feedback": self._recruit_sms_run_command(body.strip(), channel=channel, subject=subject)}
         return {"message_id": self.recruit_sms_send(channel, subject, body, template_id=template_id).id}
+
+    @api.model
+    def _recruit_sms_input(self, label, value, check=user_input.text, *args, **kwargs):
+        """``value``, an argument a browser sent a public method, checked by ``check`` (one
+        of tools/user_input's), else a UserError naming ``label`` and the fix."""
+        try:
+            return check(value, *args, **kwargs)
+        except user_input.InputError as error:
+            problem, limit = error.problem, error.limit
+        fixes = {
+            user_input.NOT_TEXT: lambda: self.env._("%(field)s must be text.", field=label),
+            user_input.TOO_LONG: lambda: self.env._(
+                "%(field)s is longer than %(limit)s characters; shorten it.", field=label, limit=limit),
+            user_input.NUL: lambda: self.env._("%(field)s contains a NUL character; remove it.", field=label),
+            user_input.NOT_UNICODE: lambda: self.env._(
+                "%(field)s contains characters that are not valid Unicode; type it again.", field=label),
+            user_input.NOT_ID: lambda: self.env._("%(field)s: choose one of the records offered.", field=label),
+            user_input.NOT_NUMBER: lambda: self.env._(
+                "%(field)s must be a whole number from %(low)s to %(high)s.", field=label, low=limit[0], high=limit[1]),
+        }
+        raise UserError(fixes[problem]())
+
+    def _recruit_sms_check_compose_args(self, channel, subject, body, template_id):
+        """What a composer may send, checked before anything is read from it: the browser
+        calls these methods with whatever it is given."""
+        if not isinstance(channel, str) or channel not in dict(CHANNELS):
+            raise UserError(self.env._("Channel must be Email, SMS or WhatsApp, not %(channel)r.", channel=channel))
+        self._recruit_sms_input(self.env._("Subject"), subject, user_input.text, MAX_SUBJECT)
+        body = self._recruit_sms_input(self.env._("Body"), body, user_input.text, MAX_EMAIL_BODY)
+        if channel != "email" and len(body) > inbound_rules.MAX_BODY:
+            raise UserError(self.env._(
+                "Body: %(count)s characters, more than the %(limit)s a text may have; shorten it, or send it by email.",
+                count=len(body), limit=inbound_rules.MAX_BODY))
+        self._recruit_sms_input(self.env._("WhatsApp template"), template_id, user_input.record_id, optional=True)
 
     def recruit_sms_send(self, channel, subject, body, template_id=False):
         """Send ``body`` to the applicant by ``channel`` ('email', 'sms' or 'whatsapp'),
@@ -360,6 +402,7 @@ class HrApplicant(models.Model):
 
         :return: the posted mail.message
         """
+        self._recruit_sms_check_compose_args(channel, subject, body, template_id)
         template = self.env["recruit.sms.whatsapp.template"]
         if template_id:
             template = template.browse(template_id).exists()
@@ -629,6 +672,7 @@ class HrApplicant(models.Model):
         on its channel."""
         self.ensure_one()
         self.check_access("write")
+        message_id = self._recruit_sms_input(self.env._("Message"), message_id, user_input.record_id)
         message = self.env["mail.message"].sudo().search([
             ("id", "=", message_id), ("model", "=", self._name), ("res_id", "=", self.id), ("message_type", "=", "sms"),
         ])
@@ -793,7 +837,8 @@ class HrApplicant(models.Model):
             raise UserError(self.env._(
                 "Simulating a reply needs the applicant to belong to a company: set their Company first."))
         number = self._recruit_sms_known_number()
-        if not (body or "").strip():
+        body = self._recruit_sms_input(self.env._("Reply"), body, user_input.text, inbound_rules.MAX_BODY)
+        if not body.strip():
             raise UserError(self.env._("Write the reply to simulate."))
         if channel not in ("sms", "whatsapp"):
             raise UserError(self.env._("Received on: SMS or WhatsApp, not %(channel)r.", channel=channel))
@@ -899,6 +944,11 @@ class HrApplicant(models.Model):
             raise UserError(self.env._(
                 "^opt-in: %(number)s opted out themselves (by texting STOP); only they can opt back in, by "
                 "texting START to your number.", number=number))
+        if last.company_id != self._recruit_sms_company():
+            # opt-outs are shared by every company: only the one that decided it undoes it
+            raise UserError(self.env._(
+                "^opt-in: %(number)s was opted out by another company; only that company can opt it back in (or the "
+                "candidate, by texting START).", number=number))
         self.env["phone.blacklist"].sudo()._remove([number], message=self.env._(
             "Opted back in by %(user)s: %(reason)s", user=self.env.user.name, reason=reason))
         self.env["recruit.sms.consent.event"]._log(number, "opt_in", "command", applicant=self, reason=reason)
@@ -987,9 +1037,9 @@ class HrApplicant(models.Model):
         """Who must answer: the conversation's assignee, else the applicant's recruiter,
         else the job's, else a recruitment manager of the company."""
         self.ensure_one()
-        user = self.recruit_sms_assigned_user_id or self.user_id or self.job_id.user_id
-        if user:
-            return user
+        for user in (self.recruit_sms_assigned_user_id, self.user_id, self.job_id.user_id):
+            if user and self._recruit_sms_may_answer(user):
+                return user
         return self.env["res.users"].sudo().search([
             ("all_group_ids", "in", self.env.ref("hr_recruitment.group_hr_recruitment_manager").id),
             ("company_ids", "in", self._recruit_sms_company().id), ("share", "=", False)], limit=1)
@@ -1129,6 +1179,27 @@ class HrApplicant(models.Model):
         values = [value] if isinstance(value, str) else value
         return Domain.OR(domains[v] for v in values if v in domains)
 
+    def _recruit_sms_may_answer(self, user):
+        """Whether ``user`` may be given this conversation (assignee, answerer, escalation):
+        an internal user of the applicant's company who may read the applicant there."""
+        self.ensure_one()
+        company = self._recruit_sms_company()
+        if not user or user.share or not user.active or (company and company not in user.company_ids):
+            return False
+        companies = company.ids if company else user.company_ids.ids
+        return self.with_user(user).with_context(allowed_company_ids=companies).has_access("read")
+
+    def _check_recruit_sms_assignee(self):
+        """An assignee written by anyone may answer the conversation (checked when written,
+        not when copied from the applicant's recruiter, which is core's choice)."""
+        for applicant in self.sudo():
+            user = applicant.recruit_sms_assigned_user_id
+            if user and not applicant._recruit_sms_may_answer(user):
+                raise ValidationError(self.env._(
+                    "Conversation assigned to: %(user)s cannot see %(name)s in %(company)s; choose someone of that "
+                    "company's recruiting team.", user=user.name, name=applicant.partner_name or applicant.display_name,
+                    company=applicant._recruit_sms_company().name or ""))
+
     def _recruit_sms_is_team_member(self, user=None):
         user = user or self.env.user
         return user.has_group("hr_recruitment.group_hr_recruitment_user")
@@ -1207,6 +1278,7 @@ class HrApplicant(models.Model):
     def recruit_sms_inbox_data(self, limit=INBOX_LIMIT):
         """The systray panel: conversations waiting for me and for the team, those that may
         ask to stop first, then the oldest first."""
+        limit = self._recruit_sms_input(self.env._("Limit"), limit, user_input.whole_number, 1, 1000)
         base = self._recruit_sms_inbox_domain()
         order = "recruit_sms_optout_asked desc, recruit_sms_waiting_since asc, id asc"
         groups = {"mine": self.search(base & Domain("recruit_sms_assigned_user_id", "=", self.env.uid),
@@ -1243,7 +1315,8 @@ class HrApplicant(models.Model):
     @api.model
     def recruit_sms_search_chat(self, query, limit=8):
         """Start chat: applicants the user may read, by name, email or phone."""
-        query = (query or "").strip()
+        query = self._recruit_sms_input(self.env._("Search"), query, user_input.text, 200).strip()
+        limit = self._recruit_sms_input(self.env._("Limit"), limit, user_input.whole_number, 1, 100)
         if len(query) < 2:
             return []
         domain = Domain.OR([
@@ -1266,7 +1339,8 @@ class HrApplicant(models.Model):
         """Phone numbers written in pasted text (a signature, a job-board page, a CV), read
         in the company's country, each with the applicants the user may read who hold it."""
         self.browse().check_access("read")
-        found = phone.find_numbers((text or "")[:SCAN_TEXT_LIMIT], self.env.company.country_id.code)[:SCAN_MAX_NUMBERS]
+        text = self._recruit_sms_input(self.env._("Pasted text"), text, user_input.text, 10 * SCAN_TEXT_LIMIT)
+        found = phone.find_numbers(text[:SCAN_TEXT_LIMIT], self.env.company.country_id.code)[:SCAN_MAX_NUMBERS]
         numbers = [e164 for _raw, e164 in found]
         holders = self.search(self._recruit_sms_holding(numbers),
                               order="recruit_sms_last_message_date desc, id desc") if numbers else self.browse()
@@ -1281,6 +1355,7 @@ class HrApplicant(models.Model):
     def recruit_sms_create_from_number(self, number):
         """A new applicant for a number found in pasted text; the recruiter names them on
         the form. No consent: nothing says they agreed to be texted."""
+        number = self._recruit_sms_input(self.env._("Phone number"), number, user_input.text, phone.MAX_INPUT)
         e164 = phone.try_e164(number, self.env.company.country_id.code)
         if not e164:
             raise UserError(self.env._("%(number)s is not a phone number that can be texted: check it and try again.",
@@ -1351,7 +1426,9 @@ class HrApplicant(models.Model):
         self._recruit_sms_notify_inbox(previous_users=previous)
 
     def _recruit_sms_command_assign(self, user, **_kwargs):
-        team = self.env.ref("hr_recruitment.group_hr_recruitment_user").sudo().all_user_ids.filtered("active")
+        # the recruiting team of the applicant's company, who may see the applicant
+        team = self.env.ref("hr_recruitment.group_hr_recruitment_user").sudo().all_user_ids.filtered(
+            self._recruit_sms_may_answer)
         candidates = team.filtered(lambda u: user.lower() in (u.login.lower(), (u.name or "").lower()))
         if not candidates:
             candidates = team.filtered(lambda u: user.lower() in (u.name or "").lower())
@@ -1437,6 +1514,11 @@ class HrApplicant(models.Model):
         })
         return {"type": "ir.actions.act_window", "res_model": "recruit.sms.campaign", "res_id": campaign.id,
                 "views": [(False, "form")], "target": "current"}
+
+    def action_send_sms(self):
+        """Core's Send SMS on many applicants is Bulk Text: one way to text in bulk, capped
+        and paced (core's action is no longer offered in the list's menu)."""
+        return self.action_recruit_sms_bulk_text()
 
     def action_recruit_sms_make_list(self):
         """A text list of the selected applicants, opened to be named."""

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
 from odoo.tools import SQL, format_datetime
 from odoo.tools.sql import drop_view_if_exists
 
@@ -138,7 +140,11 @@ class RecruitSmsReport(models.Model):
         response rate (the share of the applicants texted who answered one of those texts
         within 7 days), median and 90th percentile hours to answer each way, opt-outs per
         1,000 texts sent."""
-        query = self._search(domain or [])
+        try:  # the dashboard's filters, as the browser sends them
+            query = self._search(Domain(domain or []))
+        except (ValueError, TypeError, KeyError) as error:
+            raise UserError(self.env._("Filters: they are not a valid search (%(error)s); clear them and search again.",
+                                       error=str(error)[:200])) from None
         self.env.cr.execute(SQL("""
             SELECT COUNT(DISTINCT applicant_id) FILTER (WHERE sent = 1),
                    COUNT(DISTINCT applicant_id) FILTER (WHERE replied = 1), SUM(sent), SUM(opted_out),

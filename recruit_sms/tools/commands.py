@@ -66,6 +66,11 @@ def parse_command(text, now=None):
     return Command("at", _parse_at(rest, now))
 
 
+# how far ahead ^at schedules: a message for later than this is a typo, not a plan (and
+# a year like 9999 has no UTC equivalent in every time zone)
+MAX_AHEAD = timedelta(days=5 * 366)
+
+
 def _parse_at(rest, now):
     match = _WHEN.match(rest)
     if not match:
@@ -90,6 +95,8 @@ def _parse_at(rest, now):
     when = datetime.combine(day, clock)
     if when <= now:
         raise CommandError(f"^at: {when:%Y-%m-%d %H:%M} is already past; give a time to come.")
+    if when - now > MAX_AHEAD:
+        raise CommandError(f"^at: {when:%Y-%m-%d} is more than five years ahead; give a nearer time.")
     return {"when": when, "message": message}
 
 

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 
-from ..models.hr_applicant import CHANNELS
-from ..tools import gsm_repair
+from ..models.hr_applicant import CHANNELS, MAX_EMAIL_BODY
+from ..tools import gsm_repair, user_input
 from ..tools.segments import count_segments
 
 
@@ -46,6 +46,21 @@ class RecruitSmsComposer(models.TransientModel):
             composer.whatsapp_needs_template = not window_open
             template = composer.whatsapp_template_id
             composer.whatsapp_preview = template._recruit_sms_fill(applicant)[1] if template and applicant else False
+
+    # a draft is for an applicant the caller may read (the record rules keep it to their
+    # companies): the wizard would show it otherwise (constraints run as superuser, so
+    # this is checked here, as the caller)
+    @api.model_create_multi
+    def create(self, vals_list):
+        composers = super().create(vals_list)
+        composers.applicant_id.check_access("read")
+        return composers
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "applicant_id" in vals:
+            self.applicant_id.check_access("read")
+        return result
 
     @api.model
     def default_get(self, fields_list):
@@ -105,7 +120,10 @@ class RecruitSmsComposer(models.TransientModel):
         """The live counter of the chat composer: the same rule as this form's, with the
         first-contact notice when it will be appended."""
         self.check_access("create")
-        applicant = self.env["hr.applicant"].browse(applicant_id)
+        Applicant = self.env["hr.applicant"]
+        text = Applicant._recruit_sms_input(self.env._("Message"), text, user_input.text, MAX_EMAIL_BODY)
+        applicant = Applicant.browse(Applicant._recruit_sms_input(self.env._("Applicant"), applicant_id,
+                                                                  user_input.record_id, optional=True))
         if applicant:
             applicant.check_access("read")  # whether a number was ever texted is the applicant's data
         suffix = applicant._recruit_sms_first_contact_suffix() if applicant else ""

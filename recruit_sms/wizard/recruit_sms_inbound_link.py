@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class RecruitSmsInboundLink(models.TransientModel):
@@ -7,6 +7,23 @@ class RecruitSmsInboundLink(models.TransientModel):
 
     inbound_ids = fields.Many2many("recruit.sms.inbound", string="Messages", required=True)
     applicant_id = fields.Many2one("hr.applicant", required=True)
+
+    # only what the caller may see: the wizard would show it otherwise (checked as the
+    # caller; constraints run as superuser)
+    @api.model_create_multi
+    def create(self, vals_list):
+        links = super().create(vals_list)
+        links._check_readable()
+        return links
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._check_readable()
+        return result
+
+    def _check_readable(self):
+        self.applicant_id.check_access("read")
+        self.inbound_ids.check_access("read")
 
     def action_link(self):
         self.ensure_one()
