@@ -135,7 +135,7 @@ class TestCommandsAndLedger(ComplianceCase):
         rows = list(csv.reader(io.StringIO(attachment.raw.decode())))
         self.assertEqual(rows[0], ["date (UTC)", "number", "applicant", "event", "how", "by", "reason", "message"])
         self.assertEqual([r[3] for r in rows[1:]], ["Consent given", "Consent withdrawn", "Consent given"])
-        self.assertEqual({r[1] for r in rows[1:]}, {"+14155550199"})
+        self.assertEqual({r[1] for r in rows[1:]}, {"'+14155550199"}, "as text: no spreadsheet reads it as a formula")
         self.assertEqual(rows[1][4], "Import")
 
     def test_ledger_is_read_only_for_recruiters(self):

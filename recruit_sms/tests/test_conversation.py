@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo.addons.mail.tests.common import mail_new_test_user
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import html2plaintext
 
@@ -105,12 +105,13 @@ class TestInboxCounts(ConversationCase):
     def test_record_rules_apply_to_counts_and_panels(self):
         self.receive(self.applicant)
         self.compose(self.applicant, "^assign rsms_colleague")
-        # an interviewer sees only the applicants they interview
-        self.applicant.sudo().recruit_sms_assigned_user_id = self.interviewer
-        self.assertEqual(self.count(self.interviewer), 0)
-        self.assertEqual(self.groups(self.interviewer)["mine"], [])
+        # an interviewer sees only the applicants they interview (and is given only those)
+        with self.assertRaisesRegex(ValidationError, "cannot see Ann Applicant"):
+            self.applicant.sudo().recruit_sms_assigned_user_id = self.interviewer
         self.applicant.interviewer_ids = self.interviewer
+        self.applicant.sudo().recruit_sms_assigned_user_id = self.interviewer
         self.assertEqual(self.count(self.interviewer), 1)
+        self.assertEqual(self.groups(self.interviewer)["mine"], ["Ann Applicant"])
         with self.assertRaises(AccessError):
             self.team_applicant.with_user(self.interviewer).recruit_sms_get_conversation()
         found = self.env["hr.applicant"].with_user(self.interviewer).recruit_sms_search_chat("Tim")

@@ -107,7 +107,7 @@ class TestImportCandidates(RecruitSmsCase):
         attachment = self.env["ir.attachment"].browse(int(url.split("/web/content/")[1].split("?")[0]))
         lines = attachment.raw.decode().splitlines()
         self.assertEqual(lines[0], "Line,Name,Email,Phone,Result,Reason")
-        self.assertTrue(lines[1].startswith("2,Gus Green,gus@example.com,+14155550163,Created"))
+        self.assertTrue(lines[1].startswith("2,Gus Green,gus@example.com,'+14155550163,Created"), lines[1])
         self.assertIn("Invalid phone number", lines[2])
 
     def test_the_same_person_twice_in_a_file_is_one_applicant_and_the_job_hears_once(self):
