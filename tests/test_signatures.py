@@ -2,7 +2,7 @@ import base64
 import hashlib
 import hmac
 
-from recruit_sms_tools.signatures import is_valid_twilio_signature, url_variants, webhook_url
+from recruit_sms_tools.signatures import is_valid_twilio_signature, webhook_url
 from twilio.request_validator import RequestValidator
 
 TOKEN = "12345"
@@ -47,12 +47,38 @@ def test_forged_or_foreign_signatures_are_refused():
     assert not is_valid_twilio_signature("tok", url, params, good[:-2])
 
 
-def test_default_port_variants():
-    assert url_variants("https://h.example/x") == ["https://h.example/x", "https://h.example:443/x"]
-    assert url_variants("https://h.example:443/x") == ["https://h.example:443/x", "https://h.example/x"]
-    assert url_variants("http://127.0.0.1:8069/x") == ["http://127.0.0.1:8069/x"]
+def test_port_variants_as_twilio_accepts_them():
     signed_with_port = sign("tok", "https://h.example:443/x", {"a": "1"})
     assert is_valid_twilio_signature("tok", "https://h.example/x", {"a": "1"}, signed_with_port)
+    signed_without_port = sign("tok", "https://h.example/x", {"a": "1"})
+    assert is_valid_twilio_signature("tok", "https://h.example:443/x", {"a": "1"}, signed_without_port)
+    # behind a proxy on another port, Twilio may have signed the URL without it
+    assert is_valid_twilio_signature("tok", "https://h.example:8443/x", {"a": "1"}, signed_without_port)
+    assert not is_valid_twilio_signature("tok", "https://other.example:8443/x", {"a": "1"}, signed_without_port)
+
+
+class MultiDict(dict):
+    """A form with repeated keys, answering as werkzeug's MultiDict does."""
+
+    def __init__(self, pairs):
+        super().__init__(pairs)
+        self.pairs = pairs
+
+    def getall(self, key):
+        return [value for name, value in self.pairs if name == key]
+
+    def to_dict(self):
+        return dict(self.pairs)
+
+
+def test_repeated_keys_all_count():
+    """Twilio signs every value of a repeated parameter, sorted."""
+    url = "https://odoo.example.com/recruit_sms/twilio/inbound"
+    data = url + "Body" + "Hi" + "MediaUrl0" + "https://a.example/1" + "MediaUrl0" + "https://a.example/2"
+    signature = base64.b64encode(hmac.new(b"tok", data.encode(), hashlib.sha1).digest()).decode()
+    form = MultiDict([("Body", "Hi"), ("MediaUrl0", "https://a.example/2"), ("MediaUrl0", "https://a.example/1")])
+    assert is_valid_twilio_signature("tok", url, form, signature)
+    assert not is_valid_twilio_signature("tok", url, form.to_dict(), signature), "one value alone is not what was signed"
 
 
 def test_webhook_url_keeps_the_query_string_as_received():

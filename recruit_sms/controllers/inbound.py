@@ -32,7 +32,7 @@ class RecruitSmsInboundController(Controller):
         if length and length > MAX_REQUEST_BYTES:
             _logger.warning("Twilio inbound refused: the request has %s bytes, more than %s", length, MAX_REQUEST_BYTES)
             raise RequestEntityTooLarge()
-        form = request.httprequest.form.to_dict()
+        form = request.httprequest.form  # a MultiDict: every value of a repeated key is signed
         company = self._company_for(form)
         if not company:
             _logger.warning("Twilio inbound refused: no company uses its To number, Messaging Service or account")

@@ -212,15 +212,12 @@ class RecruitSmsInbound(models.Model):
 
     @api.model
     def _recruit_sms_trigger_processing(self):
-        """Wake the queue up now, unless a wake-up is already due (a burst of messages
-        then costs one trigger; the cron also runs every minute as a safety net)."""
-        cron = self.env.ref("recruit_sms.ir_cron_recruit_sms_inbound").sudo()
-        self.env.cr.execute(
-            "SELECT 1 FROM ir_cron_trigger WHERE cron_id = %s AND call_at <= %s LIMIT 1",
-            [cron.id, fields.Datetime.now()],
-        )
-        if not self.env.cr.fetchone():
-            cron._trigger()
+        """Wake the queue up now, for this message. Always a wake-up of its own: one that
+        looks due may be the one a running cron is consuming (Odoo deletes a job's due
+        wake-ups when it starts, committed when it ends), and that run's search may no
+        longer see this message; skipping ours would leave it for the once-a-minute
+        safety net."""
+        self.env.ref("recruit_sms.ir_cron_recruit_sms_inbound").sudo()._trigger()
 
     def _recruit_sms_find_applicant(self):
         """(applicant, other applicants) the sender's number belongs to.

@@ -49,9 +49,16 @@ class TestInboundWebhook(InboundCase):
 
     @mute_logger("odoo.addons.recruit_sms.controllers.inbound")
     def test_unusable_signed_requests_get_400(self):
+        form = self.form("Hello", MessageSid="", SmsMessageSid="")  # nothing to know it again by
+        with self.assertLogs("odoo.addons.recruit_sms.controllers.inbound", "WARNING"):
+            self.assertEqual(self.post(form, process=False).status_code, 400)
+        self.assertEqual(self.env["recruit.sms.inbound"].search_count([("body", "=", "Hello")]), 0)
+
+    def test_a_message_longer_than_an_sms_is_kept(self):
+        """A WhatsApp message may be 4,096 characters: Twilio never sends a refused one again."""
         form = self.form("x" * 1601)
-        self.assertEqual(self.post(form).status_code, 400)
-        self.assertFalse(self.inbound(form))
+        self.assertEqual(self.post(form).status_code, 200)
+        self.assertEqual(self.inbound(form).body, "x" * 1601)
 
     def test_retries_store_one_message(self):
         form = self.form("Only once")

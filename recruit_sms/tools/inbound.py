@@ -7,6 +7,9 @@ from . import whatsapp
 
 MAX_BODY = 1600  # Twilio's limit for one message
 MAX_MEDIA = 10
+# a received message is kept whatever its length, cut after WhatsApp's 4,096 characters
+MAX_STORED_BODY = 4096
+TRUNCATED = " [... {count} more characters not kept]"
 MAX_SID = 64  # Twilio's SIDs are 34 characters
 MAX_ADDRESS = 64  # "whatsapp:" and a number, or a short code
 
@@ -44,8 +47,24 @@ def _text(form, key):
     return (form.get(key) or "").replace("\x00", "")
 
 
+def location_text(form):
+    """What a shared location (WhatsApp's Latitude, Longitude, Address, Label) says, with
+    a map link; "" when the form has none."""
+    try:
+        latitude, longitude = float(form.get("Latitude")), float(form.get("Longitude"))
+    except (TypeError, ValueError):
+        return ""
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return ""
+    place = ", ".join(filter(None, (_text(form, "Label")[:200].strip(), _text(form, "Address")[:500].strip())))
+    link = f"https://www.openstreetmap.org/?mlat={latitude:.6f}&mlon={longitude:.6f}"
+    return f"Location: {place} {link}" if place else f"Location: {link}"
+
+
 def parse_twilio_inbound(form):
-    """Read the form Twilio posts for an incoming message.
+    """Read the form Twilio posts for an incoming message. Every message that names its
+    SID and sender is read: long ones cut after MAX_STORED_BODY characters (said in the
+    text), a location as a map link, an empty one as empty.
 
     The body is kept exactly as sent (no stripping: whitespace may be the message), less
     any NUL byte.
@@ -60,8 +79,8 @@ def parse_twilio_inbound(form):
     if not from_number:
         raise InboundError("From is missing")
     body = _text(form, "Body")
-    if len(body) > MAX_BODY:
-        raise InboundError(f"Body is {len(body)} characters, more than Twilio's {MAX_BODY}")
+    if len(body) > MAX_STORED_BODY:  # kept, cut where a text field must end, and said so
+        body = body[:MAX_STORED_BODY] + TRUNCATED.format(count=len(body) - MAX_STORED_BODY)
     num_media = min(_int(form.get("NumMedia")), MAX_MEDIA)
     media = tuple(
         (_text(form, f"MediaUrl{index}"), _text(form, f"MediaContentType{index}"))
@@ -69,7 +88,7 @@ def parse_twilio_inbound(form):
         if _text(form, f"MediaUrl{index}")
     )
     if not body and not media:
-        raise InboundError("the message has neither a body nor media")
+        body = location_text(form)  # a location share has no body; anything else is kept empty
     return InboundSms(
         message_sid=message_sid,
         account_sid=_text(form, "AccountSid").strip()[:MAX_SID],
