@@ -1,4 +1,7 @@
+from datetime import UTC, datetime
+
 import pytest
+from recruit_sms_tools import twilio_api
 from recruit_sms_tools import twilio_api as tw
 
 SID = "AC" + "a" * 32
@@ -108,3 +111,37 @@ def test_account_check_reads_what_is_wrong():
 def test_account_and_numbers_urls_follow_the_base_url():
     assert tw.account_url("https://api.example.com/", "AC1") == "https://api.example.com/2010-04-01/Accounts/AC1.json"
     assert tw.numbers_url("", "AC1") == "https://api.twilio.com/2010-04-01/Accounts/AC1/IncomingPhoneNumbers.json"
+
+
+@pytest.mark.parametrize(
+    ("status", "payload", "failure", "verdict"),
+    [
+        (201, {"sid": "SM1", "status": "queued"}, None, twilio_api.SENT),
+        (201, {}, None, twilio_api.UNCONFIRMED),  # a 2xx without a SID: a proxy's answer, or Twilio's?
+        (200, None, None, twilio_api.UNCONFIRMED),  # a captive portal's page
+        (400, {"code": 21211, "message": "Invalid 'To'"}, None, twilio_api.REFUSED),
+        (401, {"code": 20003, "message": "Authenticate"}, None, twilio_api.REFUSED),
+        (429, {"code": 20429}, None, twilio_api.RETRY),
+        (429, None, None, twilio_api.RETRY),
+        (503, {"code": 20503, "message": "Service unavailable"}, None, twilio_api.RETRY),
+        (502, None, None, twilio_api.UNCONFIRMED),  # a gateway's page: the request may have gone on
+        (0, None, twilio_api.NOT_SENT, twilio_api.RETRY),
+        (0, None, twilio_api.AMBIGUOUS, twilio_api.UNCONFIRMED),
+    ],
+)
+def test_what_an_answer_proves(status, payload, failure, verdict):
+    assert twilio_api.send_verdict(status, payload, failure) == verdict
+
+
+def test_a_sent_message_is_found_in_the_list_by_number_body_and_time():
+    since = datetime(2026, 12, 4, 16, 0, 0, 250000, tzinfo=UTC)
+    page = {"messages": [
+        {"sid": "SMold", "to": "+14155550142", "body": "Hi", "date_created": "Fri, 04 Dec 2026 15:59:00 +0000"},
+        {"sid": "SMother", "to": "+14155550142", "body": "Bye", "date_created": "Fri, 04 Dec 2026 16:00:01 +0000"},
+        {"sid": "SMnew", "to": "+14155550142", "body": "Hi", "date_created": "Fri, 04 Dec 2026 16:00:00 +0000"},
+    ]}
+    assert twilio_api.find_sent(page, "+14155550142", "Hi", since) == "SMnew"
+    assert twilio_api.find_sent(page, "+14155550143", "Hi", since) is None
+    assert twilio_api.find_sent({"messages": [{"sid": "x", "to": "+1", "body": "Hi", "date_created": "junk"}]},
+                                "+1", "Hi", since) is None
+    assert twilio_api.find_sent(None, "+1", "Hi", since) is None

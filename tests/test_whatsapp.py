@@ -134,3 +134,21 @@ def test_approved_templates_keep_what_can_be_sent():
 def test_content_api_url_follows_the_api_base():
     assert twilio_api.content_url("https://api.twilio.com/") == "https://content.twilio.com/v1/ContentAndApprovals"
     assert twilio_api.content_url("http://127.0.0.1:8099") == "http://127.0.0.1:8099/v1/ContentAndApprovals"
+
+
+@pytest.mark.parametrize(
+    ("approval_requests", "status"),
+    [
+        ({"name": "x", "category": "UTILITY", "status": "approved"}, "approved"),
+        ({"whatsapp": {"name": "x", "category": "UTILITY", "status": "APPROVED"}}, "approved"),
+        ({"whatsapp": {"status": "rejected", "rejection_reason": "x"}}, "rejected"),
+        ({}, ""),
+        (None, ""),
+        ({"whatsapp": None, "status": 3}, ""),
+    ],
+)
+def test_approval_is_read_in_both_of_twilios_shapes(approval_requests, status):
+    assert whatsapp.approval_status({"sid": "HX1", "approval_requests": approval_requests}) == status
+    page = {"contents": [{"sid": "HX1", "friendly_name": "n", "types": {"twilio/text": {"body": "Hi"}},
+                          "approval_requests": approval_requests}]}
+    assert bool(whatsapp.approved_templates(page)[0]) == (status == "approved")

@@ -6,6 +6,7 @@ validates the settings that shape them and reads Twilio's error answers.
 
 import ipaddress
 import re
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 DEFAULT_API_URL = "https://api.twilio.com"
@@ -148,6 +149,56 @@ TEST_NUMBER_ERRORS = {
     "+15005550009": 21614,  # not a mobile number
 }
 TRANSIENT_CODES = frozenset({20429, 20500, 20503, 30001, 63018})
+AUTHENTICATION_FAILED = 20003
+
+# What a request that got no answer proves (``twilio_client`` tells them apart).
+NOT_SENT = "not_sent"  # the connection was never made: nothing reached the service
+AMBIGUOUS = "ambiguous"  # it broke after the request may have gone (a read timeout...)
+
+# What a send's answer proves. Twilio's Messages API has no idempotency key, so only
+# RETRY may be sent again at once; UNCONFIRMED is confirmed first (status callback, else
+# a look-up of the account's messages).
+SENT = "sent"  # Twilio created the message: its SID is in the answer
+REFUSED = "refused"  # Twilio said why it did not create it
+RETRY = "retry"  # provably not created: no connection, 429, or a 5xx in Twilio's own words
+UNCONFIRMED = "unconfirmed"  # may have been created: no answer after sending, or one without a SID
+
+
+def send_verdict(status, payload, failure=None):
+    """SENT, REFUSED, RETRY or UNCONFIRMED for a create-message request that got HTTP
+    ``status`` with the JSON ``payload`` (None: not JSON), or no answer (status 0) and
+    ``failure`` (NOT_SENT or AMBIGUOUS)."""
+    if not status:
+        return RETRY if failure == NOT_SENT else UNCONFIRMED
+    twilios = isinstance(payload, dict) and bool(payload.get("code") or payload.get("error_code"))
+    if 200 <= status < 300:
+        has_sid = isinstance(payload, dict) and isinstance(payload.get("sid"), str) and payload["sid"]
+        return SENT if has_sid and not twilios else UNCONFIRMED
+    if status == 429:
+        return RETRY
+    if status >= 500:
+        # Twilio's own error body says it did not create it; a proxy's page says nothing
+        return RETRY if twilios else UNCONFIRMED
+    return REFUSED
+
+
+# what a look-up of a message in the account's Messages list found
+FOUND, ABSENT, UNKNOWN = "found", "absent", "unknown"
+
+
+def find_sent(payload, to, body, since):
+    """The SID of the message to ``to`` with ``body`` created at ``since`` (an aware
+    datetime) or later, in a page of Twilio's Messages list, else None."""
+    for message in (payload or {}).get("messages") or []:
+        if not isinstance(message, dict) or message.get("to") != to or message.get("body") != body:
+            continue
+        try:
+            created = parsedate_to_datetime(message.get("date_created") or "")
+        except (TypeError, ValueError):
+            continue
+        if created >= since.replace(microsecond=0):
+            return message.get("sid")
+    return None
 
 
 def error_reason(code, message=None):

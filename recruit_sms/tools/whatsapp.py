@@ -93,6 +93,18 @@ DEFAULT_KEYS = ("first_name", "job", "company", "recruiter", "name")
 APPROVED = "approved"
 
 
+def approval_status(content):
+    """WhatsApp's approval of a ContentAndApprovals item, lower-case ("" when none):
+    Twilio gives ``approval_requests`` either as the request itself or with the request
+    under ``whatsapp``."""
+    requests = content.get("approval_requests")
+    if not isinstance(requests, dict):
+        return ""
+    request = requests.get("whatsapp") if isinstance(requests.get("whatsapp"), dict) else requests
+    status = request.get("status")
+    return status.lower() if isinstance(status, str) else ""
+
+
 def approved_templates(payload):
     """(templates, skipped) of one page of Twilio's ContentAndApprovals answer: each
     content WhatsApp approved and that has a text, as {"sid", "name", "body", "keys"} (the
@@ -101,8 +113,7 @@ def approved_templates(payload):
     templates, skipped = [], []
     for content in (payload or {}).get("contents") or []:
         name = content.get("friendly_name") or content.get("sid") or ""
-        approval = ((content.get("approval_requests") or {}).get("status") or "").lower()
-        if approval != APPROVED:
+        if approval_status(content) != APPROVED:
             skipped.append((name, "not_approved"))
             continue
         body = next((kind.get("body") for kind in (content.get("types") or {}).values()
