@@ -17,6 +17,15 @@ notifications, so none of its callbacks land).
     python3 bench/campaign.py [--applicants 10000] [--rate 10] [--paced 200]
 
 About ten minutes with the defaults, most of it core's path waiting on the stand-in.
+
+    python3 bench/campaign.py --latency
+
+The real network: the stand-in answers after 200 ms, then 400 ms; a campaign of 1,000 from
+one number at 50/s, then from one Messaging Service at 100/s, with the achieved rate as a
+share of the configured one and the most messages that arrived in any one second; core's
+mass composer on 200 of the same kind of records beside it; then the stand-in creating
+every message but answering after Odoo's 5 s timeout, and how many texts each recipient
+got (about five minutes).
 """
 
 import argparse
@@ -136,12 +145,109 @@ print(f"delivered, from the status callbacks Odoo received: recruit_sms {ours_st
 '''
 
 
+# --latency: the real network. The stand-in runs in this process (its latency can then be
+# changed between runs, and its threads only sleep); 1,000 messages per run, from one
+# number at 50/s and from one Messaging Service at 100/s, at each latency, beside core's
+# mass composer on the same records; then Twilio answering after the 5 s timeout.
+LATENCY = r'''
+import sys, time
+from collections import Counter
+sys.path.insert(0, %(bench)r)
+from fake_twilio import FakeTwilio
+N, PEER, LATENCIES = %(n)d, %(peer)d, %(latencies)r
+SERVICE = "MG" + "d" * 32
+fake = FakeTwilio(%(sid)r, %(token)r).start()
+company = env.company
+company.recruit_sms_twilio_api_url = fake.base_url
+number = env["sms.twilio.number"].search([("number", "=", "+15005550006")])
+applicants = env["hr.applicant"].search([("partner_name", "=like", "Cand %%")], order="id")
+body = "Hi {{ object.partner_name }}, new shifts are open this week. Reply YES if interested."
+runs = iter(range(0, len(applicants), N))
+
+def arrivals(before):
+    return sorted(m["arrived_monotonic"] for m in fake.messages[before:])
+
+def figures(stamps, rate):
+    span = stamps[-1] - stamps[0] if len(stamps) > 1 else 0
+    achieved = (len(stamps) - 1) / span if span else 0
+    worst = max(sum(1 for b in stamps if a <= b < a + 1) for a in stamps) if stamps else 0
+    return achieved, worst
+
+print(f"{'latency':>8} {'sender':<26}{'path':<22}{'sent':>6}{'wall s':>8}{'rate/s':>8}{'% of limit':>11}{'max in 1 s':>11}")
+for latency in LATENCIES:
+    fake.latency_s = latency / 1000
+    for label, rate, service in (("number at 50/s", 50.0, False), ("Messaging Service at 100/s", 100.0, True)):
+        company.write({"recruit_sms_twilio_messaging_service_sid": SERVICE if service else False, "recruit_sms_rate": rate})
+        number.recruit_sms_rate = rate
+        start = next(runs)
+        recipients = applicants[start:start + N]
+        before = len(fake.messages)
+        started = time.perf_counter()
+        campaign = env["recruit.sms.campaign"].create({"name": f"Latency {latency} {label}", "body": body,
+                                                       "recipient_ids": [(6, 0, recipients.ids)]})
+        campaign.action_send()
+        env.cr.commit()
+        env["recruit.sms.campaign"]._recruit_sms_send_due(commit=True)
+        env.cr.commit()
+        wall = time.perf_counter() - started
+        stamps = arrivals(before)
+        achieved, worst = figures(stamps, rate)
+        print(f"{latency:>6}ms {label:<26}{'recruit_sms campaign':<22}{len(stamps):>6}{wall:>8.1f}{achieved:>8.1f}"
+              f"{100 * achieved / rate:>10.1f}%%{worst:>11}")
+    # core's mass composer sends one request after the other, whatever the sender's rate
+    start = next(runs)
+    peers = applicants[start:start + PEER]
+    before = len(fake.messages)
+    started = time.perf_counter()
+    env["sms.composer"].with_context(default_res_model="hr.applicant", default_res_ids=peers.ids,
+                                     default_composition_mode="mass").create(
+        {"body": body, "mass_keep_log": True, "mass_force_send": True})._action_send_sms()
+    env.cr.commit()
+    wall = time.perf_counter() - started
+    stamps = arrivals(before)
+    achieved, worst = figures(stamps, 100.0)
+    print(f"{latency:>6}ms {'(no pace)':<26}{'core mass composer':<22}{len(stamps):>6}{wall:>8.1f}{achieved:>8.1f}"
+          f"{'':>11}{worst:>11}")
+
+# Twilio creates each message but answers after the 5 s timeout
+company.write({"recruit_sms_twilio_messaging_service_sid": False, "recruit_sms_rate": 50})
+number.recruit_sms_rate = 50
+fake.latency_s = 5.5
+start = next(runs)
+late = applicants[start:start + 20]
+before = len(fake.messages)
+campaign = env["recruit.sms.campaign"].create({"name": "Late answers", "body": body, "recipient_ids": [(6, 0, late.ids)]})
+campaign.action_send()
+env.cr.commit()
+env["recruit.sms.campaign"]._recruit_sms_send_due(commit=True)
+env.cr.commit()
+states = Counter(campaign.line_ids.mapped("state"))
+fake.latency_s = 0
+# no status callback reaches this process: past the confirmation delay, the engine looks them up
+env.cr.execute("UPDATE recruit_sms_campaign_line SET next_attempt_at = now() at time zone 'UTC' WHERE campaign_id = %%s",
+               [campaign.id])
+env.cr.commit()
+env["recruit.sms.campaign"]._recruit_sms_send_due(commit=True)
+env.cr.commit()
+env.invalidate_all()
+per_recipient = Counter(m["to"] for m in fake.messages[before:])
+print(f"answers after 5.5 s: {len(late)} recipients, first run {dict(states)}, then {dict(Counter(campaign.line_ids.mapped('state')))}; "
+      f"texts per recipient: {sorted(set(per_recipient.values()))} (target: [1]); campaign {campaign.state}")
+fake.stop()
+'''
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--applicants", type=int, default=10000)
     parser.add_argument("--rate", type=float, default=10.0)
     parser.add_argument("--paced", type=int, default=200)
+    parser.add_argument("--latency", action="store_true",
+                        help="the real network instead: achieved rate at 200 and 400 ms of provider latency (1,000 "
+                             "messages a run), beside core's mass composer, then answers after the timeout")
     args = parser.parse_args()
+    if args.latency:
+        return latency_mode()
     if not FAKE.exists():
         sys.exit(f"benchmark not run: the loopback Twilio stand-in {FAKE} is not here")
     # the stand-in logs each status callback it delivers or not: not wanted among the figures
@@ -157,6 +263,15 @@ def main():
                 odoo_shell(config, DATABASE, TRACKING % {**values, "odoo": odoo_url})
     finally:
         fake.terminate()
+
+
+def latency_mode(messages=1000, peer=200, latencies=(200, 400)):
+    runs = 2 * len(latencies) + len(latencies) + 1  # ours (two senders), core's, the late answers
+    values = {"n": messages, "peer": peer, "latencies": list(latencies), "sid": ACCOUNT_SID, "token": TOKEN,
+              "bench": str(FAKE.parent), "paced": 0, "fake": "http://127.0.0.1:9"}
+    setup = SETUP % {**values, "n": messages * runs}
+    with bench_database(DATABASE + "_latency", setup_script=setup) as (config, _workdir):
+        odoo_shell(config, DATABASE + "_latency", LATENCY % values)
 
 
 if __name__ == "__main__":

@@ -17,8 +17,14 @@ class RecruitSmsStatusController(SmsTwilioController):
     @route()
     def update_sms_status(self, uuid, SmsStatus=None, ErrorCode=None, ErrorMessage=None, **kwargs):
         if SmsStatus != "read":
-            return super().update_sms_status(uuid, SmsStatus=SmsStatus, ErrorCode=ErrorCode, ErrorMessage=ErrorMessage,
-                                             **kwargs)
+            result = super().update_sms_status(uuid, SmsStatus=SmsStatus, ErrorCode=ErrorCode, ErrorMessage=ErrorMessage,
+                                               **kwargs)
+            # core checked the signature (or raised): Twilio has the message, so a campaign's
+            # send that got no answer is confirmed, with the message's SID
+            sid = kwargs.get("MessageSid") or kwargs.get("SmsSid")
+            request.env["recruit.sms.campaign.line"].sudo()._recruit_sms_confirmed(
+                uuid, sid if isinstance(sid, str) and len(sid) <= 64 else None)
+            return result
         if not re.match(r"^[0-9a-f]{32}$", uuid):
             _logger.warning("Twilio status callback refused: not a valid uuid")
             raise request.not_found()

@@ -384,7 +384,12 @@ class RecruitSmsCampaign(models.Model):
         now_fn, sleep_fn = clock or (time.time, time.sleep)
         self.search([("state", "=", "scheduled"), ("scheduled_at", "<=", fields.Datetime.now())])._set_state("sending")
         handed = 0
-        for company, campaigns in self.search([("state", "=", "sending")], order="id").grouped("company_id").items():
+        Line = self.env["recruit.sms.campaign.line"]
+        by_company = self.search([("state", "=", "sending")], order="id").grouped("company_id")
+        unconfirmed = Line.search([("state", "=", "unconfirmed"), ("next_attempt_at", "<=", fields.Datetime.now())])
+        for company in unconfirmed.company_id - self.env["res.company"].union(*by_company):
+            by_company[company] = self.browse()
+        for company, campaigns in by_company.items():
             stream = open_sms_stream(self.env, company)
             pacers = {}
 
@@ -394,6 +399,8 @@ class RecruitSmsCampaign(models.Model):
                 return pacer
 
             try:
+                # sends that may have gone without an answer saying so: confirmed first
+                Line._recruit_sms_confirm_due(company, stream, commit=commit)
                 for campaign in campaigns:
                     budget = None if limit is None else limit - handed
                     if budget is not None and budget <= 0:
@@ -441,8 +448,9 @@ class RecruitSmsCampaign(models.Model):
             return True  # cancelled meanwhile: it stays cancelled
         self.invalidate_recordset(["state", "line_ids"])
         lines = self.line_ids
-        if not lines.filtered(lambda line: line.state in ("pending", "held")):
+        # a message awaiting the provider's confirmation may still have to go again
+        if not lines.filtered(lambda line: line.state in ("pending", "held", "unconfirmed")):
             return self._set_state("done")
-        if waiting := lines.filtered(lambda line: line.state in ("pending", "held") and line.next_attempt_at):
+        if waiting := lines.filtered(lambda line: line.state in ("pending", "held", "unconfirmed") and line.next_attempt_at):
             self.env.ref("recruit_sms.ir_cron_recruit_sms_campaign").sudo()._trigger(min(waiting.mapped("next_attempt_at")))
         return True

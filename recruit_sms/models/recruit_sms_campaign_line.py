@@ -1,11 +1,13 @@
 import logging
 from collections import defaultdict, namedtuple
-from datetime import timedelta
+from concurrent import futures
+from datetime import UTC, timedelta
 
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, retrying
 
-from ..tools import gate, pacing
+from ..providers.base import UNCONFIRMED_STATE
+from ..tools import gate, pacing, twilio_api
 from .recruit_sms_gate import GateRequest
 
 _logger = logging.getLogger(__name__)
@@ -13,6 +15,11 @@ _logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # how stale the opt-out and consent seen by a running campaign may get (seconds)
 RECHECK_EVERY = 1.0
+# a message that may have reached the provider without an answer saying so waits this
+# long for the provider's status callback, then is looked up in its list of messages
+CONFIRM_AFTER = timedelta(minutes=2)
+# how far the provider's clock may be from ours when a message is looked up
+CLOCK_SKEW = timedelta(minutes=5)
 
 # one message ready to hand to the provider
 # ``whatsapp``: None for an SMS, else the template the provider sends (``sms.sms._recruit_sms_whatsapp_sends``)
@@ -39,7 +46,8 @@ class RecruitSmsCampaignLine(models.Model):
     applicant_id = fields.Many2one("hr.applicant", required=True, ondelete="cascade", index=True, check_company=True)
     number = fields.Char()
     state = fields.Selection(
-        [("pending", "To send"), ("held", "Held (quiet hours)"), ("sent", "Sent"), ("failed", "Failed"),
+        [("pending", "To send"), ("held", "Held (quiet hours)"),
+         ("unconfirmed", "Sent, awaiting the provider's confirmation"), ("sent", "Sent"), ("failed", "Failed"),
          ("excluded", "Excluded"), ("cancelled", "Cancelled")],
         default="pending", required=True, index=True,
     )
@@ -209,13 +217,36 @@ class RecruitSmsCampaignLine(models.Model):
     @api.model
     def _recruit_sms_hand_off(self, handoffs, stream, pacers, make_pacer, *, clock, commit=False, campaign=None):
         """Hand ``handoffs`` to the provider, each when its sender's pace allows, while
-        ``campaign`` is still being sent and the gate still lets it go. Each outcome is
-        written (and committed with ``commit``) before the next message, so a worker that
-        dies loses nothing and, but for a crash between the provider's answer and that
-        write, sends nothing twice. Returns how many were handed to the provider."""
+        ``campaign`` is still being sent and the gate still lets it go. A stream that can
+        (``stream.concurrent``) has several requests in flight, as many as the rate and
+        the provider's latency need: worker threads do the HTTP only, this thread paces,
+        writes each outcome as it arrives (and commits it with ``commit``), so a worker
+        that dies loses nothing and, but for the messages in flight, sends nothing twice.
+        Returns how many were handed to the provider."""
         handed, checked_at, stopped, done = 0, None, {}, set()
+        in_flight = {}  # future: (handoff, when it was handed)
+        rate = sum(stream.rate(sender) for sender in {h.sender for h in handoffs}) or stream.max_rate()
+
+        def record(handoff, result, handed_at):
+            self._recruit_sms_record(handoff, result, stream, handed_at)
+            if commit:
+                # the outcome is durable before more messages go (the cron's progress is
+                # written per batch)
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+
+        def collect(block):
+            """Record the answers that came (with ``block``, wait for one first)."""
+            if not in_flight:
+                return
+            finished, _pending = futures.wait(list(in_flight), timeout=None if block else 0,
+                                              return_when=futures.FIRST_COMPLETED)
+            for future in finished:
+                handoff, handed_at = in_flight.pop(future)
+                record(handoff, stream.finish(handoff.number, handoff.uuid, future.result()), handed_at)
+
         try:
             for handoff in pacing.interleave(handoffs, lambda h: h.sender, pacers, make_pacer):
+                collect(block=False)
                 if checked_at is None or clock() - checked_at >= RECHECK_EVERY:
                     waiting = [h for h in handoffs if h.line_id not in stopped and h.line_id not in done]
                     stopped.update(self._recruit_sms_recheck(waiting))
@@ -229,15 +260,22 @@ class RecruitSmsCampaignLine(models.Model):
                     # the recipient's texting hours closed while the batch was sent
                     stopped[handoff.line_id] = None
                     continue
-                result = stream.send(handoff.number, handoff.body, handoff.uuid, whatsapp=handoff.whatsapp)
-                self._recruit_sms_record(handoff, result, stream, pacers[handoff.sender].last_at)
+                handed_at = pacers[handoff.sender].last_at
                 handed += 1
-                if commit:
-                    # the outcome is durable before the next message goes: a worker that dies
-                    # resends at most the message it was handing (the cron's progress is
-                    # written per batch)
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                job = stream.start(handoff.number, handoff.body, handoff.uuid, whatsapp=handoff.whatsapp) \
+                    if stream.concurrent else None
+                if job is None or isinstance(job, dict):
+                    result = job or stream.send(handoff.number, handoff.body, handoff.uuid, whatsapp=handoff.whatsapp)
+                    record(handoff, result, handed_at)
+                    continue
+                in_flight[stream.submit(job)] = (handoff, handed_at)
+                # a free place before the pace grants the next one: a message never waits
+                # for a place after its moment, so none goes faster than the pace to catch up
+                while len(in_flight) >= stream.in_flight_limit(rate):
+                    collect(block=True)
         finally:
+            while in_flight:  # whatever happened, every answer that comes is recorded
+                collect(block=True)
             # outcomes were written on the lines in SQL: drop what the ORM cached of them,
             # and what it computed from them (the campaigns' counts)
             self.invalidate_model()
@@ -275,6 +313,9 @@ class RecruitSmsCampaignLine(models.Model):
         state = result.get("state")
         now = fields.Datetime.now()
         success = self.env["sms.sms"].IAP_TO_SMS_STATE_SUCCESS.get(state)
+        # a cancel written meanwhile goes first: a message handed to the provider is what
+        # it became, whatever was decided while it was in flight
+        self.flush_model(["state"])
         reason = result.get("failure_reason") or False
         cr = self.env.cr
         if success:
@@ -286,6 +327,14 @@ class RecruitSmsCampaignLine(models.Model):
             return
         cr.execute("SELECT attempts FROM recruit_sms_campaign_line WHERE id = %s", [handoff.line_id])
         attempts = cr.fetchone()[0] + 1
+        if state == UNCONFIRMED_STATE:
+            # it may have gone: the status callback confirms it, else a look-up after
+            # CONFIRM_AFTER; never sent again before either says it did not
+            cr.execute(
+                "UPDATE recruit_sms_campaign_line SET state = 'unconfirmed', attempts = %s, next_attempt_at = %s,"
+                " sent_at = %s, failure_reason = %s, sender = %s, handed_at = %s WHERE id = %s",
+                [attempts, now + CONFIRM_AFTER, now, reason, handoff.sender, handed_at, handoff.line_id])
+            return
         if state == "server_error" and attempts < MAX_ATTEMPTS:
             cr.execute(
                 "UPDATE recruit_sms_campaign_line SET attempts = %s, next_attempt_at = %s, failure_reason = %s,"
@@ -311,6 +360,65 @@ class RecruitSmsCampaignLine(models.Model):
         self.env.cr.execute("SELECT max(handed_at) FROM recruit_sms_campaign_line WHERE sender = %s AND handed_at IS NOT NULL",
                             [sender])
         return self.env.cr.fetchone()[0]
+
+    # ------------------------------------------------------------
+    # Unconfirmed: confirmed by the provider before anything is sent again
+    # ------------------------------------------------------------
+
+    @api.model
+    def _recruit_sms_confirmed(self, uuid, provider_sid=None):
+        """The provider's status callback for the SMS ``uuid``: the provider has it, so an
+        unconfirmed message of a campaign is sent (its delivery tracking is the callback's,
+        which core recorded)."""
+        self.flush_model()
+        self.env.cr.execute(
+            "UPDATE recruit_sms_campaign_line SET state = 'sent', next_attempt_at = NULL, failure_reason = NULL,"
+            " provider_sid = COALESCE(%s, provider_sid), provider_state = 'pending', failure_type = NULL,"
+            " to_settle = FALSE WHERE sms_uuid = %s AND state = 'unconfirmed' RETURNING campaign_id",
+            [provider_sid or None, uuid])
+        campaigns = {row[0] for row in self.env.cr.fetchall()}
+        self.invalidate_model()
+        if campaigns:
+            self.env.ref("recruit_sms.ir_cron_recruit_sms_campaign").sudo()._trigger()
+        return bool(campaigns)
+
+    @api.model
+    def _recruit_sms_confirm_due(self, company, stream, commit=False):
+        """Look up, in the provider's list of messages, the unconfirmed messages of
+        ``company`` that no status callback confirmed within CONFIRM_AFTER: found, they are
+        sent; not there, they go again (to the same person, the only time a message is
+        sent twice to the provider: once it is known the first did not arrive); when the
+        list cannot tell, they fail with the reason, for a person to check."""
+        lines = self.search([("company_id", "=", company.id), ("state", "=", "unconfirmed"),
+                             ("next_attempt_at", "<=", fields.Datetime.now())])
+        if not lines:
+            return
+        bodies = {sms.uuid: sms for sms in self.env["sms.sms"].sudo().search([("uuid", "in", lines.mapped("sms_uuid"))])}
+        on_whatsapp = self.env["sms.sms"].browse().union(*bodies.values())._recruit_sms_whatsapp_sends()
+        for line in lines:
+            sms = bodies.get(line.sms_uuid)
+            since = (line.sent_at or line.write_date).replace(tzinfo=UTC) - CLOCK_SKEW
+            found, sid = stream.lookup(line.number, sms.body, since, whatsapp=on_whatsapp.get(line.sms_uuid)) \
+                if sms else (twilio_api.UNKNOWN, None)
+            if found == twilio_api.FOUND:
+                line.write({"state": "sent", "provider_sid": sid, "provider_state": "pending", "next_attempt_at": False,
+                            "failure_reason": False, "to_settle": True})
+            elif found == twilio_api.ABSENT and line.campaign_id.state == "sending" and line.attempts < MAX_ATTEMPTS:
+                line.write({"state": "pending", "next_attempt_at": False, "failure_reason": self.env._(
+                    "Not received by the provider: sent again")})
+            elif found == twilio_api.ABSENT:
+                line.write({"state": "cancelled" if line.campaign_id.state == "cancelled" else "failed",
+                            "next_attempt_at": False, "to_settle": line.campaign_id.state != "cancelled",
+                            "failure_type": "server_error",
+                            "failure_reason": self.env._("Not received by the provider")})
+            else:
+                line.write({"state": "failed", "next_attempt_at": False, "to_settle": True, "failure_type": "unknown",
+                            "failure_reason": self.env._(
+                                "Not confirmed by the provider: it may have been sent; check in the provider's "
+                                "console before resending.")})
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        lines._recruit_sms_settle(stream, commit=commit)
 
     # ------------------------------------------------------------
     # Settle: core's delivery tracking, in batch

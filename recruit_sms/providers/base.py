@@ -6,6 +6,7 @@ import logging
 from odoo.addons.sms.tools.sms_api import SmsApiBase
 from odoo.exceptions import UserError
 
+from ..tools import twilio_api
 from ..tools.server_flag import ServerFlag
 
 _logger = logging.getLogger(__name__)
@@ -14,6 +15,9 @@ _logger = logging.getLogger(__name__)
 # handed over any other way (mass_mailing_sms's test SMS calls the provider directly) is
 # put to the gate by the provider itself.
 GATED = ServerFlag("recruit_sms_gated", default=False)
+# the state of a send that may have reached the provider without an answer saying so: it
+# is confirmed (status callback, look-up) before anything is sent again
+UNCONFIRMED_STATE = "recruit_sms_unconfirmed"
 
 
 class SmsStream:
@@ -24,10 +28,20 @@ class SmsStream:
     This one serves any of Odoo's SMS providers (its IAP service, say), through the
     provider's own batch call, one message a call."""
 
+    # whether ``start``/``submit``/``finish`` send several messages at once (worker
+    # threads doing HTTP only); otherwise the engine calls ``send``, one at a time
+    concurrent = False
+
     def __init__(self, api, company):
         self.api = api
         self.company = company
         self.unsubscribed = []  # numbers the provider reports opted out (Twilio's 21610)
+
+    def lookup(self, number, body, since, whatsapp=None):
+        """Whether the provider has the message to ``number`` with ``body`` sent at
+        ``since`` or later: (twilio_api.FOUND, its ID), (ABSENT, None) or (UNKNOWN, None).
+        Only a provider whose answers may leave a send unconfirmed needs to tell."""
+        return twilio_api.UNKNOWN, None
 
     def sender(self, number):
         """Who sends to ``number``: the key the pace is kept per ("": the provider)."""

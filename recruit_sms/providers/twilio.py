@@ -12,6 +12,10 @@ a campaign's, sent one per commit, post the same request from settings read once
 """
 
 import logging
+import math
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import requests
 
@@ -19,10 +23,10 @@ from odoo.addons.sms_twilio.tools.sms_api import SmsApiTwilio
 from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_from_number, get_twilio_status_callback_url
 from odoo.exceptions import UserError
 
-from ..tools import twilio_api
+from ..tools import twilio_api, twilio_client
 from ..tools import whatsapp as whatsapp_rules
 from ..tools.twilio_client import open_session
-from .base import ProviderStream, RecruitSmsProvider
+from .base import UNCONFIRMED_STATE, ProviderStream, RecruitSmsProvider
 
 _logger = logging.getLogger(__name__)
 
@@ -74,7 +78,18 @@ class TwilioSettingsSession:
     def for_company(cls, session, company_sudo):
         return cls(session, company_sudo.recruit_sms_twilio_api_url, company_sudo.recruit_sms_twilio_messaging_service_sid)
 
+    last_failure = None  # what the last request that got no answer proves (twilio_client.failure_of)
+
     def post(self, url, data=None, **kwargs):
+        self.last_failure = None
+        try:
+            return self._post(url, data=data, **kwargs)
+        except requests.exceptions.RequestException as error:
+            # core's request catches it and answers None: what it proves is kept here
+            self.last_failure = twilio_client.failure_of(error)
+            raise
+
+    def _post(self, url, data=None, **kwargs):
         if url.startswith(twilio_api.DEFAULT_API_URL + "/"):
             url = self.api_url + url[len(twilio_api.DEFAULT_API_URL):]
         if self.service_sid and isinstance(data, dict) and not str(data.get("To") or "").startswith(whatsapp_rules.PREFIX):
@@ -106,6 +121,8 @@ class TwilioStream(ProviderStream):
     message."""
 
     TIMEOUT = 5  # seconds, as core's request
+    concurrent = True
+    MAX_IN_FLIGHT = 64  # default of the system parameter recruit_sms.max_in_flight
 
     def __init__(self, api, company):
         super().__init__(api, company)
@@ -117,6 +134,10 @@ class TwilioStream(ProviderStream):
         self.whatsapp_sender = self._company_sudo.recruit_sms_whatsapp_sender
         self._senders = {}  # number: sender, for the run (the engine asks when it prepares a batch, then sends)
         self._url = self._auth = None
+        self.max_in_flight = max(1, int(api.env["ir.config_parameter"].sudo().get_param(
+            "recruit_sms.max_in_flight", self.MAX_IN_FLIGHT) or self.MAX_IN_FLIGHT))
+        self._pool = None
+        self._seconds = deque(maxlen=100)  # how long the last requests took
 
     def sender(self, number):
         if number not in self._senders:
@@ -133,16 +154,34 @@ class TwilioStream(ProviderStream):
             return self.service_rate
         return max(self.number_rates.values())
 
-    def send(self, number, body, uuid, whatsapp=None):
-        if not self._opened:
-            try:
-                self._company_sudo._assert_twilio_sid()  # core's check of the account's settings
-            except UserError as error:
-                return {"uuid": uuid, "state": "twilio_authentication", "failure_reason": str(error)}
-            account_sid = self._company_sudo.sms_twilio_account_sid
-            self._url = twilio_api.messages_url(self._company_sudo.recruit_sms_twilio_api_url, account_sid)
-            self._auth = (account_sid, self._company_sudo.sms_twilio_auth_token)
-            self._session, self._opened = open_session(self._url), True
+    def in_flight_limit(self, rate):
+        """How many requests may be in flight to keep ``rate`` messages a second going:
+        the rate times the slowest of the last answers (a second until one came), with a
+        fifth more, within the configured most."""
+        slowest = max(self._seconds) if self._seconds else 1.0
+        return max(1, min(self.max_in_flight, math.ceil(rate * slowest * 1.2) + 1))
+
+    def _open(self):
+        """None when the account's settings let it send, else the outcome to record."""
+        if self._opened:
+            return None
+        try:
+            self._company_sudo._assert_twilio_sid()  # core's check of the account's settings
+        except UserError as error:
+            return str(error)
+        account_sid = self._company_sudo.sms_twilio_account_sid
+        self._url = twilio_api.messages_url(self._company_sudo.recruit_sms_twilio_api_url, account_sid)
+        self._auth = (account_sid, self._company_sudo.sms_twilio_auth_token)
+        self._session, self._opened = open_session(self._url, connections=self.max_in_flight), True
+        return None
+
+    def start(self, number, body, uuid, whatsapp=None):
+        """What sending one message takes: the form is built here (it reads the ORM), the
+        returned job only posts it (no ORM: a worker thread runs it). A dict instead when
+        nothing may be sent (the account's settings are not usable)."""
+        refused = self._open()
+        if refused:
+            return {"uuid": uuid, "state": "twilio_authentication", "failure_reason": refused}
         status_callback = get_twilio_status_callback_url(self._company_sudo, uuid)
         if whatsapp is not None:
             form = whatsapp_payload(self.whatsapp_sender, number, body, status_callback, whatsapp)
@@ -153,12 +192,51 @@ class TwilioStream(ProviderStream):
                 messaging_service_sid=self.service_sid,
                 status_callback=status_callback,
             )
+        session, url, auth = self._session, self._url, self._auth
+        return lambda: twilio_client.post(session, url, form, auth, self.TIMEOUT)
+
+    def finish(self, number, uuid, reply):
+        """The outcome of a job's ``Reply``, read as every answer is (``_recruit_sms_outcome``)."""
+        if reply.failure is not None:
+            _logger.warning("Twilio SMS API: no answer (%s)", reply.failure)
+        self._seconds.append(reply.seconds)
+        return self.api._recruit_sms_outcome(reply, number, uuid)
+
+    def submit(self, job):
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.max_in_flight, thread_name_prefix="recruit_sms_send")
+        return self._pool.submit(job)
+
+    def send(self, number, body, uuid, whatsapp=None):
+        job = self.start(number, body, uuid, whatsapp=whatsapp)
+        return job if isinstance(job, dict) else self.finish(number, uuid, job())
+
+    def lookup(self, number, body, since, whatsapp=None):
+        """Whether Twilio created the message to ``number`` with ``body`` at ``since``
+        (aware UTC) or later: (FOUND, its SID), (ABSENT, None), or (UNKNOWN, None) when the
+        list could not be read or cannot tell (a template's text is Twilio's)."""
+        if (whatsapp and whatsapp.get("content_sid")) or self._open():
+            return twilio_api.UNKNOWN, None
+        to = whatsapp_rules.address(number) if whatsapp is not None else number
+        params = {"To": to, "DateSent>": (since - timedelta(days=1)).date().isoformat(), "PageSize": 100}
         try:
-            response = self._session.post(self._url, data=form, auth=self._auth, timeout=self.TIMEOUT)
+            response = self._session.get(self._url, params=params, auth=self._auth, timeout=self.TIMEOUT)
         except requests.exceptions.RequestException as error:
-            _logger.warning("Twilio SMS API error: %s", error)  # as core's request logs it
-            response = None
-        return self.api._recruit_sms_outcome(response, number, uuid)
+            _logger.warning("Twilio Messages list: %s", type(error).__name__)
+            return twilio_api.UNKNOWN, None
+        payload = _json(response)
+        if not response.ok or not isinstance(payload, dict) or not isinstance(payload.get("messages"), list):
+            return twilio_api.UNKNOWN, None
+        if (payload.get("meta") or {}).get("next_page_url") and not twilio_api.find_sent(payload, to, body, since):
+            return twilio_api.UNKNOWN, None  # more than a page that day: not seen is not absent
+        sid = twilio_api.find_sent(payload, to, body, since)
+        return (twilio_api.FOUND, sid) if sid else (twilio_api.ABSENT, None)
+
+    def close(self):
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        super().close()
 
 
 class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
@@ -174,9 +252,12 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
 
     def _recruit_sms_send(self, session, number, body, uuid, whatsapp=None):
         if whatsapp is not None:
-            return self._recruit_sms_outcome(self._recruit_sms_whatsapp_request(session, number, body, uuid, whatsapp),
-                                             number, uuid)
-        return self._recruit_sms_outcome(self._sms_twilio_send_request(session, number, body, uuid), number, uuid)
+            response = self._recruit_sms_whatsapp_request(session, number, body, uuid, whatsapp)
+        else:
+            response = self._sms_twilio_send_request(session, number, body, uuid)
+        # no answer: what the session saw of the request (core's request only logs it)
+        return self._recruit_sms_outcome(twilio_client.reply_of(response, getattr(session, "last_failure", None)),
+                                         number, uuid)
 
     def _recruit_sms_whatsapp_request(self, session, number, body, uuid, whatsapp):
         """Core's request, on WhatsApp: the same account, URL and status callback."""
@@ -198,28 +279,29 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
             session = TwilioSettingsSession.for_company(session, (self.company or self.env.company).sudo())
         return super()._sms_twilio_send_request(session, to_number, body, uuid)
 
-    def _recruit_sms_outcome(self, response, to_number, uuid):
-        """One send's answer (core's request: a response, or None when the service gave
-        none) as an item of ``_send_sms_batch``'s answer, with the keys core gives."""
-        if response is None:
-            # refused, unreachable or timed out (core's request logged which): retried
-            return {"uuid": uuid, "state": "server_error", "failure_type": "server_error",
-                    "failure_reason": self._recruit_sms_unreachable()}
-        try:
-            payload = response.json()
-        except ValueError:  # a proxy's or a load balancer's page
-            payload = None
-        payload = payload if isinstance(payload, dict) else {}
-        code = payload.get("code") or payload.get("error_code")
-        if response.ok and not code and not payload.get("error"):
+    def _recruit_sms_outcome(self, reply, to_number, uuid):
+        """One send's ``Reply`` as an item of ``_send_sms_batch``'s answer, with the keys
+        core gives. What it proves decides (``twilio_api.send_verdict``): only a message
+        that provably did not reach Twilio is a server error, which campaigns retry; one
+        that may have is UNCONFIRMED, confirmed before anything is sent again."""
+        verdict = twilio_api.send_verdict(reply.status, reply.payload, reply.failure)
+        payload = reply.payload if isinstance(reply.payload, dict) else {}
+        if verdict == twilio_api.SENT:
             return {"uuid": uuid, "state": "sent", "failure_type": False, "failure_reason": False,
                     "sms_twilio_sid": payload.get("sid")}
+        if verdict == twilio_api.UNCONFIRMED:
+            return {"uuid": uuid, "state": UNCONFIRMED_STATE, "failure_type": "unknown",
+                    "failure_reason": self._recruit_sms_unconfirmed()}
+        if not reply.status:  # the connection was never made: nothing went
+            return {"uuid": uuid, "state": "server_error", "failure_type": "server_error",
+                    "failure_reason": self._recruit_sms_unreachable()}
+        code = payload.get("code") or payload.get("error_code")
         if code == twilio_api.UNSUBSCRIBED:
             self.unsubscribed.append(to_number)
-        state = self._twilio_error_code_to_odoo_state({**payload, "status": response.status_code})
+        state = self._twilio_error_code_to_odoo_state({**payload, "status": reply.status})
         whatsapp_reason = twilio_api.error_reason(code) if code in twilio_api.WHATSAPP_CODES else None
         reason = whatsapp_reason or (payload.get("message") or payload.get("error_message") or self._get_sms_api_error_messages().get(state)
-                  or f"HTTP {response.status_code} from the SMS provider")
+                  or f"HTTP {reply.status} from the SMS provider")
         return {"uuid": uuid, "state": state, "failure_type": state, "failure_reason": reason}
 
     def _twilio_error_code_to_odoo_state(self, response_json):
@@ -229,6 +311,8 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
         # which campaigns retry, not an unknown failure
         if code in twilio_api.TRANSIENT_CODES or (isinstance(status, int) and (status == 429 or status >= 500)):
             return "server_error"
+        if code == twilio_api.AUTHENTICATION_FAILED or status == 401:
+            return "twilio_authentication"  # the Account SID or the Auth Token is wrong
         if code in (63003, 63024):  # no WhatsApp account behind the number
             return "wrong_number_format"
         if code in twilio_api.WHATSAPP_CODES:
@@ -261,16 +345,14 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
         try:
             auth = (sid, company_sudo.sms_twilio_auth_token)
             account = session.get(twilio_api.account_url(api_url, sid), auth=auth, timeout=TwilioStream.TIMEOUT)
-            numbers = session.get(twilio_api.numbers_url(api_url, sid), auth=auth, timeout=TwilioStream.TIMEOUT) \
-                if account.ok else None
+            numbers_status, numbers = self._recruit_sms_owned_numbers(session, api_url, sid, auth, set(configured)) \
+                if account.ok else (0, None)
         except requests.exceptions.RequestException as error:
             _logger.warning("Twilio connection test: %s", type(error).__name__)
             return "danger", self._recruit_sms_unreachable()
         finally:
             session.close()
-        findings = twilio_api.check_account(
-            account.status_code, _json(account), numbers.status_code if numbers is not None else 0,
-            _json(numbers) if numbers is not None else None, configured)
+        findings = twilio_api.check_account(account.status_code, _json(account), numbers_status, numbers, configured)
         if not findings:
             return "success", self.env._(
                 "Connected to Twilio account %(sid)s: it is active and can send from %(sender)s.", sid=sid,
@@ -295,6 +377,27 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
         level = "danger" if findings[0][0] in (twilio_api.BAD_CREDENTIALS, twilio_api.NOT_ACTIVE,
                                                   twilio_api.UNEXPECTED) else "warning"
         return level, "\n".join(texts[code](detail) for code, detail in findings)
+
+    MAX_NUMBER_PAGES = 20
+
+    def _recruit_sms_owned_numbers(self, session, api_url, sid, auth, wanted):
+        """(HTTP status, {"incoming_phone_numbers": [...]}) of the numbers the account owns,
+        page after page (Twilio's ``next_page_uri``, on the same service) until the
+        ``wanted`` ones are all seen or the list ends."""
+        url, params, owned, status = twilio_api.numbers_url(api_url, sid), {"PageSize": 1000}, [], 0
+        base = twilio_api.normalize_api_url(api_url)
+        for _page in range(self.MAX_NUMBER_PAGES):
+            response = session.get(url, params=params, auth=auth, timeout=TwilioStream.TIMEOUT)
+            payload, status = _json(response), response.status_code
+            if not response.ok or not isinstance(payload, dict):
+                return status, payload
+            owned += payload.get("incoming_phone_numbers") or []
+            following = payload.get("next_page_uri")
+            if wanted <= {item.get("phone_number") for item in owned if isinstance(item, dict)} \
+                    or not isinstance(following, str) or not following.startswith("/"):
+                break
+            url, params = base + following, None
+        return status, {"incoming_phone_numbers": owned}
 
     MAX_CONTENT_PAGES = 20
 
@@ -326,6 +429,11 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
                     return
         finally:
             session.close()
+
+    def _recruit_sms_unconfirmed(self):
+        return self.env._(
+            "Not confirmed by the provider: it may have been sent (no answer came, or one without the message's "
+            "ID); check in the provider's console before resending.")
 
     def _recruit_sms_unreachable(self):
         return self.env._(

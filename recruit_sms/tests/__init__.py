@@ -15,6 +15,7 @@ from . import (
     test_import,
     test_inbound,
     test_lists,
+    test_network,
     test_optout_intent,
     test_providers,
     test_public_input,

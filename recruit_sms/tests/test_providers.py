@@ -1,6 +1,6 @@
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.recruit_sms.providers import open_sms_stream, twilio_sender
-from odoo.addons.recruit_sms.providers.base import GATED
+from odoo.addons.recruit_sms.providers.base import GATED, UNCONFIRMED_STATE
 from odoo.addons.sms_twilio.tools.sms_twilio import get_twilio_from_number
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import TransactionCase, tagged
@@ -199,8 +199,17 @@ class TestTwilioProvider(RecruitSmsCase):
         self.assertIn("+15005550006", message)
         self.assertEqual([(r["path"], r["auth"]) for r in self.twilio.requests], [
             (f"/2010-04-01/Accounts/{ACCOUNT_SID}.json", (ACCOUNT_SID, AUTH_TOKEN)),
-            (f"/2010-04-01/Accounts/{ACCOUNT_SID}/IncomingPhoneNumbers.json", (ACCOUNT_SID, AUTH_TOKEN)),
+            (f"/2010-04-01/Accounts/{ACCOUNT_SID}/IncomingPhoneNumbers.json?PageSize=1000", (ACCOUNT_SID, AUTH_TOKEN)),
         ])
+
+        # an account of many numbers answers page after page: the one configured is on the last
+        self.twilio.owned_numbers = [f"+1628555{i:04d}" for i in range(120)] + ["+15005550006"]
+        self.twilio.numbers_page_size = 50
+        self.addCleanup(setattr, self.twilio, "numbers_page_size", None)
+        level, message = test_connection()
+        self.assertEqual(level, "success", message)
+        self.assertEqual(len(self.twilio.requests), 1 + 3, "the account, then three pages of numbers")
+        self.twilio.numbers_page_size = None
 
         self.twilio.owned_numbers = ["+15005550007"]
         level, message = test_connection()
@@ -279,6 +288,7 @@ class TestTwilioProvider(RecruitSmsCase):
         """Each answer (or none) ends in the same state, failure type and reason whether
         Odoo's SMS queue or a campaign sent the message."""
         unreachable = "could not be reached"
+        unconfirmed = "Not confirmed by the provider: it may have been sent"
         cases = [
             # (answer, state, failure type, reason or a part of it)
             ((400, {"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400}),
@@ -289,9 +299,14 @@ class TestTwilioProvider(RecruitSmsCase):
              "unknown", "unknown", "Attempt to send to unsubscribed recipient"),
             ((429, {"code": 20429, "message": "Too Many Requests", "status": 429}), "server_error", "sms_server", "Too Many Requests"),
             ((500, {"code": 20500, "message": "Internal error", "status": 500}), "server_error", "sms_server", "Internal error"),
-            ((503, b"<html>Service Unavailable</html>"), "server_error", "sms_server", "HTTP 503 from the SMS provider"),
+            ((401, {"code": 20003, "message": "Authenticate", "status": 401}),
+             "twilio_authentication", "sms_credit", "Authenticate"),
+            # may have reached Twilio: never retried blind, confirmed first
+            ((503, b"<html>Service Unavailable</html>"), UNCONFIRMED_STATE, "unknown", unconfirmed),  # a gateway's page
+            ((200, b"<html>Welcome to the hotel Wi-Fi</html>"), UNCONFIRMED_STATE, "unknown", unconfirmed),
+            ((201, {"status": "queued"}), UNCONFIRMED_STATE, "unknown", unconfirmed),  # no SID
             # answered after the client gave up (Odoo's tests stretch timeouts to 10 s)
-            ((201, {"sid": "SMlate", "status": "queued"}, 11), "server_error", "sms_server", unreachable),
+            ((201, {"sid": "SMlate", "status": "queued"}, 11), UNCONFIRMED_STATE, "unknown", unconfirmed),
         ]
         for answer, state, failure_type, reason in cases:
             with self.subTest(answer=answer[:2]):

@@ -11,8 +11,9 @@ import json
 import threading
 import time
 from collections import deque
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 
 class TwilioDouble:
@@ -24,8 +25,14 @@ class TwilioDouble:
         # what the account's own resources answer (GET): the account, and the numbers it owns
         self.account = {"status": "active", "type": "Full"}
         self.owned_numbers = []
+        self.numbers_page_size = None
         self._sid = 0
         self._lock = threading.Lock()
+        # what the account's Messages list holds: every message created, answered or not
+        self.created = []
+        self.list_answer = None  # (status, payload) the Messages list answers instead, when set
+        self.latency = 0  # seconds before every answer to a send, as a real service takes
+        self.in_flight = self.max_in_flight = 0  # sends being answered now, and the most at once
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -51,18 +58,25 @@ class TwilioDouble:
         with self._lock:
             if self.responses:
                 status, payload, delay = self.responses.popleft()
-                return status, delay, payload
-            self._sid += 1
-            return 201, 0, {
-                "sid": f"SM{self._sid:032d}",
-                "status": "queued",
-                "to": form.get("To"),
-                "from": form.get("From"),
-                "messaging_service_sid": form.get("MessagingServiceSid"),
-                "body": form.get("Body"),
-                "error_code": None,
-                "error_message": None,
-            }
+            else:
+                status, delay, payload = self._created_answer(form)
+            if 200 <= status < 300 and isinstance(payload, dict) and payload.get("sid"):
+                self.created.append({"sid": payload["sid"], "to": form.get("To"), "body": form.get("Body"),
+                                     "date_created": formatdate(usegmt=True)})
+            return status, delay, payload
+
+    def _created_answer(self, form):
+        self._sid += 1
+        return 201, 0, {
+            "sid": f"SM{self._sid:032d}",
+            "status": "queued",
+            "to": form.get("To"),
+            "from": form.get("From"),
+            "messaging_service_sid": form.get("MessagingServiceSid"),
+            "body": form.get("Body"),
+            "error_code": None,
+            "error_message": None,
+        }
 
     def _handler(self):
         double = self
@@ -101,21 +115,41 @@ class TwilioDouble:
                 double.requests.append({"path": self.path, "auth": self.auth(), "form": form,
                                         "connection": self.connection_number,
                                         "at": double.stamp() if double.stamp else None})
-                status, delay, payload = double._next_answer(form)
-                if delay:
-                    time.sleep(delay)
-                self.answer(status, payload)
+                with double._lock:
+                    double.in_flight += 1
+                    double.max_in_flight = max(double.max_in_flight, double.in_flight)
+                try:
+                    status, delay, payload = double._next_answer(form)
+                    if delay or double.latency:
+                        time.sleep(delay or double.latency)
+                    self.answer(status, payload)
+                finally:
+                    with double._lock:
+                        double.in_flight -= 1
 
             def do_GET(self):
                 auth = self.auth()
                 double.requests.append({"path": self.path, "auth": auth, "form": None, "method": "GET",
                                         "connection": self.connection_number, "at": None})
+                if "/Messages.json" in self.path:  # the account's messages, newest first, by To
+                    wanted = parse_qs(urlsplit(self.path).query).get("To", [None])[0]
+                    self.answer(*double.list_answer or (200, {"messages": [
+                        message for message in reversed(double.created) if wanted in (None, message["to"])],
+                        "meta": {"next_page_url": None}}))
+                    return
                 with double._lock:
                     queued = double.responses.popleft() if double.responses else None
                 if queued:
                     self.answer(queued[0], queued[1])
-                elif self.path.endswith("/IncomingPhoneNumbers.json"):
-                    self.answer(200, {"incoming_phone_numbers": [{"phone_number": n} for n in double.owned_numbers]})
+                elif "/IncomingPhoneNumbers.json" in self.path:
+                    # one page of ``numbers_page_size`` (all of them when None), as Twilio pages them
+                    size = double.numbers_page_size or max(1, len(double.owned_numbers))
+                    page = int(parse_qs(urlsplit(self.path).query).get("Page", ["0"])[0])
+                    numbers = double.owned_numbers[page * size:(page + 1) * size]
+                    following = (f"{urlsplit(self.path).path}?PageSize={size}&Page={page + 1}"
+                                 if (page + 1) * size < len(double.owned_numbers) else None)
+                    self.answer(200, {"incoming_phone_numbers": [{"phone_number": n} for n in numbers],
+                                      "next_page_uri": following})
                 else:
                     self.answer(200, {"sid": auth[0], **double.account})
 
