@@ -236,7 +236,7 @@ class TwilioStream(ProviderStream):
         if self._pool is not None:
             self._pool.shutdown(wait=True)
             self._pool = None
-        super().close()
+        return super().close()
 
 
 class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):

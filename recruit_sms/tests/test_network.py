@@ -209,3 +209,27 @@ class TestEverySignedInboundIsKept(InboundCase):
         self.env.cr.execute("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = %s", [cron.id])
         self.assertEqual(self.env.cr.fetchone()[0], before + 1)
 
+
+
+@tagged("post_install", "-at_install")
+class TestQueueNeverResendsBlind(HttpCase, NetworkCase):
+    def test_a_late_answer_on_odoos_queue_is_not_confirmed_then_the_callback_delivers_it(self):
+        """A 1:1 text through Odoo's SMS queue whose answer came after the timeout: it ends
+        in error saying it may have gone (nothing sends it again by itself), and Twilio's
+        signed status callback, when it comes, moves it on to delivered."""
+        self.company.sms_twilio_auth_token = "tok"
+        self.twilio.answer(201, {"sid": "SMq", "status": "queued"}, delay=11)  # after the client gave up
+        message = self.applicant.with_user(self.recruiter).recruit_sms_send("sms", "Hello", "Your interview is on")
+        self.env["sms.sms"].sudo().search([("state", "=", "outgoing")])._send()
+        notification = message.notification_ids
+        self.assertEqual(notification.notification_status, "exception")
+        self.assertIn("Not confirmed by the provider: it may have been sent", notification.failure_reason)
+        self.assertEqual(len(self.posts()), 1)
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
+        form = {"MessageSid": "SMq", "SmsSid": "SMq", "SmsStatus": "delivered", "AccountSid": "AC" + "7" * 32}
+        signature = generate_twilio_sms_callback_signature(self.company, sms.uuid, form)
+        response = self.url_open(f"/sms_twilio/status/{sms.uuid}", data=form, headers={"X-Twilio-Signature": signature})
+        self.assertEqual(response.status_code, 200)
+        notification.invalidate_recordset()
+        self.assertEqual(notification.notification_status, "sent", "delivered, as Twilio said")
+        self.assertEqual(len(self.posts()), 1, "sent once")

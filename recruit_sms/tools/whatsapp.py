@@ -97,10 +97,10 @@ def approval_status(content):
     """WhatsApp's approval of a ContentAndApprovals item, lower-case ("" when none):
     Twilio gives ``approval_requests`` either as the request itself or with the request
     under ``whatsapp``."""
-    requests = content.get("approval_requests")
-    if not isinstance(requests, dict):
+    asked = content.get("approval_requests")
+    if not isinstance(asked, dict):
         return ""
-    request = requests.get("whatsapp") if isinstance(requests.get("whatsapp"), dict) else requests
+    request = asked["whatsapp"] if isinstance(asked.get("whatsapp"), dict) else asked
     status = request.get("status")
     return status.lower() if isinstance(status, str) else ""
 
