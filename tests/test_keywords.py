@@ -1,5 +1,11 @@
 import pytest
-from recruit_sms_tools.keywords import HELP, HELP_WORDS, OPT_IN, OPT_IN_WORDS, OPT_OUT, OPT_OUT_WORDS, classify
+from recruit_sms_tools.keywords import HELP, OPT_IN, OPT_OUT, classify
+
+# the words carriers and Twilio treat as opting out, back in, or asking for help (CTIA's
+# short code handbook, Twilio's Advanced Opt-Out): written here, not read from the module
+OPT_OUT_WORDS = ["STOP", "STOP ALL", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "OPT OUT"]
+OPT_IN_WORDS = ["START", "YES", "UNSTOP"]
+HELP_WORDS = ["HELP", "INFO"]
 
 VARIANTS = ["{w}", "{l}", "{t}", "  {w}  ", "{w}.", "{l}!", "{t}?!", "\t{w}\n", "{w} .", "{l}…"]
 
@@ -8,19 +14,19 @@ def variants(word):
     return [v.format(w=word, l=word.lower(), t=word.title()) for v in VARIANTS]
 
 
-@pytest.mark.parametrize("word", sorted(OPT_OUT_WORDS))
+@pytest.mark.parametrize("word", OPT_OUT_WORDS)
 def test_every_opt_out_word_in_mixed_case_and_punctuation(word):
     for text in variants(word):
         assert classify(text) == OPT_OUT, text
 
 
-@pytest.mark.parametrize("word", sorted(OPT_IN_WORDS))
+@pytest.mark.parametrize("word", OPT_IN_WORDS)
 def test_every_opt_in_word(word):
     for text in variants(word):
         assert classify(text) == OPT_IN, text
 
 
-@pytest.mark.parametrize("word", sorted(HELP_WORDS))
+@pytest.mark.parametrize("word", HELP_WORDS)
 def test_help_words(word):
     for text in variants(word):
         assert classify(text) == HELP, text
