@@ -1,5 +1,10 @@
 from . import (
     hr_applicant,
+    hr_applicant_commands,
+    hr_applicant_consent,
+    hr_applicant_conversation,
+    hr_applicant_inbox,
+    hr_applicant_texting,
     hr_job,
     mail_notification,
     phone_blacklist,
