@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 from ..tools import age, gate, quiet_hours, user_input, whatsapp
 from ..tools.server_flag import ServerFlag
@@ -90,8 +91,9 @@ class HrApplicant(models.Model):
     recruit_sms_can_text = fields.Boolean(
         "Can be texted",
         compute="_compute_recruit_sms_can_text",
-        store=True,
-        help="The applicant has a valid phone number and agreed to receive text messages.",
+        search="_search_recruit_sms_can_text",
+        help="The gate would let a recruiter's text reach the applicant: a valid phone number, consent, and a "
+             "number that did not opt out.",
     )
     recruit_sms_blocked_reason = fields.Char(
         "Why SMS is unavailable", compute="_compute_recruit_sms_blocked_reason",
@@ -215,8 +217,23 @@ class HrApplicant(models.Model):
 
     @api.depends("phone_sanitized", "recruit_sms_consent")
     def _compute_recruit_sms_can_text(self):
+        # the gate's verdict on a recruiter's text, whatever the hour: one decision for all
+        applicants = self.filtered("id")
+        verdicts = self.env["recruit.sms.gate"]._decide(
+            [applicant._recruit_sms_gate_request() for applicant in applicants], hours=False) if applicants else []
+        textable = {applicant.id for applicant, verdict in zip(applicants, verdicts, strict=True) if not verdict.blocked}
         for applicant in self:
-            applicant.recruit_sms_can_text = bool(applicant.phone_sanitized and applicant.recruit_sms_consent)
+            applicant.recruit_sms_can_text = applicant.id in textable
+
+    def _search_recruit_sms_can_text(self, operator, value):
+        # the gate's rules for a recruiter's text as a domain: a number, consent, not opted out
+        if operator != "in":
+            return NotImplemented
+        textable = (Domain("phone_sanitized", "!=", False) & Domain("recruit_sms_consent", "=", True)
+                    & Domain("id", "not in", SQL(
+                        "SELECT a.id FROM hr_applicant a JOIN phone_blacklist b ON b.number = a.phone_sanitized"
+                        " WHERE b.active")))
+        return textable if True in value else ~textable
 
     @api.depends("partner_phone", "phone_sanitized", "recruit_sms_consent")
     def _compute_recruit_sms_blocked_reason(self):

@@ -199,7 +199,9 @@ class SmsSms(models.Model):
 
     @api.model
     def _process_queue(self):
-        # core's cron, with held messages left alone until their time
+        # core's cron, copied (its domain is written inside it, no super() can narrow it;
+        # tests/test_core_copies.py fails when core's changes), with held messages left
+        # alone until their time and campaign messages left to their engine
         domain = self._recruit_sms_queue_domain()
         batch_size = self._get_send_batch_size()
         records = self.search(domain, limit=batch_size, order="id").try_lock_for_update()

@@ -7,6 +7,7 @@ from . import (
     test_compliance,
     test_composer,
     test_conversation,
+    test_core_copies,
     test_core_harness,
     test_core_seams,
     test_demo,

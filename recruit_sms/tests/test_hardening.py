@@ -323,3 +323,25 @@ class TestOneWayToTextInBulk(TrustCase):
         with self.assertRaisesRegex(UserError, "Bulk Text"):
             composer.action_send_sms()
         self.assertFalse(self.env["sms.sms"].sudo().search([("body", "=", "Hi all")]))
+
+
+@tagged("post_install", "-at_install")
+class TestCanBeTextedIsTheGatesVerdict(RecruitSmsCase):
+    def test_an_opted_out_applicant_is_not_textable_anywhere(self):
+        """The list's icon, the Can be texted filter, campaign recipients and text lists
+        showed an opted-out candidate with consent as textable, while the gate refused."""
+        Applicant = self.env["hr.applicant"].with_user(self.recruiter)
+        self.assertTrue(self.applicant.with_user(self.recruiter).recruit_sms_can_text)
+        self.assertIn(self.applicant, Applicant.search([("recruit_sms_can_text", "=", True)]))
+        self.env["phone.blacklist"].sudo()._add([self.applicant.phone_sanitized])
+        self.applicant.invalidate_recordset()
+        self.assertFalse(self.applicant.with_user(self.recruiter).recruit_sms_can_text)
+        self.assertNotIn(self.applicant, Applicant.search([("recruit_sms_can_text", "=", True)]))
+        self.assertIn(self.applicant, Applicant.search([("recruit_sms_can_text", "=", False)]))
+        self.assertEqual(self.applicant._recruit_sms_blocked_reason() is not None, True, "the gate refuses too")
+        self.env["phone.blacklist"].sudo()._remove([self.applicant.phone_sanitized])
+        self.applicant.invalidate_recordset()
+        self.assertTrue(self.applicant.recruit_sms_can_text, "an opt-in makes them textable again")
+        no_consent = Applicant.create({"partner_name": "Nia", "partner_phone": "+1 415 555 0177"})
+        self.assertFalse(no_consent.recruit_sms_can_text)
+        self.assertNotIn(no_consent, Applicant.search([("recruit_sms_can_text", "=", True)]))
