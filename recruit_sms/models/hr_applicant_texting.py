@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import html2plaintext, plaintext2html
@@ -93,8 +93,6 @@ class HrApplicant(models.Model):
         """Post and send one text as the user's: an SMS (with the first-contact notice when
         due), or on WhatsApp (``channel``, with its ``sms_values``), once the gate allows it."""
         self._recruit_sms_check_sendable(channel, kind)
-        if channel == gate.SMS:
-            body += self._recruit_sms_first_contact_suffix()
         sms = self._recruit_sms_post_sms_batch({self.id: body}, subject=subject, kind=kind,
                                                sms_values={self.id: sms_values or {}})
         sms.send(raise_exception=False)
@@ -133,6 +131,8 @@ class HrApplicant(models.Model):
         if not self:
             return self.env["sms.sms"]
         numbers, sms_values = numbers or {}, sms_values or {}
+        numbers = {applicant.id: numbers.get(applicant.id, applicant.phone_sanitized) for applicant in self}
+        bodies = self._recruit_sms_with_first_contact_notice(bodies, numbers, kind, sms_values)
         author_partner = (author or self.env.user).partner_id
         messages = self.sudo()._message_log_batch(
             bodies={applicant_id: plaintext2html(body) for applicant_id, body in bodies.items()},
@@ -142,7 +142,7 @@ class HrApplicant(models.Model):
         with sending(kind):
             sms_all = self.env["sms.sms"].sudo().create([{
                 "body": bodies[applicant.id],
-                "number": numbers.get(applicant.id, applicant.phone_sanitized),
+                "number": numbers[applicant.id],
                 "partner_id": applicant.partner_id.id,
                 "mail_message_id": message_of[applicant.id].id,
                 "state": "outgoing",
@@ -239,13 +239,35 @@ class HrApplicant(models.Model):
             sms.send(raise_exception=False)
         return True
 
+    @api.model
+    def _recruit_sms_never_texted(self, numbers):
+        """Which of ``numbers`` no SMS ever went to (nor is going to): two queries for all."""
+        numbers = {number for number in numbers if number}
+        if not numbers:
+            return set()
+        texted = set(self.env["mail.notification"].sudo().search(
+            [("notification_type", "=", "sms"), ("sms_number", "in", list(numbers))]).mapped("sms_number"))
+        texted |= set(self.env["sms.sms"].sudo().search([("number", "in", list(numbers - texted))]).mapped("number"))
+        return numbers - texted
+
     def _recruit_sms_is_first_contact(self):
-        number = self.phone_sanitized
-        if not number:
-            return False
-        texted = self.env["mail.notification"].sudo().search_count(
-            [("notification_type", "=", "sms"), ("sms_number", "=", number)], limit=1)
-        return not texted and not self.env["sms.sms"].sudo().search_count([("number", "=", number)], limit=1)
+        return bool(self.phone_sanitized) and self.phone_sanitized in self._recruit_sms_never_texted([self.phone_sanitized])
+
+    def _recruit_sms_with_first_contact_notice(self, bodies, numbers, kind, sms_values):
+        """``bodies`` with the company's first-contact notice after each SMS to a number no
+        text ever went to, whatever posts it (a reply, the text on apply, a campaign, a
+        booking confirmation, an automatic reply): the one place it is added. Not on
+        WhatsApp (a template's text is WhatsApp's), nor after a STOP/START/HELP answer."""
+        if kind == gate.CONFIRMATION:
+            return bodies
+        sms_only = [a for a in self if (sms_values.get(a.id) or {}).get("recruit_sms_channel") in (None, False, gate.SMS)]
+        noticed = [a for a in sms_only if a._recruit_sms_company().recruit_sms_first_contact_notice]
+        first = self._recruit_sms_never_texted(numbers[a.id] for a in noticed)
+        bodies = dict(bodies)
+        for applicant in noticed:
+            if numbers[applicant.id] in first:
+                bodies[applicant.id] += f"\n{applicant._recruit_sms_company().recruit_sms_first_contact_notice}"
+        return bodies
 
     def _recruit_sms_text_on_apply(self):
         """Queue for each new applicant their job's (else their company's) text on apply,
@@ -265,7 +287,6 @@ class HrApplicant(models.Model):
                 continue
             # core's renderer: administrators write SMS templates (a recruiter cannot)
             body = template._render_field("body", applicant.ids, compute_lang=True)[applicant.id]
-            body += applicant._recruit_sms_first_contact_suffix()
             applicant._recruit_sms_post_sms_batch({applicant.id: body}, subject=template.name, kind=gate.AUTOMATED)
             applicant.recruit_sms_apply_texted = True
             queued = True

@@ -17,6 +17,7 @@ from . import (
     test_inbound,
     test_lists,
     test_network,
+    test_one_rule,
     test_optout_intent,
     test_providers,
     test_public_input,
