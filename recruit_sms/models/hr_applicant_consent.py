@@ -75,9 +75,9 @@ class HrApplicant(models.Model):
 
     def _recruit_sms_command_opt_out(self, reason, **_kwargs):
         number = self._recruit_sms_known_number()
-        self.env["phone.blacklist"].sudo()._add([number], message=self.env._("Opted out by %(user)s: %(reason)s",
-                                                                            user=self.env.user.name, reason=reason))
-        self.env["recruit.sms.consent.event"]._log(number, "opt_out", "command", applicant=self, reason=reason)
+        self.env["phone.blacklist"]._recruit_sms_opt_out(
+            number, "command", applicant=self, reason=reason,
+            note=self.env._("Opted out by %(user)s: %(reason)s", user=self.env.user.name, reason=reason))
         self._recruit_sms_log(self.env._("%(user)s opted %(number)s out of SMS: %(reason)s",
                                          user=self.env.user.name, number=number, reason=reason))
         return self.env._("%(number)s is opted out; no text will reach it.", number=number)
@@ -129,9 +129,9 @@ class HrApplicant(models.Model):
             raise UserError(self.env._(
                 "^opt-in: %(number)s was opted out by another company; only that company can opt it back in (or the "
                 "candidate, by texting START).", number=number))
-        self.env["phone.blacklist"].sudo()._remove([number], message=self.env._(
-            "Opted back in by %(user)s: %(reason)s", user=self.env.user.name, reason=reason))
-        self.env["recruit.sms.consent.event"]._log(number, "opt_in", "command", applicant=self, reason=reason)
+        self.env["phone.blacklist"]._recruit_sms_opt_in(
+            number, "command", applicant=self, reason=reason,
+            note=self.env._("Opted back in by %(user)s: %(reason)s", user=self.env.user.name, reason=reason))
         self._recruit_sms_log(self.env._("%(user)s opted %(number)s back in to SMS: %(reason)s",
                                          user=self.env.user.name, number=number, reason=reason))
         return self.env._("%(number)s can be texted again.", number=number)

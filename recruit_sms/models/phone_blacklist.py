@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.fields import Domain
 
 from ..tools import phone
 
@@ -17,15 +18,51 @@ class PhoneBlacklist(models.Model):
         self.env.cr.execute("SELECT number FROM phone_blacklist WHERE active AND number = ANY(%s)", [numbers])
         return {row[0] for row in self.env.cr.fetchall()}
 
+    # ------------------------------------------------------------
+    # The one way a number is opted out, and the one way back in
+    # ------------------------------------------------------------
+
+    @api.model
+    def _recruit_sms_opt_out(self, number, source, *, note, reason=None, applicant=None, inbound=None, company=None):
+        """Opt ``number`` out, whatever decided it (``source``, as the consent ledger names
+        it): Odoo's phone blacklist (``note`` in its chatter), a row of the ledger, and no
+        applicant of the number waits any more for a recruiter to decide whether a message
+        asked to stop. Returns whether it was opted in until now."""
+        blacklist = self.sudo()
+        was_in = number not in blacklist._recruit_sms_opted_out([number])
+        blacklist._add([number], message=note)
+        self.env["recruit.sms.consent.event"]._log(number, "opt_out", source, applicant=applicant or None,
+                                                   inbound=inbound or None, reason=reason, company=company)
+        Applicant = self.env["hr.applicant"].sudo()
+        flagged = Applicant.search(Domain("recruit_sms_optout_asked_inbound_id.from_number", "=", number)
+                                   | (Applicant._recruit_sms_holding([number])
+                                      & Domain("recruit_sms_optout_asked_inbound_id", "!=", False)))
+        if flagged:
+            flagged.recruit_sms_optout_asked_inbound_id = False
+        (flagged | (applicant or Applicant)).sudo()._recruit_sms_notify_inbox()
+        return was_in
+
+    @api.model
+    def _recruit_sms_opt_in(self, number, source, *, note, reason=None, applicant=None, inbound=None):
+        """Lift ``number``'s opt-out, whatever decided it: Odoo's phone blacklist (``note``)
+        and a row of the consent ledger."""
+        self.sudo()._remove([number], message=note)
+        self.env["recruit.sms.consent.event"]._log(number, "opt_in", source, applicant=applicant or None,
+                                                   inbound=inbound or None, reason=reason)
+        if applicant:
+            applicant.sudo()._recruit_sms_notify_inbox()
+
     def _recruit_sms_block_unsubscribed(self, numbers):
         """The provider reported that these numbers unsubscribed (Twilio error 21610)."""
         numbers = sorted({phone.try_e164(number) or number for number in numbers if number})
-        if numbers:
-            self._add(numbers, message=self.env._("Opted out: the SMS provider reported the number unsubscribed (Twilio 21610)."))
         ledger = self.env["recruit.sms.consent.event"]
         for number in numbers:
-            applicant = self.env["hr.applicant"].sudo().search([("phone_sanitized", "=", number)], limit=1)
             last = ledger._last_opt_out(number)
-            if not last or last.source != "twilio_21610":
-                ledger._log(number, "opt_out", "twilio_21610", applicant=applicant or None,
-                            reason=self.env._("The provider reported the number unsubscribed"))
+            if last and last.source == "twilio_21610":
+                continue  # said already
+            applicant = self.env["hr.applicant"].sudo().search(
+                self.env["hr.applicant"]._recruit_sms_holding([number]), limit=1)
+            self._recruit_sms_opt_out(
+                number, "twilio_21610", applicant=applicant,
+                note=self.env._("Opted out: the SMS provider reported the number unsubscribed (Twilio 21610)."),
+                reason=self.env._("The provider reported the number unsubscribed"))

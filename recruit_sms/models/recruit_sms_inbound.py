@@ -359,11 +359,9 @@ class RecruitSmsInbound(models.Model):
                 return False  # "Yes" to a question is a plain answer
             if self._recruit_sms_simulation_spares(number):
                 return True
-            blacklist._remove([number], message=self.env._("Opted back in by the candidate's message: %(body)s", body=self.body))
-            self.env["recruit.sms.consent.event"]._log(number, "opt_in", "keyword", applicant=applicant, inbound=self,
-                                                       reason=self.body)
-            if applicant:
-                applicant._recruit_sms_notify_inbox()
+            blacklist._recruit_sms_opt_in(
+                number, "keyword", applicant=applicant, inbound=self, reason=self.body,
+                note=self.env._("Opted back in by the candidate's message: %(body)s", body=self.body))
             self._recruit_sms_confirm(company.recruit_sms_optin_reply)
             return True
         # HELP: the company's HELP rule answers, like its other automatic replies
@@ -404,14 +402,8 @@ class RecruitSmsInbound(models.Model):
             note = self.env._("Opted out by %(user)s, as the candidate asked: %(body)s", user=user.name, body=self.body)
         else:
             note = self.env._("Opted out by the candidate's message: %(body)s", body=self.body)
-        self.env["phone.blacklist"].sudo()._add([number], message=note)
-        self.env["recruit.sms.consent.event"]._log(number, "opt_out", source, applicant=applicant, inbound=self,
-                                                   reason=self.body)
-        for flagged in self.env["hr.applicant"].sudo().search(
-                [("recruit_sms_optout_asked_inbound_id.from_number", "=", number)]):
-            flagged.recruit_sms_optout_asked_inbound_id = False
-        if applicant:
-            applicant._recruit_sms_notify_inbox()
+        self.env["phone.blacklist"]._recruit_sms_opt_out(number, source, applicant=applicant, inbound=self,
+                                                         reason=self.body, note=note)
         self._recruit_sms_confirm(self.company_id.recruit_sms_optout_reply)
         return True
 

@@ -36,3 +36,29 @@ class TestFirstContactNotice(OneRuleCase):
                                                      "recruit_sms_consent": True})
         applicant._recruit_sms_send_confirmation(number, "You are unsubscribed.")
         self.assertEqual(self.bodies_to(number), ["You are unsubscribed."])
+
+
+@tagged("post_install", "-at_install")
+class TestOneOptOut(OneRuleCase):
+    def flagged(self):
+        self.company.sudo().write({"sms_provider": "sandbox", "recruit_sms_intent_opt_out": False})
+        self.applicant.with_user(self.recruiter).recruit_sms_simulate_reply("Please stop texting me")
+        self.assertTrue(self.applicant.recruit_sms_optout_asked, "flagged for a recruiter to decide")
+
+    def test_a_recruiters_opt_out_ends_the_question_of_the_message(self):
+        """Only the candidate's keyword cleared the flag; ^opt-out left the conversation
+        marked 'may ask to stop' for ever."""
+        self.flagged()
+        self.applicant.with_user(self.recruiter).recruit_sms_compose("sms", "Note", "^opt-out asked by phone")
+        self.applicant.invalidate_recordset()
+        self.assertFalse(self.applicant.recruit_sms_optout_asked)
+        self.assertEqual(self.env["phone.blacklist"]._recruit_sms_opted_out([self.applicant.phone_sanitized]),
+                         {self.applicant.phone_sanitized})
+
+    def test_the_providers_unsubscribed_ends_it_too(self):
+        self.flagged()
+        self.env["phone.blacklist"].sudo()._recruit_sms_block_unsubscribed([self.applicant.phone_sanitized])
+        self.applicant.invalidate_recordset()
+        self.assertFalse(self.applicant.recruit_sms_optout_asked)
+        ledger = self.env["recruit.sms.consent.event"].search([("number", "=", self.applicant.phone_sanitized)])
+        self.assertEqual(ledger[:1].mapped("source"), ["twilio_21610"])
