@@ -6,7 +6,7 @@ import { deserializeDateTime } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { useDebounced } from "@web/core/utils/timing";
-import { useService } from "@web/core/utils/hooks";
+import { useBus, useService } from "@web/core/utils/hooks";
 import { PasteNumbers } from "../paste/paste_numbers";
 import { ChatDialog } from "./chat_dialog";
 
@@ -36,10 +36,8 @@ export class RecruitSmsSystray extends Component {
             pasting: false, canCreate: false,
         });
         this.search = useDebounced(() => this.runSearch(), 200);
-        const bus = useService("bus_service");
-        for (const type of ["recruit_sms/inbox", "recruit_sms/inbound"]) {
-            bus.subscribe(type, () => this.refresh());
-        }
+        // the inbox's live changes, through the service that holds the bus subscription
+        useBus(useService("recruit_sms_inbox").bus, "change", () => this.refresh());
         onWillStart(async () => {
             // only for the people who recruit (interviewers included)
             this.state.visible = await user.hasGroup("hr_recruitment.group_hr_recruitment_interviewer");
