@@ -1,3 +1,4 @@
+from . import recruit_sms_server_fields  # noqa: I001 - the mixin first: the models below use it
 from . import (
     hr_applicant,
     hr_applicant_commands,

@@ -40,9 +40,6 @@ CONSENT_SOURCES = [
 _CONSENT_SOURCE = ServerFlag("recruit_sms_consent_source", default="form")
 _CONSENT_REASON = ServerFlag("recruit_sms_consent_reason")
 _CONSENT_NUMBER = ServerFlag("recruit_sms_consent_number")  # the number a withdrawal is about, when not the current one
-# set by the server as the conversation goes (under sudo), never from a caller's values
-_SERVER_FACTS = ("recruit_sms_last_inbound_date", "recruit_sms_waiting_since", "recruit_sms_last_message_date",
-                 "recruit_sms_escalated_since", "recruit_sms_apply_texted", "recruit_sms_optout_asked_inbound_id")
 
 
 @contextlib.contextmanager
@@ -73,7 +70,11 @@ class HrApplicant(models.Model):
     What the inbox sorts and filters on is stored on the applicant and indexed, so the
     counts do not grow with the number of messages."""
 
-    _inherit = "hr.applicant"
+    _inherit = ["hr.applicant", "recruit.sms.server.fields"]
+    # set by the server as the conversation goes, never from a caller's values
+    _recruit_sms_server_fields = (
+        "recruit_sms_last_inbound_date", "recruit_sms_waiting_since", "recruit_sms_last_message_date",
+        "recruit_sms_escalated_since", "recruit_sms_apply_texted", "recruit_sms_optout_asked_inbound_id")
 
     recruit_sms_consent = fields.Boolean(
         "SMS consent",
@@ -267,7 +268,6 @@ class HrApplicant(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._recruit_sms_drop_server_facts(vals)
             if "recruit_sms_consent" in vals:
                 self._recruit_sms_stamp_consent(vals)
             else:  # said in the values or not at all: never a default from the caller's context
@@ -280,7 +280,6 @@ class HrApplicant(models.Model):
         return applicants
 
     def write(self, vals):
-        self._recruit_sms_drop_server_facts(vals)
         self._recruit_sms_stamp_consent(vals)
         before = {a.id: a.recruit_sms_consent for a in self} if "recruit_sms_consent" in vals else {}
         # consent is given for a number: the one each consent was for, should the number change
@@ -306,14 +305,6 @@ class HrApplicant(models.Model):
         self.check_access("create")
         with consent_source("import"):
             return super().load(fields, data)
-
-    def _recruit_sms_drop_server_facts(self, vals):
-        """What the conversation's own events set (when the candidate last wrote, since when
-        they wait, what was escalated or texted on apply, the message that may ask to stop)
-        is never taken from a caller's values: the gate and the inbox rely on it."""
-        if not self.env.su:
-            for name in _SERVER_FACTS:
-                vals.pop(name, None)
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):

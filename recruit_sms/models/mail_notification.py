@@ -4,13 +4,13 @@ from ..tools import gate
 from ..tools.segments import count_segments
 from .sms_sms import KIND_SELECTION
 
-# copied from the SMS when the notification is created, never from a caller's values
-_FROM_THE_SMS = ("recruit_sms_segments", "recruit_sms_whatsapp", "recruit_sms_kind", "recruit_sms_content_sid",
-                 "recruit_sms_content_variables", "recruit_sms_read_date")
-
 
 class MailNotification(models.Model):
-    _inherit = "mail.notification"
+    _inherit = ["mail.notification", "recruit.sms.server.fields"]
+    # what was sent, and how: copied from the SMS when the notification is created (and the
+    # read date from WhatsApp's callback), never from a caller's values
+    _recruit_sms_server_fields = ("recruit_sms_segments", "recruit_sms_whatsapp", "recruit_sms_kind",
+                                  "recruit_sms_content_sid", "recruit_sms_content_variables", "recruit_sms_read_date")
 
     failure_type = fields.Selection(
         selection_add=[("sms_optout", "Opted Out")],
@@ -43,8 +43,6 @@ class MailNotification(models.Model):
         sms_ids = [vals["sms_id_int"] for vals in vals_list if vals.get("notification_type") == "sms" and vals.get("sms_id_int")]
         sms_by_id = {sms.id: sms for sms in self.env["sms.sms"].sudo().browse(sms_ids).exists()} if sms_ids else {}
         for vals in vals_list:
-            for name in _FROM_THE_SMS:
-                vals.pop(name, None)
             sms = sms_by_id.get(vals.get("sms_id_int"))
             if sms and sms.mail_message_id.id == vals.get("mail_message_id"):  # the SMS of this message only
                 # a WhatsApp message is one message, billed as such: it takes no SMS segment
@@ -56,9 +54,3 @@ class MailNotification(models.Model):
                 vals["recruit_sms_segments"] = 0 if vals["recruit_sms_whatsapp"] else count_segments(sms.body or "").segments
         return super().create(vals_list)
 
-    def write(self, vals):
-        # what was sent, and how, is the SMS's: the server stamps it (under sudo), a caller never
-        if not self.env.su:
-            for name in _FROM_THE_SMS:
-                vals.pop(name, None)
-        return super().write(vals)

@@ -50,6 +50,8 @@ class SmsSms(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # what kind of text it is is the sending code's alone (``sending``): not the values',
+        # not even under sudo, which other modules' code creates SMS with
         kind = _SENDING_KIND.get()
         for vals in vals_list:
             vals.pop("recruit_sms_kind", None)

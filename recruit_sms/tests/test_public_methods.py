@@ -93,6 +93,10 @@ PUBLIC_METHODS = {
     ("mail.notification", "write"): (EMPLOYEE, lambda c: ([c.notification.id], [{"recruit_sms_kind": "confirmation"}])),
     # core's SMS composer; the addon only sends its mass mode on applicants to Bulk Text
     ("sms.composer", "action_send_sms"): (EMPLOYEE, lambda c: ([c.sms_composer.id], [])),
+    # the mixin of fields only the server sets: abstract, no record of its own; its create and
+    # write run as those of the models that use it (listed above and below)
+    ("recruit.sms.server.fields", "create"): (SYSTEM, lambda c: (None, [{}])),
+    ("recruit.sms.server.fields", "write"): (SYSTEM, lambda c: ([c.applicant.id], [{}])),
     ("sms.sms", "create"): (SYSTEM, lambda c: (None, [{"number": "+14155550142", "body": "x"}])),
     ("sms.sms", "write"): (SYSTEM, lambda c: ([c.sms.id], [{"body": "x"}])),
     ("res.config.settings", "action_recruit_sms_test_connection"): (SYSTEM, lambda c: ([c.settings.id], [])),
