@@ -344,6 +344,16 @@ class HrApplicant(models.Model):
         return self.partner_id
 
     @api.model
+    def _recruit_sms_holders(self, numbers, company):
+        """Who holds a number: the applications, archived ones included, whose number
+        (their own or their contact's) is one of ``numbers``, of ``company`` or of no
+        company (which every company may text). The one rule for the gate, a received
+        text and the provider's report of an opt-out; each then picks among them for its
+        purpose (``sms.sms.try_lock_for_update`` states the same rule in its SQL)."""
+        Applicant = self.sudo().with_context(active_test=False)
+        return Applicant.search(self._recruit_sms_holding(numbers) & Domain("company_id", "in", [company.id, False]))
+
+    @api.model
     def _recruit_sms_holding(self, numbers):
         """The applicants whose number, their own or their contact's, is one of ``numbers``
         (E.164), as a domain."""

@@ -52,17 +52,20 @@ class PhoneBlacklist(models.Model):
         if applicant:
             applicant.sudo()._recruit_sms_notify_inbox()
 
-    def _recruit_sms_block_unsubscribed(self, numbers):
-        """The provider reported that these numbers unsubscribed (Twilio error 21610)."""
+    def _recruit_sms_block_unsubscribed(self, numbers, company=None):
+        """The provider of ``company`` (default: the current one) reported that these
+        numbers unsubscribed (Twilio error 21610)."""
+        company = company or self.env.company
         numbers = sorted({phone.try_e164(number) or number for number in numbers if number})
         ledger = self.env["recruit.sms.consent.event"]
         for number in numbers:
             last = ledger._last_opt_out(number)
             if last and last.source == "twilio_21610":
                 continue  # said already
-            applicant = self.env["hr.applicant"].sudo().search(
-                self.env["hr.applicant"]._recruit_sms_holding([number]), limit=1)
+            # the candidate whose consent the gate reads for the number, in the ledger
+            applicant = self.env["hr.applicant"]._recruit_sms_holders([number], company).sorted(
+                lambda a: (not a.recruit_sms_consent, -a.id))[:1]
             self._recruit_sms_opt_out(
-                number, "twilio_21610", applicant=applicant,
+                number, "twilio_21610", applicant=applicant, company=company,
                 note=self.env._("Opted out: the SMS provider reported the number unsubscribed (Twilio 21610)."),
                 reason=self.env._("The provider reported the number unsubscribed"))

@@ -435,7 +435,7 @@ class RecruitSmsCampaignLine(models.Model):
         def settle():
             self._recruit_sms_settle_batch()
             if stream is not None and stream.unsubscribed:  # Twilio's 21610 answers
-                self.env["phone.blacklist"].sudo()._recruit_sms_block_unsubscribed(stream.unsubscribed)
+                self.env["phone.blacklist"].sudo()._recruit_sms_block_unsubscribed(stream.unsubscribed, stream.company)
 
         if commit:
             self.env.cr.commit()  # pylint: disable=invalid-commit

@@ -1,4 +1,4 @@
-from collections import Counter, namedtuple
+from collections import Counter, defaultdict, namedtuple
 
 from odoo import api, fields, models
 
@@ -136,9 +136,12 @@ class RecruitSmsGate(models.AbstractModel):
             return {}
         applicants = self.env["hr.applicant"].sudo().with_context(active_test=False)
         ids = {applicant_id for index in wanted if index in known for applicant_id in known[index][2]}
-        lookup = list({facts[index]["number"] for index in wanted if index not in known})
-        if lookup:
-            ids.update(applicants.search(applicants._recruit_sms_holding(lookup)).ids)
+        lookup = defaultdict(set)  # company: numbers not read yet (hr.applicant._recruit_sms_holders: who holds them)
+        for index in wanted:
+            if index not in known:
+                lookup[requests[index].company].add(facts[index]["number"])
+        for company, numbers in lookup.items():
+            ids.update(applicants._recruit_sms_holders(numbers, company).ids)
         if not ids:
             return {}
         found = applicants.browse(ids).sorted(lambda a: (not a.recruit_sms_consent, -a.id))

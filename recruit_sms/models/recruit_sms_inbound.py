@@ -268,9 +268,7 @@ class RecruitSmsInbound(models.Model):
     def _recruit_sms_holders(self):
         """The applications, archived ones included, of this message's number in its
         company (or in none)."""
-        Applicant = self.env["hr.applicant"].sudo().with_context(active_test=False)
-        return Applicant.search(
-            Applicant._recruit_sms_holding([self.from_number]) & Domain("company_id", "in", [self.company_id.id, False]))
+        return self.env["hr.applicant"]._recruit_sms_holders([self.from_number], self.company_id)
 
     def _recruit_sms_media_items(self):
         """The media as the conversation shows them: ``[{"url", "content_type"}]``. Only

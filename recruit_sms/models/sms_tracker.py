@@ -10,8 +10,10 @@ class SmsTracker(models.Model):
         # Twilio's status callbacks carry the error code alone: give it a readable reason,
         # and stop texting numbers whose owner unsubscribed.
         if str(error_code) == str(twilio_api.UNSUBSCRIBED):
-            numbers = self.mail_notification_id.mapped("sms_number")
-            self.env["phone.blacklist"].sudo()._recruit_sms_block_unsubscribed(numbers)
+            for tracker in self:  # through the company its message was sent for
+                message = tracker.mail_notification_id.mail_message_id
+                self.env["phone.blacklist"].sudo()._recruit_sms_block_unsubscribed(
+                    tracker.mail_notification_id.mapped("sms_number"), message.record_company_id or self.env.company)
         return super()._action_update_from_twilio_error(
             sms_status, error_code, twilio_api.error_reason(error_code, error_message),
         )

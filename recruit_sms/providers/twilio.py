@@ -326,7 +326,8 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
     def _send_sms_batch(self, messages, delivery_reports_url=False):
         results = super()._send_sms_batch(messages, delivery_reports_url=delivery_reports_url)
         if self.unsubscribed:
-            self.env["phone.blacklist"].sudo()._recruit_sms_block_unsubscribed(self.unsubscribed)
+            self.env["phone.blacklist"].sudo()._recruit_sms_block_unsubscribed(self.unsubscribed,
+                                                                               self.company or self.env.company)
             self.unsubscribed.clear()
         return results
 

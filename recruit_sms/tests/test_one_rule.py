@@ -62,3 +62,23 @@ class TestOneOptOut(OneRuleCase):
         self.assertFalse(self.applicant.recruit_sms_optout_asked)
         ledger = self.env["recruit.sms.consent.event"].search([("number", "=", self.applicant.phone_sanitized)])
         self.assertEqual(ledger[:1].mapped("source"), ["twilio_21610"])
+
+
+@tagged("post_install", "-at_install")
+class TestOneHolderRule(OneRuleCase):
+    def test_the_providers_opt_out_is_recorded_for_the_company_that_sent(self):
+        """Twilio's 21610 on a company-B text put the first applicant found, of any company,
+        in the ledger: now whoever holds the number in the company that sent, as the gate
+        reads them."""
+        number = "+16285550188"
+        company_b = self.env["res.company"].create({"name": "Company B", "country_id": self.env.ref("base.us").id})
+        ours = self.env["hr.applicant"].create({"partner_name": "A's", "partner_phone": number})
+        theirs = self.env["hr.applicant"].with_company(company_b).create({
+            "partner_name": "B's", "partner_phone": number, "company_id": company_b.id, "recruit_sms_consent": True})
+        self.assertLess(ours.id, theirs.id)
+        self.env["phone.blacklist"].sudo()._recruit_sms_block_unsubscribed([number], company_b)
+        [row] = self.env["recruit.sms.consent.event"].search([("number", "=", number), ("event", "=", "opt_out")])
+        self.assertEqual((row.company_id, row.applicant_id), (company_b, theirs))
+        holders = self.env["hr.applicant"]._recruit_sms_holders([number], company_b)
+        self.assertEqual(holders, theirs, "another company's applicant holds nothing here")
+        self.assertEqual(self.env["hr.applicant"]._recruit_sms_holders([number], self.company), ours)
