@@ -136,12 +136,23 @@ def test_what_an_answer_proves(status, payload, failure, verdict):
 def test_a_sent_message_is_found_in_the_list_by_number_body_and_time():
     since = datetime(2026, 12, 4, 16, 0, 0, 250000, tzinfo=UTC)
     page = {"messages": [
-        {"sid": "SMold", "to": "+14155550142", "body": "Hi", "date_created": "Fri, 04 Dec 2026 15:59:00 +0000"},
-        {"sid": "SMother", "to": "+14155550142", "body": "Bye", "date_created": "Fri, 04 Dec 2026 16:00:01 +0000"},
         {"sid": "SMnew", "to": "+14155550142", "body": "Hi", "date_created": "Fri, 04 Dec 2026 16:00:00 +0000"},
+        {"sid": "SMold", "to": "+14155550142", "body": "Hi", "date_created": "Fri, 04 Dec 2026 15:59:00 +0000"},
     ]}
-    assert twilio_api.find_sent(page, "+14155550142", "Hi", since) == "SMnew"
-    assert twilio_api.find_sent(page, "+14155550143", "Hi", since) is None
-    assert twilio_api.find_sent({"messages": [{"sid": "x", "to": "+1", "body": "Hi", "date_created": "junk"}]},
-                                "+1", "Hi", since) is None
-    assert twilio_api.find_sent(None, "+1", "Hi", since) is None
+    assert twilio_api.find_sent(page, "+14155550142", "Hi", since) == (twilio_api.FOUND, "SMnew")
+    assert twilio_api.find_sent(page, "+14155550143", "Hi", since) == (twilio_api.ABSENT, None)
+    assert twilio_api.find_sent(None, "+1", "Hi", since) == (twilio_api.ABSENT, None)
+    only_older = {"messages": page["messages"][1:]}
+    assert twilio_api.find_sent(only_older, "+14155550142", "Hi", since) == (twilio_api.ABSENT, None), \
+        "an earlier message with the same text is another one"
+
+
+def test_another_text_to_the_number_since_then_is_for_a_person_to_judge():
+    """Twilio's link shortening rewrites a body: a message to the number since the send,
+    with another text, may be this one; sending again could text the candidate twice."""
+    since = datetime(2026, 12, 4, 16, 0, tzinfo=UTC)
+    page = {"messages": [{"sid": "SM1", "to": "+1415", "body": "Hi https://tw.link/x", "date_created":
+                          "Fri, 04 Dec 2026 16:00:03 +0000"}]}
+    assert twilio_api.find_sent(page, "+1415", "Hi https://example.com/job", since) == (twilio_api.UNKNOWN, None)
+    junk = {"messages": [{"sid": "x", "to": "+1", "body": "Hi", "date_created": "junk"}]}
+    assert twilio_api.find_sent(junk, "+1", "Hi", since) == (twilio_api.UNKNOWN, None)

@@ -8,6 +8,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, retrying
 
 from ..providers.base import UNCONFIRMED_STATE
 from ..tools import gate, pacing, twilio_api
+from ..tools.twilio_client import Reply
 from .recruit_sms_gate import GateRequest
 
 _logger = logging.getLogger(__name__)
@@ -24,6 +25,39 @@ CLOCK_SKEW = timedelta(minutes=5)
 # one message ready to hand to the provider
 # ``whatsapp``: None for an SMS, else the template the provider sends (``sms.sms._recruit_sms_whatsapp_sends``)
 Handoff = namedtuple("Handoff", "line_id applicant_id uuid number body closes_at sender whatsapp", defaults=(None,))
+
+
+class InFlight:
+    """The messages handed to a concurrent stream whose answers are not recorded yet;
+    ``record(handoff, result, handed_at)`` records one, in the engine's own thread."""
+
+    def __init__(self, stream, record):
+        self.stream, self.record, self.futures = stream, record, {}
+
+    def __len__(self):
+        return len(self.futures)
+
+    def add(self, future, handoff, handed_at):
+        self.futures[future] = (handoff, handed_at)
+
+    def collect(self, block):
+        """Record the answers that came (with ``block``, wait for one first)."""
+        if not self.futures:
+            return
+        finished, _pending = futures.wait(list(self.futures), timeout=None if block else 0,
+                                          return_when=futures.FIRST_COMPLETED)
+        for future in finished:
+            handoff, handed_at = self.futures.pop(future)
+            try:
+                reply = future.result()
+            except Exception:  # the job failed past the request: it may have gone
+                _logger.exception("Campaign message %s: the send's job failed", handoff.line_id)
+                reply = Reply(failure=twilio_api.AMBIGUOUS)
+            self.record(handoff, self.stream.finish(handoff.number, handoff.uuid, reply), handed_at)
+
+    def drain(self):
+        while self.futures:
+            self.collect(block=True)
 
 
 class RecruitSmsCampaignLine(models.Model):
@@ -224,7 +258,6 @@ class RecruitSmsCampaignLine(models.Model):
         that dies loses nothing and, but for the messages in flight, sends nothing twice.
         Returns how many were handed to the provider."""
         handed, checked_at, stopped, done = 0, None, {}, set()
-        in_flight = {}  # future: (handoff, when it was handed)
         rate = sum(stream.rate(sender) for sender in {h.sender for h in handoffs}) or stream.max_rate()
 
         def record(handoff, result, handed_at):
@@ -234,19 +267,10 @@ class RecruitSmsCampaignLine(models.Model):
                 # written per batch)
                 self.env.cr.commit()  # pylint: disable=invalid-commit
 
-        def collect(block):
-            """Record the answers that came (with ``block``, wait for one first)."""
-            if not in_flight:
-                return
-            finished, _pending = futures.wait(list(in_flight), timeout=None if block else 0,
-                                              return_when=futures.FIRST_COMPLETED)
-            for future in finished:
-                handoff, handed_at = in_flight.pop(future)
-                record(handoff, stream.finish(handoff.number, handoff.uuid, future.result()), handed_at)
-
+        in_flight = InFlight(stream, record)
         try:
             for handoff in pacing.interleave(handoffs, lambda h: h.sender, pacers, make_pacer):
-                collect(block=False)
+                in_flight.collect(block=False)
                 if checked_at is None or clock() - checked_at >= RECHECK_EVERY:
                     waiting = [h for h in handoffs if h.line_id not in stopped and h.line_id not in done]
                     stopped.update(self._recruit_sms_recheck(waiting))
@@ -268,14 +292,13 @@ class RecruitSmsCampaignLine(models.Model):
                     result = job or stream.send(handoff.number, handoff.body, handoff.uuid, whatsapp=handoff.whatsapp)
                     record(handoff, result, handed_at)
                     continue
-                in_flight[stream.submit(job)] = (handoff, handed_at)
+                in_flight.add(stream.submit(job), handoff, handed_at)
                 # a free place before the pace grants the next one: a message never waits
                 # for a place after its moment, so none goes faster than the pace to catch up
                 while len(in_flight) >= stream.in_flight_limit(rate):
-                    collect(block=True)
+                    in_flight.collect(block=True)
         finally:
-            while in_flight:  # whatever happened, every answer that comes is recorded
-                collect(block=True)
+            in_flight.drain()  # whatever happened, every answer that comes is recorded
             # outcomes were written on the lines in SQL: drop what the ORM cached of them,
             # and what it computed from them (the campaigns' counts)
             self.invalidate_model()

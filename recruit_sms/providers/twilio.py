@@ -15,7 +15,7 @@ import logging
 import math
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from email.utils import parsedate_to_datetime
 
 import requests
 
@@ -29,6 +29,15 @@ from ..tools.twilio_client import open_session
 from .base import UNCONFIRMED_STATE, ProviderStream, RecruitSmsProvider
 
 _logger = logging.getLogger(__name__)
+
+
+def _created_since(message, since):
+    """Whether a message of Twilio's list was created at ``since`` or later (or cannot
+    say when)."""
+    try:
+        return parsedate_to_datetime(message.get("date_created") or "") >= since.replace(microsecond=0)
+    except (TypeError, ValueError):
+        return True
 
 
 def _json(response):
@@ -218,7 +227,8 @@ class TwilioStream(ProviderStream):
         if (whatsapp and whatsapp.get("content_sid")) or self._open():
             return twilio_api.UNKNOWN, None
         to = whatsapp_rules.address(number) if whatsapp is not None else number
-        params = {"To": to, "DateSent>": (since - timedelta(days=1)).date().isoformat(), "PageSize": 100}
+        # by To only: DateSent is empty while Twilio still queues a message, which would hide it
+        params = {"To": to, "PageSize": 100}
         try:
             response = self._session.get(self._url, params=params, auth=self._auth, timeout=self.TIMEOUT)
         except requests.exceptions.RequestException as error:
@@ -227,10 +237,12 @@ class TwilioStream(ProviderStream):
         payload = _json(response)
         if not response.ok or not isinstance(payload, dict) or not isinstance(payload.get("messages"), list):
             return twilio_api.UNKNOWN, None
-        if (payload.get("meta") or {}).get("next_page_url") and not twilio_api.find_sent(payload, to, body, since):
-            return twilio_api.UNKNOWN, None  # more than a page that day: not seen is not absent
-        sid = twilio_api.find_sent(payload, to, body, since)
-        return (twilio_api.FOUND, sid) if sid else (twilio_api.ABSENT, None)
+        found, sid = twilio_api.find_sent(payload, to, body, since)
+        more = (payload.get("meta") or {}).get("next_page_url") or payload.get("next_page_uri")
+        if found == twilio_api.ABSENT and more and all(
+                _created_since(message, since) for message in payload["messages"] if isinstance(message, dict)):
+            return twilio_api.UNKNOWN, None  # the page ends before ``since``: not seen is not absent
+        return found, sid
 
     def close(self):
         if self._pool is not None:

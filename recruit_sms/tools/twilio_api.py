@@ -187,18 +187,27 @@ FOUND, ABSENT, UNKNOWN = "found", "absent", "unknown"
 
 
 def find_sent(payload, to, body, since):
-    """The SID of the message to ``to`` with ``body`` created at ``since`` (an aware
-    datetime) or later, in a page of Twilio's Messages list, else None."""
+    """What a page of Twilio's Messages list (newest first, filtered by To) says of the
+    message to ``to`` with ``body`` created at ``since`` (an aware datetime) or later:
+    (FOUND, its SID); (ABSENT, None) when no message at all went to ``to`` since then; or
+    (UNKNOWN, None) when one did with another text (link shortening may rewrite a body):
+    then only a person can tell."""
+    since = since.replace(microsecond=0)
+    others = False
     for message in (payload or {}).get("messages") or []:
-        if not isinstance(message, dict) or message.get("to") != to or message.get("body") != body:
+        if not isinstance(message, dict) or message.get("to") != to:
             continue
         try:
             created = parsedate_to_datetime(message.get("date_created") or "")
         except (TypeError, ValueError):
+            others = True  # a message whose time cannot be read may be this one
             continue
-        if created >= since.replace(microsecond=0):
-            return message.get("sid")
-    return None
+        if created < since:
+            continue
+        if message.get("body") == body and message.get("sid"):
+            return FOUND, message["sid"]
+        others = True
+    return (UNKNOWN, None) if others else (ABSENT, None)
 
 
 def error_reason(code, message=None):

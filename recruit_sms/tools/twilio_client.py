@@ -91,4 +91,6 @@ def post(session, url, data, auth, timeout):
         response = session.post(url, data=data, auth=auth, timeout=timeout)
     except requests.exceptions.RequestException as error:
         return Reply(failure=failure_of(error), seconds=time.monotonic() - started)
+    except Exception:  # anything else may have come after the request went: unconfirmed
+        return Reply(failure=AMBIGUOUS, seconds=time.monotonic() - started)
     return reply_of(response, seconds=time.monotonic() - started)
