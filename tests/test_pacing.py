@@ -103,3 +103,22 @@ def test_interleave_of_nothing_waits_for_nothing():
     from recruit_sms_tools.pacing import interleave
 
     assert list(interleave([], lambda item: item, {}, None)) == []
+
+
+def test_work_between_items_is_done_before_the_wait_so_each_goes_at_its_moment():
+    """Work done after an item's moment (recording answers, asking the gate again) delays
+    that item but not the next one's moment: two would go closer than the pace allows."""
+    from recruit_sms_tools.pacing import interleave
+
+    clock = FakeClock()
+    sent = []
+
+    def slow_work():  # 0.3 s of work between two items, now and then
+        if len(sent) % 2 == 0:
+            clock.now += 0.3
+
+    for _item in interleave(list(range(6)), lambda item: "+15550001", {},
+                           lambda sender: Pacer(1.0, clock=clock, sleep=clock.sleep), before_wait=slow_work):
+        sent.append(clock.now)  # handed at once after the wait, as the engine does
+    for start in sent:
+        assert sum(1 for moment in sent if start <= moment < start + 1 - 1e-9) <= 1, sent

@@ -156,3 +156,18 @@ def test_another_text_to_the_number_since_then_is_for_a_person_to_judge():
     assert twilio_api.find_sent(page, "+1415", "Hi https://example.com/job", since) == (twilio_api.UNKNOWN, None)
     junk = {"messages": [{"sid": "x", "to": "+1", "body": "Hi", "date_created": "junk"}]}
     assert twilio_api.find_sent(junk, "+1", "Hi", since) == (twilio_api.UNKNOWN, None)
+
+
+@pytest.mark.parametrize(("payload", "code"), [
+    ({"code": 21211}, 21211), ({"error_code": "30007"}, 30007), ({"code": [1]}, None), ({"code": {"x": 1}}, None),
+    ({"code": True}, None), ({"code": "abc"}, None), (None, None), ([1, 2], None)])
+def test_error_codes_are_read_as_numbers_or_not_at_all(payload, code):
+    assert twilio_api.error_code(payload) == code
+    assert twilio_api.send_verdict(500, payload) == (twilio_api.RETRY if code else twilio_api.UNCONFIRMED)
+
+
+def test_dates_without_a_zone_are_utc():
+    assert twilio_api.date_of("Fri, 04 Dec 2026 16:00:00 -0000") == datetime(2026, 12, 4, 16, 0, tzinfo=UTC)
+    assert twilio_api.date_of("Fri, 04 Dec 2026 17:00:00 +0100") == datetime(2026, 12, 4, 16, 0, tzinfo=UTC)
+    assert twilio_api.date_of("soon") is None
+    assert twilio_api.date_of(None) is None

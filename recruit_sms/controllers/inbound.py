@@ -26,7 +26,8 @@ class RecruitSmsInboundController(Controller):
     """Twilio's "A message comes in" webhook. Public, so it does one thing: check the
     signature, then hand the message to the model."""
 
-    @route(INBOUND_ROUTE, type="http", auth="public", methods=["POST"], csrf=False, save_session=False)
+    @route(INBOUND_ROUTE, type="http", auth="public", methods=["POST"], csrf=False, save_session=False,
+           max_content_length=MAX_REQUEST_BYTES)  # refused before Odoo reads the form, chunked or not
     def twilio_inbound(self, **_kwargs):
         length = request.httprequest.content_length
         if length and length > MAX_REQUEST_BYTES:
@@ -44,7 +45,11 @@ class RecruitSmsInboundController(Controller):
         if not signature:
             _logger.warning("Twilio inbound refused: no X-Twilio-Signature header (company %s)", company.id)
             raise Forbidden()
-        if not is_valid_twilio_signature(company.sms_twilio_auth_token, url, form, signature):
+        try:
+            valid = is_valid_twilio_signature(company.sms_twilio_auth_token, url, form, signature)
+        except ValueError:  # a forwarded host whose port is no port
+            valid = False
+        if not valid:
             _logger.warning("Twilio inbound refused: signature does not match %s with company %s's auth token",
                             url, company.id)
             raise Forbidden()

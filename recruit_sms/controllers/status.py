@@ -16,6 +16,9 @@ class RecruitSmsStatusController(SmsTwilioController):
 
     @route()
     def update_sms_status(self, uuid, SmsStatus=None, ErrorCode=None, ErrorMessage=None, **kwargs):
+        if not request.httprequest.headers.get("X-Twilio-Signature", "").isascii():
+            _logger.warning("Twilio status callback refused: the signature is not Twilio's (not ASCII)")
+            raise request.not_found()
         if SmsStatus != "read":
             result = super().update_sms_status(uuid, SmsStatus=SmsStatus, ErrorCode=ErrorCode, ErrorMessage=ErrorMessage,
                                                **kwargs)

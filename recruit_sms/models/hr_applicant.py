@@ -74,7 +74,11 @@ class HrApplicant(models.Model):
     # set by the server as the conversation goes, never from a caller's values
     _recruit_sms_server_fields = (
         "recruit_sms_last_inbound_date", "recruit_sms_waiting_since", "recruit_sms_last_message_date",
-        "recruit_sms_escalated_since", "recruit_sms_apply_texted", "recruit_sms_optout_asked_inbound_id")
+        "recruit_sms_escalated_since", "recruit_sms_apply_texted", "recruit_sms_optout_asked_inbound_id",
+        # computed from what happened, never written: the gate and the inbox read them
+        "recruit_sms_optout_asked", "recruit_sms_campaign_id",
+        # core's, computed from the phone a consent is for: written, it would carry consent elsewhere
+        "phone_sanitized")
 
     recruit_sms_consent = fields.Boolean(
         "SMS consent",

@@ -75,6 +75,8 @@ class HrApplicant(models.Model):
 
     def _recruit_sms_command_opt_out(self, reason, **_kwargs):
         number = self._recruit_sms_known_number()
+        if number in self.env["phone.blacklist"]._recruit_sms_opted_out([number]):
+            raise UserError(self.env._("^opt-out: %(number)s is opted out already.", number=number))
         self.env["phone.blacklist"]._recruit_sms_opt_out(
             number, "command", applicant=self, reason=reason,
             note=self.env._("Opted out by %(user)s: %(reason)s", user=self.env.user.name, reason=reason))

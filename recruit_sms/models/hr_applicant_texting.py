@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -240,18 +242,28 @@ class HrApplicant(models.Model):
         return True
 
     @api.model
-    def _recruit_sms_never_texted(self, numbers):
-        """Which of ``numbers`` no SMS ever went to (nor is going to): two queries for all."""
+    def _recruit_sms_never_texted(self, numbers, company):
+        """Which of ``numbers`` no SMS of ``company`` ever went to (nor is going to): a first
+        contact is each sender's, and what another company sent is none of this one's."""
         numbers = {number for number in numbers if number}
         if not numbers:
             return set()
-        texted = set(self.env["mail.notification"].sudo().search(
-            [("notification_type", "=", "sms"), ("sms_number", "in", list(numbers))]).mapped("sms_number"))
-        texted |= set(self.env["sms.sms"].sudo().search([("number", "in", list(numbers - texted))]).mapped("number"))
+        texted = set()
+        for notification in self.env["mail.notification"].sudo().search(
+                [("notification_type", "=", "sms"), ("sms_number", "in", list(numbers))]):
+            message = notification.mail_message_id
+            sender = message.record_company_id or (
+                self.sudo().browse(message.res_id).exists().company_id if message.model == "hr.applicant" else None)
+            if not sender or sender == company:
+                texted.add(notification.sms_number)
+        texted |= set(self.env["sms.sms"].sudo().search([
+            ("number", "in", list(numbers - texted)), ("record_company_id", "in", [company.id, False]),
+        ]).mapped("number"))
         return numbers - texted
 
     def _recruit_sms_is_first_contact(self):
-        return bool(self.phone_sanitized) and self.phone_sanitized in self._recruit_sms_never_texted([self.phone_sanitized])
+        number = self.phone_sanitized
+        return bool(number) and number in self._recruit_sms_never_texted([number], self._recruit_sms_company())
 
     def _recruit_sms_with_first_contact_notice(self, bodies, numbers, kind, sms_values):
         """``bodies`` with the company's first-contact notice after each SMS to a number no
@@ -262,10 +274,14 @@ class HrApplicant(models.Model):
             return bodies
         sms_only = [a for a in self if (sms_values.get(a.id) or {}).get("recruit_sms_channel") in (None, False, gate.SMS)]
         noticed = [a for a in sms_only if a._recruit_sms_company().recruit_sms_first_contact_notice]
-        first = self._recruit_sms_never_texted(numbers[a.id] for a in noticed)
+        by_company = defaultdict(list)
+        for applicant in noticed:
+            by_company[applicant._recruit_sms_company()].append(numbers[applicant.id])
+        first = {(company, number) for company, company_numbers in by_company.items()
+                 for number in self._recruit_sms_never_texted(company_numbers, company)}
         bodies = dict(bodies)
         for applicant in noticed:
-            if numbers[applicant.id] in first:
+            if (applicant._recruit_sms_company(), numbers[applicant.id]) in first:
                 bodies[applicant.id] += f"\n{applicant._recruit_sms_company().recruit_sms_first_contact_notice}"
         return bodies
 

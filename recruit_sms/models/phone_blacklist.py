@@ -29,7 +29,12 @@ class PhoneBlacklist(models.Model):
         applicant of the number waits any more for a recruiter to decide whether a message
         asked to stop. Returns whether it was opted in until now."""
         blacklist = self.sudo()
-        was_in = number not in blacklist._recruit_sms_opted_out([number])
+        if number in blacklist._recruit_sms_opted_out([number]):
+            # the first decision stands, and with it who may lift it: a second opt-out (a
+            # recruiter's ^opt-out after a candidate's STOP) records nothing that could
+            # let a ^opt-in undo the candidate's own
+            return False
+        was_in = True
         blacklist._add([number], message=note)
         self.env["recruit.sms.consent.event"]._log(number, "opt_out", source, applicant=applicant or None,
                                                    inbound=inbound or None, reason=reason, company=company)

@@ -12,6 +12,7 @@ from ..providers import open_sms_stream
 from ..tools import gsm_repair, pacing, phone
 from ..tools.segments import count_segments
 from ..tools.server_flag import ServerFlag
+from .recruit_sms_campaign_line import UNCONFIRMED_FAILURE
 from .sms_sms import TEXT_CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -151,7 +152,11 @@ class RecruitSmsCampaign(models.Model):
                 raise UserError(self.env._(
                     "Applicants matching: set at least one condition (or a saved filter) before adding "
                     "applicants, so that a campaign never goes to every applicant by mistake."))
-            found = self.env["hr.applicant"].search(domain & Domain("id", "not in", campaign.recipient_ids.ids))
+            try:
+                found = self.env["hr.applicant"].search(domain & Domain("id", "not in", campaign.recipient_ids.ids))
+            except ValueError as error:  # a value the database cannot take (a NUL byte)
+                raise UserError(self.env._("Applicants matching: a condition holds a value that cannot be searched "
+                                           "(%(error)s); change it.", error=str(error)[:200])) from None
             if not found:
                 raise UserError(self.env._("Applicants matching: no applicant you can see matches that is not already a recipient."))
             campaign.write({"recipient_ids": [fields.Command.link(applicant.id) for applicant in found]})
@@ -354,9 +359,14 @@ class RecruitSmsCampaign(models.Model):
         for campaign in self:
             if campaign.state not in ("sending", "done"):
                 raise UserError(self.env._("Only the failed messages of a campaign that was sent can be retried."))
-            failed = campaign.line_ids.filtered(lambda line: line.state == "failed")
+            # a message that may have gone waits for a person's check in the provider's console:
+            # Retry failed would text those candidates twice
+            failed = campaign.line_ids.filtered(
+                lambda line: line.state == "failed" and line.failure_type != UNCONFIRMED_FAILURE)
             if not failed:
-                raise UserError(self.env._("No failed message to retry."))
+                raise UserError(self.env._(
+                    "No failed message to retry (a message not confirmed by the provider is resent from its SMS, once "
+                    "you checked it did not arrive)."))
             failed.sudo().write({"state": "pending", "attempts": 0, "next_attempt_at": False, "failure_reason": False,
                                  "to_settle": False})
             campaign._set_state("sending")

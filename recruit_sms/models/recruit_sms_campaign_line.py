@@ -21,6 +21,8 @@ RECHECK_EVERY = 1.0
 CONFIRM_AFTER = timedelta(minutes=2)
 # how far the provider's clock may be from ours when a message is looked up
 CLOCK_SKEW = timedelta(minutes=5)
+# the failure of a message that may have gone: a person checks it, Retry failed leaves it
+UNCONFIRMED_FAILURE = "unconfirmed"
 
 # one message ready to hand to the provider
 # ``whatsapp``: None for an SMS, else the template the provider sends (``sms.sms._recruit_sms_whatsapp_sends``)
@@ -56,8 +58,16 @@ class InFlight:
             self.record(handoff, self.stream.finish(handoff.number, handoff.uuid, reply), handed_at)
 
     def drain(self):
+        """Record every answer still to come, each whatever happens to the others."""
+        failure = None
         while self.futures:
-            self.collect(block=True)
+            try:
+                self.collect(block=True)
+            except Exception as error:  # the others are recorded all the same, then it is raised
+                _logger.exception("Campaign engine: an answer could not be recorded")
+                failure = failure or error
+        if failure is not None:
+            raise failure
 
 
 class RecruitSmsCampaignLine(models.Model):
@@ -175,7 +185,9 @@ class RecruitSmsCampaignLine(models.Model):
         on_whatsapp = self.env["sms.sms"].browse().union(*sms_by_uuid.values())._recruit_sms_whatsapp_sends()
         return [
             Handoff(line.id, line.applicant_id.id, line.sms_uuid, line.number, sms_by_uuid[line.sms_uuid].body,
-                    verdicts[line.id].closes_at, stream.sender(line.number), on_whatsapp.get(line.sms_uuid))
+                    verdicts[line.id].closes_at,
+                    stream.sender(line.number, whatsapp=on_whatsapp.get(line.sms_uuid) is not None),
+                    on_whatsapp.get(line.sms_uuid))
             for line in ready
         ]
 
@@ -261,20 +273,38 @@ class RecruitSmsCampaignLine(models.Model):
         rate = sum(stream.rate(sender) for sender in {h.sender for h in handoffs}) or stream.max_rate()
 
         def record(handoff, result, handed_at):
-            self._recruit_sms_record(handoff, result, stream, handed_at)
-            if commit:
-                # the outcome is durable before more messages go (the cron's progress is
-                # written per batch)
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if not commit:
+                return self._recruit_sms_record(handoff, result, stream, handed_at)
+            # the outcome is durable before more messages go (the cron's progress is written
+            # per batch); a cancel or a deletion committed meanwhile on the same line makes
+            # the write fail to serialize: written again on a fresh snapshot, since the
+            # message went whatever was decided while it was in flight
+            for attempt in range(3):
+                try:
+                    self._recruit_sms_record(handoff, result, stream, handed_at)
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+                    return None
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                    self.env.cr.rollback()
+                    self.env.invalidate_all()
+                    if attempt == 2:
+                        raise
+            return None
+
+        def between():
+            """The work between two hand-offs, done before the pace's wait so that each
+            message goes at its moment: record the answers that came, and ask the gate
+            again once a second (an opt-out or a withdrawn consent meanwhile)."""
+            nonlocal checked_at
+            in_flight.collect(block=False)
+            if checked_at is None or clock() - checked_at >= RECHECK_EVERY:
+                waiting = [h for h in handoffs if h.line_id not in stopped and h.line_id not in done]
+                stopped.update(self._recruit_sms_recheck(waiting))
+                checked_at = clock()
 
         in_flight = InFlight(stream, record)
         try:
-            for handoff in pacing.interleave(handoffs, lambda h: h.sender, pacers, make_pacer):
-                in_flight.collect(block=False)
-                if checked_at is None or clock() - checked_at >= RECHECK_EVERY:
-                    waiting = [h for h in handoffs if h.line_id not in stopped and h.line_id not in done]
-                    stopped.update(self._recruit_sms_recheck(waiting))
-                    checked_at = clock()
+            for handoff in pacing.interleave(handoffs, lambda h: h.sender, pacers, make_pacer, before_wait=between):
                 done.add(handoff.line_id)
                 if handoff.line_id in stopped:
                     continue
@@ -336,8 +366,8 @@ class RecruitSmsCampaignLine(models.Model):
         state = result.get("state")
         now = fields.Datetime.now()
         success = self.env["sms.sms"].IAP_TO_SMS_STATE_SUCCESS.get(state)
-        # a cancel written meanwhile goes first: a message handed to the provider is what
-        # it became, whatever was decided while it was in flight
+        # the engine's own pending writes go first (a cancel it wrote in this transaction):
+        # a message handed to the provider is what it became
         self.flush_model(["state"])
         reason = result.get("failure_reason") or False
         cr = self.env.cr
@@ -432,11 +462,11 @@ class RecruitSmsCampaignLine(models.Model):
             elif found == twilio_api.ABSENT:
                 line.write({"state": "cancelled" if line.campaign_id.state == "cancelled" else "failed",
                             "next_attempt_at": False, "to_settle": line.campaign_id.state != "cancelled",
-                            "failure_type": "server_error",
+                            "failure_type": "sms_server",
                             "failure_reason": self.env._("Not received by the provider")})
             else:
-                line.write({"state": "failed", "next_attempt_at": False, "to_settle": True, "failure_type": "unknown",
-                            "failure_reason": self.env._(
+                line.write({"state": "failed", "next_attempt_at": False, "to_settle": True,
+                            "failure_type": UNCONFIRMED_FAILURE, "failure_reason": self.env._(
                                 "Not confirmed by the provider: it may have been sent; check in the provider's "
                                 "console before resending.")})
             if commit:
@@ -491,7 +521,9 @@ class RecruitSmsCampaignLine(models.Model):
             if line.state == "sent":
                 key = (line.provider_state or "pending", None, None)
             else:
-                key = ("error", line.failure_type or "unknown", line.failure_reason)
+                # core's failure types: a message that may have gone is core's unknown error
+                failure_type = "unknown" if line.failure_type == UNCONFIRMED_FAILURE else line.failure_type
+                key = ("error", failure_type or "unknown", line.failure_reason)
             sms_groups[key[:2]].append(line.sms_uuid)
             if line.sms_uuid in trackers:
                 groups[key].append(trackers[line.sms_uuid])

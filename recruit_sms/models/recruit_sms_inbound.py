@@ -463,6 +463,9 @@ class RecruitSmsInbound(models.Model):
         follow. The user must see the messages and may write on the applicant."""
         self.check_access("read")
         applicant.check_access("write")
+        if any(inbound.company_id != applicant._recruit_sms_company() for inbound in self):
+            # later texts from the number would land on another company's applicant
+            raise UserError(self.env._("Link: the applicant must belong to the company that received the messages."))
         if not applicant:
             raise UserError(self.env._("Choose the applicant to link the message to."))
         self._recruit_sms_check_unmatched()

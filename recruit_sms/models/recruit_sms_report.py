@@ -145,7 +145,8 @@ class RecruitSmsReport(models.Model):
         except (ValueError, TypeError, KeyError) as error:
             raise UserError(self.env._("Filters: they are not a valid search (%(error)s); clear them and search again.",
                                        error=str(error)[:200])) from None
-        self.env.cr.execute(SQL("""
+        try:
+            self.env.cr.execute(SQL("""
             SELECT COUNT(DISTINCT applicant_id) FILTER (WHERE sent = 1),
                    COUNT(DISTINCT applicant_id) FILTER (WHERE replied = 1), SUM(sent), SUM(opted_out),
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY reply_hours) FILTER (WHERE direction = 'in'),
@@ -153,7 +154,10 @@ class RecruitSmsReport(models.Model):
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY reply_hours) FILTER (WHERE direction = 'out'),
                    percentile_cont(0.9) WITHIN GROUP (ORDER BY reply_hours) FILTER (WHERE direction = 'out')
               FROM %s WHERE %s
-        """, query.from_clause, query.where_clause or SQL("TRUE")))
+            """, query.from_clause, query.where_clause or SQL("TRUE")))
+        except ValueError as error:  # a value the database cannot take (a NUL byte)
+            raise UserError(self.env._("Filters: they hold a value that cannot be searched (%(error)s); clear them.",
+                                       error=str(error)[:200])) from None
         (texted, answered, sent, opted_out,
          recruiter_p50, recruiter_p90, candidate_p50, candidate_p90) = self.env.cr.fetchone()
         sent, opted_out = sent or 0, opted_out or 0

@@ -43,8 +43,9 @@ class SmsStream:
         Only a provider whose answers may leave a send unconfirmed needs to tell."""
         return twilio_api.UNKNOWN, None
 
-    def sender(self, number):
-        """Who sends to ``number``: the key the pace is kept per ("": the provider)."""
+    def sender(self, number, whatsapp=False):
+        """Who sends to ``number`` (on WhatsApp with ``whatsapp``): the key the pace is kept
+        per ("": the provider)."""
         return ""
 
     def rate(self, sender):

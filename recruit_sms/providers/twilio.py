@@ -15,7 +15,6 @@ import logging
 import math
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from email.utils import parsedate_to_datetime
 
 import requests
 
@@ -34,10 +33,8 @@ _logger = logging.getLogger(__name__)
 def _created_since(message, since):
     """Whether a message of Twilio's list was created at ``since`` or later (or cannot
     say when)."""
-    try:
-        return parsedate_to_datetime(message.get("date_created") or "") >= since.replace(microsecond=0)
-    except (TypeError, ValueError):
-        return True
+    created = twilio_api.date_of(message.get("date_created"))
+    return created is None or created >= since.replace(microsecond=0)
 
 
 def _json(response):
@@ -148,12 +145,16 @@ class TwilioStream(ProviderStream):
         self._pool = None
         self._seconds = deque(maxlen=100)  # how long the last requests took
 
-    def sender(self, number):
+    def sender(self, number, whatsapp=False):
+        if whatsapp:  # every WhatsApp message goes from the company's one WhatsApp sender
+            return whatsapp_rules.address(self.whatsapp_sender or "")
         if number not in self._senders:
             self._senders[number] = twilio_sender(self._company_sudo, number)
         return self._senders[number]
 
     def rate(self, sender):
+        if sender.startswith(whatsapp_rules.PREFIX):
+            return self.service_rate  # the WhatsApp sender's: the company's rate
         if self.service_sid:
             return self.service_rate
         return self.number_rates.get(sender, self.service_rate)
@@ -307,10 +308,10 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
         if not reply.status:  # the connection was never made: nothing went
             return {"uuid": uuid, "state": "server_error", "failure_type": "server_error",
                     "failure_reason": self._recruit_sms_unreachable()}
-        code = payload.get("code") or payload.get("error_code")
+        code = twilio_api.error_code(payload)
         if code == twilio_api.UNSUBSCRIBED:
             self.unsubscribed.append(to_number)
-        state = self._twilio_error_code_to_odoo_state({**payload, "status": reply.status})
+        state = self._twilio_error_code_to_odoo_state({**payload, "code": code, "error_code": code, "status": reply.status})
         whatsapp_reason = twilio_api.error_reason(code) if code in twilio_api.WHATSAPP_CODES else None
         reason = whatsapp_reason or (payload.get("message") or payload.get("error_message") or self._get_sms_api_error_messages().get(state)
                   or f"HTTP {reply.status} from the SMS provider")

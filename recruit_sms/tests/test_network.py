@@ -12,6 +12,7 @@ from twilio.request_validator import RequestValidator
 
 from odoo.addons.recruit_sms.providers.twilio import TwilioStream
 from odoo.addons.sms_twilio.tools.sms_twilio import generate_twilio_sms_callback_signature
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from .inbound_common import ROUTE, InboundCase
@@ -233,3 +234,29 @@ class TestQueueNeverResendsBlind(HttpCase, NetworkCase):
         notification.invalidate_recordset()
         self.assertEqual(notification.notification_status, "sent", "delivered, as Twilio said")
         self.assertEqual(len(self.posts()), 1, "sent once")
+
+
+@tagged("post_install", "-at_install")
+class TestRetryFailedLeavesTheUnconfirmed(NetworkCase):
+    def test_retry_failed_does_not_resend_what_may_have_gone(self):
+        """A message the look-up could not confirm may have reached the candidate: Retry
+        failed leaves it for a person to check, and resends the others."""
+        recipients = self.applicants(2)
+        campaign = self.campaign(recipients)
+        self.twilio.answer(201, {"sid": "SMq", "status": "queued"}, delay=11)  # after the client gave up
+        self.twilio.answer(400, {"code": 21211, "message": "Invalid 'To' Phone Number", "status": 400})
+        campaign.action_send()
+        self.run_engine()
+        self.twilio.list_answer = (500, {"code": 20500, "message": "Internal error"})
+        with freeze_time(LATER):
+            self.run_engine()
+        self.assertEqual(sorted(campaign.line_ids.mapped("state")), ["failed", "failed"])
+        posts = len(self.posts())
+        self.twilio.list_answer = None
+        campaign.action_retry_failed()
+        self.run_engine()
+        self.assertEqual(len(self.posts()), posts + 1, "only the refused one goes again")
+        unconfirmed = campaign.line_ids.filtered(lambda line: "check in the provider's console" in (line.failure_reason or ""))
+        self.assertEqual(unconfirmed.state, "failed")
+        with self.assertRaisesRegex(UserError, "No failed message to retry"):
+            campaign.action_retry_failed()

@@ -37,13 +37,15 @@ class Pacer:
         return now
 
 
-def interleave(items, sender_of, pacers, make_pacer):
+def interleave(items, sender_of, pacers, make_pacer, before_wait=None):
     """Yield ``items`` one at a time, each at the moment its sender may send again.
 
     ``sender_of(item)`` names the sender (a Twilio number, a Messaging Service);
     ``pacers`` maps senders to their Pacer (kept by the caller, so the rate holds from
     one batch to the next) and ``make_pacer(sender)`` makes a missing one. Items of one
     sender keep their order; a sender never waits for another one's pace.
+    ``before_wait()``, when given, runs before each wait: whatever work the caller has
+    between two items goes there, so that an item is sent at its moment, not after it.
     """
     queues = {}
     for item in items:
@@ -52,6 +54,8 @@ def interleave(items, sender_of, pacers, make_pacer):
         if sender not in pacers:
             pacers[sender] = make_pacer(sender)
     while queues:
+        if before_wait is not None:
+            before_wait()
         sender = min(queues, key=lambda s: pacers[s].next_at or float("-inf"))
         pacers[sender].wait()
         queue = queues[sender]

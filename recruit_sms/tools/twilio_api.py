@@ -6,6 +6,7 @@ validates the settings that shape them and reads Twilio's error answers.
 
 import ipaddress
 import re
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -164,13 +165,37 @@ RETRY = "retry"  # provably not created: no connection, 429, or a 5xx in Twilio'
 UNCONFIRMED = "unconfirmed"  # may have been created: no answer after sending, or one without a SID
 
 
+def date_of(value):
+    """An RFC 2822 date of Twilio's (``date_created``) as an aware datetime, UTC when it
+    names no zone ("-0000"); None when it is not one."""
+    try:
+        moment = parsedate_to_datetime(value) if isinstance(value, str) else None
+    except (TypeError, ValueError):
+        return None
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def error_code(payload):
+    """Twilio's error code in an answer (``code`` or ``error_code``) as an int, else None
+    (a compatible service may answer anything there)."""
+    payload = payload if isinstance(payload, dict) else {}
+    code = payload.get("code") or payload.get("error_code")
+    if isinstance(code, bool):
+        return None
+    if isinstance(code, int):
+        return code
+    return int(code) if isinstance(code, str) and code.strip().isdigit() else None
+
+
 def send_verdict(status, payload, failure=None):
     """SENT, REFUSED, RETRY or UNCONFIRMED for a create-message request that got HTTP
     ``status`` with the JSON ``payload`` (None: not JSON), or no answer (status 0) and
     ``failure`` (NOT_SENT or AMBIGUOUS)."""
     if not status:
         return RETRY if failure == NOT_SENT else UNCONFIRMED
-    twilios = isinstance(payload, dict) and bool(payload.get("code") or payload.get("error_code"))
+    twilios = error_code(payload) is not None
     if 200 <= status < 300:
         has_sid = isinstance(payload, dict) and isinstance(payload.get("sid"), str) and payload["sid"]
         return SENT if has_sid and not twilios else UNCONFIRMED
@@ -197,9 +222,8 @@ def find_sent(payload, to, body, since):
     for message in (payload or {}).get("messages") or []:
         if not isinstance(message, dict) or message.get("to") != to:
             continue
-        try:
-            created = parsedate_to_datetime(message.get("date_created") or "")
-        except (TypeError, ValueError):
+        created = date_of(message.get("date_created"))
+        if created is None:
             others = True  # a message whose time cannot be read may be this one
             continue
         if created < since:

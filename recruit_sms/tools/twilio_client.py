@@ -67,8 +67,7 @@ def failure_of(error):
         reason = getattr(cause, "reason", cause)  # urllib3's MaxRetryError wraps what happened
         if isinstance(reason, _NEVER_CONNECTED):
             return NOT_SENT  # refused, unreachable or unresolved: no byte of the request went
-        if isinstance(error, requests.exceptions.SSLError):
-            return NOT_SENT  # the handshake comes before the request
+    # a TLS error may come as the answer is read, not only at the handshake: not proof either
     return AMBIGUOUS  # a read timeout, a connection reset or closed once the request was written
 
 

@@ -27,8 +27,10 @@ class RecruitSmsFigures(models.TransientModel):
 
     def _domain(self):
         self.ensure_one()
+        end = fields.Datetime.to_datetime(self.date_to)
         domain = [("date", ">=", fields.Datetime.to_datetime(self.date_from)),
-                  ("date", "<", fields.Datetime.to_datetime(self.date_to) + timedelta(days=1))]
+                  # the last day included; the year 9999 has no day after it
+                  ("date", "<", end + timedelta(days=1)) if end.year < 9999 else ("date", "!=", False)]
         for name in ("job_id", "user_id", "campaign_id"):
             if self[name]:
                 domain.append((name, "=", self[name].id))

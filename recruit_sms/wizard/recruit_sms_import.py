@@ -2,6 +2,7 @@ import base64
 import csv
 import io
 import logging
+import zipfile
 
 from markupsafe import Markup
 
@@ -29,6 +30,8 @@ QUEUE_CHUNK = 1000
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_COLUMNS = 100
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # what an XLSX's zip may unpack to
+MAX_LINE = 100_000  # characters in one line of a CSV: a hundred columns of a thousand
 
 
 class RecruitSmsImport(models.TransientModel):
@@ -119,6 +122,13 @@ class RecruitSmsImport(models.TransientModel):
         try:
             import openpyxl  # Odoo's requirements bring it; only XLSX files need it
 
+            # a zip's members may unpack to far more than the file: their declared sizes first
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                unpacked = sum(member.file_size for member in archive.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise UserError(self.env._(
+                    "File: it unpacks to more than %(size)s MB; split it into several files.",
+                    size=MAX_UNPACKED_BYTES // 2 ** 20))
             sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
             sheet.reset_dimensions()  # else every row is padded to the <dimension> the file claims
             for count, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)):
@@ -137,6 +147,10 @@ class RecruitSmsImport(models.TransientModel):
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise UserError(self.env._("File: the CSV is not UTF-8. Save it again as 'CSV UTF-8'.")) from error
+        longest = max((len(line) for line in text.splitlines()), default=0)
+        if longest > MAX_LINE:
+            raise UserError(self.env._(
+                "File: a line is longer than %(size)s characters; this is not a file of candidates.", size=MAX_LINE))
         if "\x00" in text:
             line = text.count("\n", 0, text.index("\x00")) + 1
             raise UserError(self.env._(

@@ -13,7 +13,8 @@ class SmsComposer(models.TransientModel):
     _inherit = "sms.composer"
 
     def action_send_sms(self):
-        if self.composition_mode == "mass" and self.res_model == "hr.applicant":
+        several = self.composition_mode == "comment" and len(self._get_records() or []) > 1
+        if self.res_model == "hr.applicant" and (self.composition_mode == "mass" or several):
             raise UserError(self.env._(
                 "Text applicants in bulk with Bulk Text (select them in the Applications list, then Actions > Bulk "
                 "Text): it reviews who will receive the text and sends it at your number's pace."))
