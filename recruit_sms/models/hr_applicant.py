@@ -70,6 +70,7 @@ class HrApplicant(models.Model):
     What the inbox sorts and filters on is stored on the applicant and indexed, so the
     counts do not grow with the number of messages."""
 
+    _name = "hr.applicant"
     _inherit = ["hr.applicant", "recruit.sms.server.fields"]
     # set by the server as the conversation goes, never from a caller's values
     _recruit_sms_server_fields = (

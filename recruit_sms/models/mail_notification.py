@@ -6,6 +6,7 @@ from .sms_sms import KIND_SELECTION
 
 
 class MailNotification(models.Model):
+    _name = "mail.notification"
     _inherit = ["mail.notification", "recruit.sms.server.fields"]
     # what was sent, and how: copied from the SMS when the notification is created (and the
     # read date from WhatsApp's callback), never from a caller's values
