@@ -27,6 +27,7 @@ class RecruitSmsStatusController(SmsTwilioController):
             sid = kwargs.get("MessageSid") or kwargs.get("SmsSid")
             request.env["recruit.sms.campaign.line"].sudo()._recruit_sms_confirmed(
                 uuid, sid if isinstance(sid, str) and len(sid) <= 64 else None)
+            request.env["sms.sms"].sudo()._recruit_sms_confirmed(uuid)
             return result
         if not re.match(r"^[0-9a-f]{32}$", uuid):
             _logger.warning("Twilio status callback refused: not a valid uuid")

@@ -1,10 +1,13 @@
 from collections import defaultdict
+from datetime import UTC
 
 from odoo import api, fields, models
 
-from ..providers.base import GATED
-from ..tools import gate
+from ..providers import open_sms_stream
+from ..providers.base import GATED, UNCONFIRMED_STATE
+from ..tools import gate, twilio_api
 from ..tools.server_flag import ServerFlag
+from .recruit_sms_campaign_line import CLOCK_SKEW, CONFIRM_AFTER
 from .recruit_sms_gate import GateRequest
 
 # The kind of the SMS created while server code sends: only the code that sends knows
@@ -37,6 +40,10 @@ class SmsSms(models.Model):
         help="Outside the recipient's texting hours: the queue sends it when they open.",
     )
     recruit_sms_block_reason = fields.Char("Blocked because", readonly=True)
+    recruit_sms_unconfirmed_since = fields.Datetime(
+        "Not confirmed since", readonly=True, index="btree_not_null",
+        help="The provider gave no answer saying it has the message: confirmed by its status callback, or looked up, "
+             "before anything sends it again.")
     recruit_sms_channel = fields.Selection(
         TEXT_CHANNELS, "Sent on", readonly=True,
         help="Set by the code that sends; empty: SMS.")
@@ -199,11 +206,57 @@ class SmsSms(models.Model):
             "|", ("recruit_sms_hold_until", "=", False), ("recruit_sms_hold_until", "<=", fields.Datetime.now()),
         ]
 
+    def _handle_call_result_hook(self, results):
+        # a send that may have reached the provider without an answer saying so: its
+        # confirmation is awaited (``_recruit_sms_confirm_unconfirmed``)
+        unconfirmed = {result["uuid"] for result in results if result.get("state") == UNCONFIRMED_STATE}
+        if unconfirmed:
+            self.filtered(lambda sms: sms.uuid in unconfirmed).write(
+                {"recruit_sms_unconfirmed_since": fields.Datetime.now()})
+        return super()._handle_call_result_hook(results)
+
+    @api.model
+    def _recruit_sms_confirmed(self, uuid):
+        """The provider's signed status callback for ``uuid``: it has the message."""
+        self.sudo().search([("uuid", "=", uuid), ("recruit_sms_unconfirmed_since", "!=", False)]).write(
+            {"recruit_sms_unconfirmed_since": False})
+
+    @api.model
+    def _recruit_sms_confirm_unconfirmed(self):
+        """The queue's sends that may have gone without an answer saying so and that no
+        status callback confirmed within CONFIRM_AFTER, looked up in the provider's list
+        of messages: found, sent; absent, queued again (once: Twilio did not get it);
+        when the list cannot tell, they stay failed with the reason, for a person."""
+        due = self.sudo().search([("recruit_sms_unconfirmed_since", "<=", fields.Datetime.now() - CONFIRM_AFTER),
+                                  ("state", "=", "error")])
+        for company, company_sms in due.grouped(lambda sms: sms._get_sms_company()).items():
+            stream = open_sms_stream(self.env, company)
+            on_whatsapp = company_sms._recruit_sms_whatsapp_sends()
+            try:
+                for sms in company_sms:
+                    since = sms.recruit_sms_unconfirmed_since.replace(tzinfo=UTC) - CLOCK_SKEW
+                    found, sid = stream.lookup(sms.number, sms.body, since, whatsapp=on_whatsapp.get(sms.uuid))
+                    if found == twilio_api.FOUND:
+                        sms._update_sms_state_and_trackers("pending")
+                        if sid and "sms_twilio_sid" in sms.sms_tracker_id._fields:
+                            sms.sms_tracker_id.sms_twilio_sid = sid
+                        sms.write({"recruit_sms_unconfirmed_since": False, "to_delete": True})
+                    elif found == twilio_api.ABSENT:
+                        sms._update_sms_state_and_trackers("outgoing")
+                        sms.recruit_sms_unconfirmed_since = False
+                    else:
+                        sms.recruit_sms_unconfirmed_since = False  # failed, with the reason to check
+                    sms.mail_message_id._notify_message_notification_update()
+            finally:
+                stream.close()
+
     @api.model
     def _process_queue(self):
         # core's cron, copied (its domain is written inside it, no super() can narrow it;
         # tests/test_core_copies.py fails when core's changes), with held messages left
-        # alone until their time and campaign messages left to their engine
+        # alone until their time and campaign messages left to their engine, after the
+        # sends that may have gone are confirmed
+        self._recruit_sms_confirm_unconfirmed()
         domain = self._recruit_sms_queue_domain()
         batch_size = self._get_send_batch_size()
         records = self.search(domain, limit=batch_size, order="id").try_lock_for_update()

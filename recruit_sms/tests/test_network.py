@@ -234,6 +234,44 @@ class TestQueueNeverResendsBlind(HttpCase, NetworkCase):
         notification.invalidate_recordset()
         self.assertEqual(notification.notification_status, "sent", "delivered, as Twilio said")
         self.assertEqual(len(self.posts()), 1, "sent once")
+        with freeze_time(LATER):
+            self.env["sms.sms"]._process_queue()
+        self.assertEqual((len(self.posts()), len(self.lookups())), (1, 0), "confirmed: neither looked up nor sent again")
+
+    def queue_text(self, body):
+        message = self.applicant.with_user(self.recruiter).recruit_sms_send("sms", "Hello", body)
+        self.env["sms.sms"].sudo().search([("state", "=", "outgoing")])._send()
+        return message.notification_ids
+
+    def test_a_late_answer_without_callback_is_looked_up_then_confirmed(self):
+        self.twilio.answer(201, {"sid": "SMq2", "status": "queued"}, delay=11)  # after the client gave up
+        notification = self.queue_text("See you on Monday")
+        self.assertEqual(notification.notification_status, "exception")
+        self.env["sms.sms"]._process_queue()  # within the confirmation delay: nothing yet
+        self.assertEqual((len(self.posts()), len(self.lookups())), (1, 0))
+        with freeze_time(LATER):
+            self.env["sms.sms"]._process_queue()
+        notification.invalidate_recordset()
+        self.assertEqual(notification.notification_status, "pending", "Twilio has it: sent")
+        self.assertEqual((len(self.posts()), len(self.lookups())), (1, 1))
+
+    def test_a_text_twilio_never_got_is_queued_again_once(self):
+        self.twilio.answer(502, b"<html>Bad gateway</html>")  # a proxy's page: it may or may not have gone on
+        notification = self.queue_text("See you on Tuesday")
+        self.assertEqual(notification.notification_status, "exception")
+        with freeze_time(LATER):
+            self.env["sms.sms"]._recruit_sms_confirm_unconfirmed()  # the queue's first step
+        notification.invalidate_recordset()
+        self.assertEqual(len(self.lookups()), 1)
+        self.assertEqual(notification.notification_status, "ready", "not in Twilio's list: queued again")
+        self.env["sms.sms"].sudo().search([("state", "=", "outgoing")])._send()  # the queue's sending
+        notification.invalidate_recordset()
+        self.assertEqual(len(self.posts()), 2)
+        self.assertEqual(len(self.twilio.created), 1)
+        self.assertEqual(notification.notification_status, "pending")
+        with freeze_time(LATER):
+            self.env["sms.sms"]._recruit_sms_confirm_unconfirmed()
+        self.assertEqual((len(self.posts()), len(self.lookups())), (2, 1), "once")
 
 
 @tagged("post_install", "-at_install")
