@@ -27,17 +27,17 @@ class PhoneBlacklist(models.Model):
         """Opt ``number`` out, whatever decided it (``source``, as the consent ledger names
         it): Odoo's phone blacklist (``note`` in its chatter), a row of the ledger, and no
         applicant of the number waits any more for a recruiter to decide whether a message
-        asked to stop. Returns whether it was opted in until now."""
+        asked to stop. Returns whether it was opted in until now (an opt-out already
+        recorded stands, and nothing is written)."""
         blacklist = self.sudo()
-        if number in blacklist._recruit_sms_opted_out([number]):
-            # the first decision stands, and with it who may lift it: a second opt-out (a
-            # recruiter's ^opt-out after a candidate's STOP) records nothing that could
-            # let a ^opt-in undo the candidate's own
-            return False
-        was_in = True
-        blacklist._add([number], message=note)
-        self.env["recruit.sms.consent.event"]._log(number, "opt_out", source, applicant=applicant or None,
-                                                   inbound=inbound or None, reason=reason, company=company)
+        # the first decision stands, and with it who may lift it: a second opt-out (a
+        # recruiter's ^opt-out after a candidate's STOP) records nothing that could let a
+        # ^opt-in undo the candidate's own; the question of a message still ends
+        was_in = number not in blacklist._recruit_sms_opted_out([number])
+        if was_in:
+            blacklist._add([number], message=note)
+            self.env["recruit.sms.consent.event"]._log(number, "opt_out", source, applicant=applicant or None,
+                                                       inbound=inbound or None, reason=reason, company=company)
         Applicant = self.env["hr.applicant"].sudo()
         flagged = Applicant.search(Domain("recruit_sms_optout_asked_inbound_id.from_number", "=", number)
                                    | (Applicant._recruit_sms_holding([number])

@@ -9,6 +9,12 @@ NOTICE = "Reply STOP to opt out."
 
 
 class OneRuleCase(CampaignCase):
+    def flagged(self):
+        """The applicant's message may ask to stop: a recruiter is to decide."""
+        self.company.sudo().write({"sms_provider": "sandbox", "recruit_sms_intent_opt_out": False})
+        self.applicant.with_user(self.recruiter).recruit_sms_simulate_reply("Please stop texting me")
+        self.assertTrue(self.applicant.recruit_sms_optout_asked, "flagged for a recruiter to decide")
+
     def bodies_to(self, number):
         return [r["form"]["Body"] for r in self.twilio.requests if r["form"] and r["form"]["To"] == number]
 
@@ -40,11 +46,6 @@ class TestFirstContactNotice(OneRuleCase):
 
 @tagged("post_install", "-at_install")
 class TestOneOptOut(OneRuleCase):
-    def flagged(self):
-        self.company.sudo().write({"sms_provider": "sandbox", "recruit_sms_intent_opt_out": False})
-        self.applicant.with_user(self.recruiter).recruit_sms_simulate_reply("Please stop texting me")
-        self.assertTrue(self.applicant.recruit_sms_optout_asked, "flagged for a recruiter to decide")
-
     def test_a_recruiters_opt_out_ends_the_question_of_the_message(self):
         """Only the candidate's keyword cleared the flag; ^opt-out left the conversation
         marked 'may ask to stop' for ever."""
@@ -82,3 +83,10 @@ class TestOneHolderRule(OneRuleCase):
         holders = self.env["hr.applicant"]._recruit_sms_holders([number], company_b)
         self.assertEqual(holders, theirs, "another company's applicant holds nothing here")
         self.assertEqual(self.env["hr.applicant"]._recruit_sms_holders([number], self.company), ours)
+
+    def test_confirming_a_message_asked_to_stop_ends_it_when_the_number_is_opted_out_already(self):
+        self.flagged()
+        self.env["phone.blacklist"].sudo()._add([self.applicant.phone_sanitized])  # e.g. by hand, in Odoo's blacklist
+        self.applicant.with_user(self.recruiter).action_recruit_sms_optout_asked()
+        self.applicant.invalidate_recordset()
+        self.assertFalse(self.applicant.recruit_sms_optout_asked)
