@@ -171,3 +171,12 @@ def test_dates_without_a_zone_are_utc():
     assert twilio_api.date_of("Fri, 04 Dec 2026 17:00:00 +0100") == datetime(2026, 12, 4, 16, 0, tzinfo=UTC)
     assert twilio_api.date_of("soon") is None
     assert twilio_api.date_of(None) is None
+
+
+def test_a_full_page_of_newer_messages_cannot_say_a_message_is_absent():
+    since = datetime(2026, 12, 4, 16, 0, tzinfo=UTC)
+    newer = {"messages": [{"sid": "SM1", "to": "+1", "body": "Hi", "date_created": "Fri, 04 Dec 2026 16:00:05 +0000"}]}
+    older = {"messages": [{"sid": "SM0", "to": "+1", "body": "Hi", "date_created": "Fri, 04 Dec 2026 15:00:00 +0000"}]}
+    assert twilio_api.find_sent(newer, "+2", "Hi", since, more=True) == (twilio_api.UNKNOWN, None)
+    assert twilio_api.find_sent(older, "+1", "Hi", since, more=True) == (twilio_api.ABSENT, None), \
+        "an older message on the page: the next page is older still"

@@ -30,13 +30,6 @@ from .base import UNCONFIRMED_STATE, ProviderStream, RecruitSmsProvider
 _logger = logging.getLogger(__name__)
 
 
-def _created_since(message, since):
-    """Whether a message of Twilio's list was created at ``since`` or later (or cannot
-    say when)."""
-    created = twilio_api.date_of(message.get("date_created"))
-    return created is None or created >= since.replace(microsecond=0)
-
-
 def _json(response):
     try:
         return response.json()
@@ -238,12 +231,8 @@ class TwilioStream(ProviderStream):
         payload = _json(response)
         if not response.ok or not isinstance(payload, dict) or not isinstance(payload.get("messages"), list):
             return twilio_api.UNKNOWN, None
-        found, sid = twilio_api.find_sent(payload, to, body, since)
-        more = (payload.get("meta") or {}).get("next_page_url") or payload.get("next_page_uri")
-        if found == twilio_api.ABSENT and more and all(
-                _created_since(message, since) for message in payload["messages"] if isinstance(message, dict)):
-            return twilio_api.UNKNOWN, None  # the page ends before ``since``: not seen is not absent
-        return found, sid
+        more = bool((payload.get("meta") or {}).get("next_page_url") or payload.get("next_page_uri"))
+        return twilio_api.find_sent(payload, to, body, since, more=more)
 
     def close(self):
         if self._pool is not None:

@@ -211,13 +211,15 @@ def send_verdict(status, payload, failure=None):
 FOUND, ABSENT, UNKNOWN = "found", "absent", "unknown"
 
 
-def find_sent(payload, to, body, since):
+def find_sent(payload, to, body, since, more=False):
     """What a page of Twilio's Messages list (newest first, filtered by To) says of the
     message to ``to`` with ``body`` created at ``since`` (an aware datetime) or later:
     (FOUND, its SID); (ABSENT, None) when no message at all went to ``to`` since then; or
     (UNKNOWN, None) when one did with another text (link shortening may rewrite a body):
-    then only a person can tell."""
+    then only a person can tell. ``more``: a next page follows; when this one holds
+    nothing older than ``since``, what is not seen may be on it, so not seen is not absent."""
     since = since.replace(microsecond=0)
+    older_seen = False
     others = False
     for message in (payload or {}).get("messages") or []:
         if not isinstance(message, dict) or message.get("to") != to:
@@ -227,11 +229,14 @@ def find_sent(payload, to, body, since):
             others = True  # a message whose time cannot be read may be this one
             continue
         if created < since:
+            older_seen = True
             continue
         if message.get("body") == body and message.get("sid"):
             return FOUND, message["sid"]
         others = True
-    return (UNKNOWN, None) if others else (ABSENT, None)
+    if others or (more and not older_seen):
+        return UNKNOWN, None
+    return ABSENT, None
 
 
 def error_reason(code, message=None):
