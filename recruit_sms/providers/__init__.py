@@ -7,4 +7,4 @@ through.
 
 from .base import ProviderStream, RecruitSmsProvider, SmsStream, open_sms_stream
 from .sandbox import SmsApiSandbox
-from .twilio import SmsApiTwilioRecruit, TwilioSettingsSession, TwilioStream, twilio_sender
+from .twilio import SmsApiTwilioRecruit, TwilioAccount, TwilioSettingsSession, TwilioStream, twilio_sender

@@ -15,6 +15,7 @@ import logging
 import math
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import requests
 
@@ -30,21 +31,56 @@ from .base import UNCONFIRMED_STATE, ProviderStream, RecruitSmsProvider
 _logger = logging.getLogger(__name__)
 
 
-def _json(response):
-    try:
-        return response.json()
-    except ValueError:  # a proxy's or a load balancer's page
-        return None
+@dataclass(frozen=True)
+class TwilioAccount:
+    """The company's Twilio settings as plain values, read once (the campaign engine
+    commits after each message, which empties the ORM's cache), and the one builder of a
+    send's request: the queue's (core's form, passed through ``TwilioSettingsSession``),
+    a campaign's (``TwilioStream``) and a WhatsApp message's all take their URL, form and
+    credentials from here."""
 
+    api_url: str
+    account_sid: str
+    auth_token: str
+    service_sid: str | None
+    whatsapp_sender: str
 
-def whatsapp_payload(sender, number, body, status_callback, whatsapp):
-    """The form of a WhatsApp send: from the company's WhatsApp sender (never through the
-    Messaging Service), the approved template and its variables in place of the body
-    when there is one."""
-    return twilio_api.message_payload(
-        whatsapp_rules.address(number), body, from_number=whatsapp_rules.address(sender) if sender else "",
-        status_callback=status_callback, content_sid=whatsapp["content_sid"] or None,
-        content_variables=whatsapp["content_variables"] or None)
+    @classmethod
+    def of(cls, company_sudo):
+        return cls(twilio_api.normalize_api_url(company_sudo.recruit_sms_twilio_api_url),
+                   company_sudo.sms_twilio_account_sid or "", company_sudo.sms_twilio_auth_token or "",
+                   company_sudo.recruit_sms_twilio_messaging_service_sid or None,
+                   company_sudo.recruit_sms_whatsapp_sender or "")
+
+    @property
+    def auth(self):
+        return (self.account_sid, self.auth_token)
+
+    @property
+    def messages_url(self):
+        return twilio_api.messages_url(self.api_url, self.account_sid)
+
+    def url(self, url):
+        """``url`` of Twilio's API (as core writes it) on the company's API base URL."""
+        if url.startswith(twilio_api.DEFAULT_API_URL + "/"):
+            return self.api_url + url[len(twilio_api.DEFAULT_API_URL):]
+        return url
+
+    def form(self, number, body, status_callback, from_number=None, whatsapp=None):
+        """The form of one send to ``number``. An SMS goes through the Messaging Service
+        when set (Twilio picks the number from its pool), else from ``from_number``. A
+        WhatsApp message (``whatsapp``: a template's SID and variables, or False for free
+        text) goes from the company's WhatsApp sender, never through the service, the
+        approved template in place of the body when there is one."""
+        if whatsapp is not None:
+            return twilio_api.message_payload(
+                whatsapp_rules.address(number), body,
+                from_number=whatsapp_rules.address(self.whatsapp_sender) if self.whatsapp_sender else "",
+                status_callback=status_callback, content_sid=(whatsapp or {}).get("content_sid") or None,
+                content_variables=(whatsapp or {}).get("content_variables") or None)
+        return twilio_api.message_payload(
+            number, body, from_number=None if self.service_sid else from_number,
+            messaging_service_sid=self.service_sid, status_callback=status_callback)
 
 
 def twilio_sender(company_sudo, to_number):
@@ -61,43 +97,32 @@ def twilio_sender(company_sudo, to_number):
 
 
 class TwilioSettingsSession:
-    """The HTTP session core's Twilio request posts through, pointed at the company's API
-    base URL, with the Messaging Service, when set, in place of the From number core
-    picks (as ``twilio_sender`` says). Anything else goes to the session as is.
+    """The HTTP session core's Twilio request posts through: the URL on the company's API
+    base URL and the form rebuilt by ``TwilioAccount.form`` (the Messaging Service, when
+    set, in place of the From number core picks). Anything else goes to the session as
+    is."""
 
-    The settings are read once, as plain values: the campaign engine commits after each
-    message, which empties the ORM's cache."""
-
-    def __init__(self, session, api_url, service_sid=None):
+    def __init__(self, session, account):
         self._session = session
-        self.api_url = twilio_api.normalize_api_url(api_url)
-        self.service_sid = service_sid or None
+        self.account = account
 
     @classmethod
     def for_company(cls, session, company_sudo):
-        return cls(session, company_sudo.recruit_sms_twilio_api_url, company_sudo.recruit_sms_twilio_messaging_service_sid)
+        return cls(session, TwilioAccount.of(company_sudo))
 
     last_failure = None  # what the last request that got no answer proves (twilio_client.failure_of)
 
     def post(self, url, data=None, **kwargs):
         self.last_failure = None
+        if isinstance(data, dict) and not str(data.get("To") or "").startswith(whatsapp_rules.PREFIX):
+            data = self.account.form(data.get("To"), data.get("Body"), data.get("StatusCallback"),
+                                     from_number=data.get("From"))
         try:
-            return self._post(url, data=data, **kwargs)
+            return self._session.post(self.account.url(url), data=data, **kwargs)
         except requests.exceptions.RequestException as error:
             # core's request catches it and answers None: what it proves is kept here
             self.last_failure = twilio_client.failure_of(error)
             raise
-
-    def _post(self, url, data=None, **kwargs):
-        if url.startswith(twilio_api.DEFAULT_API_URL + "/"):
-            url = self.api_url + url[len(twilio_api.DEFAULT_API_URL):]
-        if self.service_sid and isinstance(data, dict) and not str(data.get("To") or "").startswith(whatsapp_rules.PREFIX):
-            data = twilio_api.message_payload(
-                data.get("To"), data.get("Body"),
-                messaging_service_sid=self.service_sid,
-                status_callback=data.get("StatusCallback"),
-            )
-        return self._session.post(url, data=data, **kwargs)
 
     def __getattr__(self, name):
         return getattr(self._session, name)
@@ -116,8 +141,8 @@ class TwilioStream(ProviderStream):
     (both paths' tests compare them): the sender is ``twilio_sender``'s (core's
     ``get_twilio_from_number``), the status callback URL core's
     ``get_twilio_status_callback_url``, the answer read by the provider's
-    ``_recruit_sms_outcome``; the account's settings are read once, at the first
-    message."""
+    ``_recruit_sms_outcome``; the account's settings are read once, when the run
+    starts (``TwilioAccount``)."""
 
     TIMEOUT = 5  # seconds, as core's request
     concurrent = True
@@ -126,13 +151,11 @@ class TwilioStream(ProviderStream):
     def __init__(self, api, company):
         super().__init__(api, company)
         self._company_sudo = company.sudo()
-        self.service_sid = self._company_sudo.recruit_sms_twilio_messaging_service_sid or None
+        self.account = TwilioAccount.of(self._company_sudo)  # the URL's validity is the company's constraint
         self.service_rate = self._company_sudo.recruit_sms_rate or 1.0
         self.number_rates = {number.number: number.recruit_sms_rate or self.service_rate
                              for number in self._company_sudo.sms_twilio_number_ids}
-        self.whatsapp_sender = self._company_sudo.recruit_sms_whatsapp_sender
         self._senders = {}  # number: sender, for the run (the engine asks when it prepares a batch, then sends)
-        self._url = self._auth = None
         self.max_in_flight = max(1, int(api.env["ir.config_parameter"].sudo().get_param(
             "recruit_sms.max_in_flight", self.MAX_IN_FLIGHT) or self.MAX_IN_FLIGHT))
         self._pool = None
@@ -140,7 +163,7 @@ class TwilioStream(ProviderStream):
 
     def sender(self, number, whatsapp=False):
         if whatsapp:  # every WhatsApp message goes from the company's one WhatsApp sender
-            return whatsapp_rules.address(self.whatsapp_sender or "")
+            return whatsapp_rules.address(self.account.whatsapp_sender)
         if number not in self._senders:
             self._senders[number] = twilio_sender(self._company_sudo, number)
         return self._senders[number]
@@ -148,12 +171,12 @@ class TwilioStream(ProviderStream):
     def rate(self, sender):
         if sender.startswith(whatsapp_rules.PREFIX):
             return self.service_rate  # the WhatsApp sender's: the company's rate
-        if self.service_sid:
+        if self.account.service_sid:
             return self.service_rate
         return self.number_rates.get(sender, self.service_rate)
 
     def max_rate(self):
-        if self.service_sid or not self.number_rates:
+        if self.account.service_sid or not self.number_rates:
             return self.service_rate
         return max(self.number_rates.values())
 
@@ -172,10 +195,7 @@ class TwilioStream(ProviderStream):
             self._company_sudo._assert_twilio_sid()  # core's check of the account's settings
         except UserError as error:
             return str(error)
-        account_sid = self._company_sudo.sms_twilio_account_sid
-        self._url = twilio_api.messages_url(self._company_sudo.recruit_sms_twilio_api_url, account_sid)
-        self._auth = (account_sid, self._company_sudo.sms_twilio_auth_token)
-        self._session, self._opened = open_session(self._url, connections=self.max_in_flight), True
+        self._session, self._opened = open_session(self.account.api_url, connections=self.max_in_flight), True
         return None
 
     def start(self, number, body, uuid, whatsapp=None):
@@ -185,17 +205,9 @@ class TwilioStream(ProviderStream):
         refused = self._open()
         if refused:
             return {"uuid": uuid, "state": "twilio_authentication", "failure_reason": refused}
-        status_callback = get_twilio_status_callback_url(self._company_sudo, uuid)
-        if whatsapp is not None:
-            form = whatsapp_payload(self.whatsapp_sender, number, body, status_callback, whatsapp)
-        else:
-            form = twilio_api.message_payload(
-                number, body,
-                from_number=None if self.service_sid else self.sender(number),
-                messaging_service_sid=self.service_sid,
-                status_callback=status_callback,
-            )
-        session, url, auth = self._session, self._url, self._auth
+        form = self.account.form(number, body, get_twilio_status_callback_url(self._company_sudo, uuid),
+                                 from_number=None if whatsapp is not None else self.sender(number), whatsapp=whatsapp)
+        session, url, auth = self._session, self.account.messages_url, self.account.auth
         return lambda: twilio_client.post(session, url, form, auth, self.TIMEOUT)
 
     def finish(self, number, uuid, reply):
@@ -222,14 +234,12 @@ class TwilioStream(ProviderStream):
             return twilio_api.UNKNOWN, None
         to = whatsapp_rules.address(number) if whatsapp is not None else number
         # by To only: DateSent is empty while Twilio still queues a message, which would hide it
-        params = {"To": to, "PageSize": 100}
-        try:
-            response = self._session.get(self._url, params=params, auth=self._auth, timeout=self.TIMEOUT)
-        except requests.exceptions.RequestException as error:
-            _logger.warning("Twilio Messages list: %s", type(error).__name__)
-            return twilio_api.UNKNOWN, None
-        payload = _json(response)
-        if not response.ok or not isinstance(payload, dict) or not isinstance(payload.get("messages"), list):
+        reply = twilio_client.get(self._session, self.account.messages_url, self.account.auth, self.TIMEOUT,
+                                  params={"To": to, "PageSize": 100})
+        if reply.failure is not None:
+            _logger.warning("Twilio Messages list: no answer (%s)", reply.failure)
+        payload = reply.payload
+        if not reply.ok or not isinstance(payload, dict) or not isinstance(payload.get("messages"), list):
             return twilio_api.UNKNOWN, None
         more = bool((payload.get("meta") or {}).get("next_page_url") or payload.get("next_page_uri"))
         return twilio_api.find_sent(payload, to, body, since, more=more)
@@ -254,26 +264,23 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
 
     def _recruit_sms_send(self, session, number, body, uuid, whatsapp=None):
         if whatsapp is not None:
-            response = self._recruit_sms_whatsapp_request(session, number, body, uuid, whatsapp)
+            reply = self._recruit_sms_whatsapp_request(session, number, body, uuid, whatsapp)
         else:
-            response = self._sms_twilio_send_request(session, number, body, uuid)
-        # no answer: what the session saw of the request (core's request only logs it)
-        return self._recruit_sms_outcome(twilio_client.reply_of(response, getattr(session, "last_failure", None)),
-                                         number, uuid)
+            # no answer: what the session saw of the request (core's request only logs it)
+            reply = twilio_client.reply_of(self._sms_twilio_send_request(session, number, body, uuid),
+                                           getattr(session, "last_failure", None))
+        return self._recruit_sms_outcome(reply, number, uuid)
 
     def _recruit_sms_whatsapp_request(self, session, number, body, uuid, whatsapp):
         """Core's request, on WhatsApp: the same account, URL and status callback."""
         company_sudo = (self.company or self.env.company).sudo()
         company_sudo._assert_twilio_sid()
-        account_sid = company_sudo.sms_twilio_account_sid
-        form = whatsapp_payload(company_sudo.recruit_sms_whatsapp_sender, number, body,
-                                get_twilio_status_callback_url(company_sudo, uuid), whatsapp)
-        try:
-            return session.post(twilio_api.messages_url(company_sudo.recruit_sms_twilio_api_url, account_sid), data=form,
-                                auth=(account_sid, company_sudo.sms_twilio_auth_token), timeout=TwilioStream.TIMEOUT)
-        except requests.exceptions.RequestException as error:
-            _logger.warning("Twilio WhatsApp API error: %s", type(error).__name__)
-            return None
+        account = TwilioAccount.of(company_sudo)
+        form = account.form(number, body, get_twilio_status_callback_url(company_sudo, uuid), whatsapp=whatsapp)
+        reply = twilio_client.post(session, account.messages_url, form, account.auth, TwilioStream.TIMEOUT)
+        if reply.failure is not None:
+            _logger.warning("Twilio WhatsApp API: no answer (%s)", reply.failure)
+        return reply
 
     def _sms_twilio_send_request(self, session, to_number, body, uuid):
         # core's seam, with core's request: only the session it posts through is ours
@@ -347,15 +354,16 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
         session = open_session(api_url)
         try:
             auth = (sid, company_sudo.sms_twilio_auth_token)
-            account = session.get(twilio_api.account_url(api_url, sid), auth=auth, timeout=TwilioStream.TIMEOUT)
-            numbers_status, numbers = self._recruit_sms_owned_numbers(session, api_url, sid, auth, set(configured)) \
-                if account.ok else (0, None)
-        except requests.exceptions.RequestException as error:
-            _logger.warning("Twilio connection test: %s", type(error).__name__)
-            return "danger", self._recruit_sms_unreachable()
+            account = twilio_client.get(session, twilio_api.account_url(api_url, sid), auth, TwilioStream.TIMEOUT)
+            numbers = self._recruit_sms_owned_numbers(session, api_url, sid, auth, set(configured)) \
+                if account.ok else twilio_client.Reply()
         finally:
             session.close()
-        findings = twilio_api.check_account(account.status_code, _json(account), numbers_status, numbers, configured)
+        if account.failure is not None or numbers.failure is not None:
+            _logger.warning("Twilio connection test: no answer (%s)", account.failure or numbers.failure)
+            return "danger", self._recruit_sms_unreachable()
+        findings = twilio_api.check_account(account.status, account.payload, numbers.status, numbers.payload,
+                                            configured)
         if not findings:
             return "success", self.env._(
                 "Connected to Twilio account %(sid)s: it is active and can send from %(sender)s.", sid=sid,
@@ -384,23 +392,22 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
     MAX_NUMBER_PAGES = 20
 
     def _recruit_sms_owned_numbers(self, session, api_url, sid, auth, wanted):
-        """(HTTP status, {"incoming_phone_numbers": [...]}) of the numbers the account owns,
-        page after page (Twilio's ``next_page_uri``, on the same service) until the
-        ``wanted`` ones are all seen or the list ends."""
-        url, params, owned, status = twilio_api.numbers_url(api_url, sid), {"PageSize": 1000}, [], 0
+        """The ``Reply`` listing the numbers the account owns ({"incoming_phone_numbers":
+        [...]}), page after page (Twilio's ``next_page_uri``, on the same service) until the
+        ``wanted`` ones are all seen or the list ends; the failed page's when one fails."""
+        url, params, owned, reply = twilio_api.numbers_url(api_url, sid), {"PageSize": 1000}, [], None
         base = twilio_api.normalize_api_url(api_url)
         for _page in range(self.MAX_NUMBER_PAGES):
-            response = session.get(url, params=params, auth=auth, timeout=TwilioStream.TIMEOUT)
-            payload, status = _json(response), response.status_code
-            if not response.ok or not isinstance(payload, dict):
-                return status, payload
-            owned += payload.get("incoming_phone_numbers") or []
-            following = payload.get("next_page_uri")
+            reply = twilio_client.get(session, url, auth, TwilioStream.TIMEOUT, params=params)
+            if not reply.ok or not isinstance(reply.payload, dict):
+                return reply
+            owned += reply.payload.get("incoming_phone_numbers") or []
+            following = reply.payload.get("next_page_uri")
             if wanted <= {item.get("phone_number") for item in owned if isinstance(item, dict)} \
                     or not isinstance(following, str) or not following.startswith("/"):
                 break
             url, params = base + following, None
-        return status, {"incoming_phone_numbers": owned}
+        return twilio_client.Reply(status=reply.status, payload={"incoming_phone_numbers": owned})
 
     MAX_CONTENT_PAGES = 20
 
@@ -415,15 +422,14 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
         session = open_session(company_sudo.recruit_sms_twilio_api_url)
         try:
             for _page in range(self.MAX_CONTENT_PAGES):
-                try:
-                    response = session.get(url, params={"PageSize": 500} if "?" not in url else None, auth=auth,
-                                           timeout=TwilioStream.TIMEOUT)
-                except requests.exceptions.RequestException as error:
-                    _logger.warning("Twilio Content API: %s", type(error).__name__)
-                    raise UserError(self._recruit_sms_unreachable()) from error
-                payload = _json(response)
-                if not response.ok or not isinstance(payload, dict):
-                    code, message = twilio_api.error_of(response.status_code, payload)
+                reply = twilio_client.get(session, url, auth, TwilioStream.TIMEOUT,
+                                          params={"PageSize": 500} if "?" not in url else None)
+                if reply.failure is not None:
+                    _logger.warning("Twilio Content API: no answer (%s)", reply.failure)
+                    raise UserError(self._recruit_sms_unreachable())
+                payload = reply.payload
+                if not reply.ok or not isinstance(payload, dict):
+                    code, message = twilio_api.error_of(reply.status, payload)
                     raise UserError(self.env._("Twilio did not list the templates: %(reason)s",
                                                reason=twilio_api.error_reason(code, message)))
                 yield payload

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.addons.mail.tests.common import mail_new_test_user
+from odoo.addons.recruit_sms.providers import open_sms_stream
 from odoo.addons.sms_twilio.tools.sms_twilio import generate_twilio_sms_callback_signature
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged, users
@@ -106,6 +107,32 @@ class TestWhatsappThroughTwilio(WhatsappSetup, TwilioInboundCase):
         [bubble] = self.bubbles()
         self.assertEqual(bubble["body"], "Hi Ann, about the Forklift driver role: can we talk here?")
         self.assertEqual(bubble["channel"], "whatsapp")
+
+    def test_queue_and_campaigns_post_one_request_on_each_channel(self):
+        """Odoo's SMS queue and a campaign run post the same form, written out here, on
+        SMS (through the Messaging Service) and on WhatsApp (from its own sender, never
+        the service)."""
+        template = {"content_sid": CONTENT_SID, "content_variables": '{"1": "Ann"}'}
+        api = self.company._get_sms_api_class()(self.env)
+        api._set_company(self.company)
+        for whatsapp in (None, template):
+            session = api._recruit_sms_open_session()
+            api._recruit_sms_send(session, CANDIDATE, "Same request", "u0", whatsapp=whatsapp)
+            session.close()
+            stream = open_sms_stream(self.env, self.company)
+            stream.send(CANDIDATE, "Same request", "u0", whatsapp=whatsapp)
+            stream.close()
+        queue_sms, stream_sms, queue_wa, stream_wa = (request["form"] for request in self.twilio.requests)
+        callback = self.company.get_base_url() + "/sms_twilio/status/u0"
+        self.assertEqual(queue_sms, {"To": CANDIDATE, "Body": "Same request", "MessagingServiceSid": "MG" + "a" * 32,
+                                     "StatusCallback": callback})
+        self.assertEqual(stream_sms, queue_sms)
+        self.assertEqual(queue_wa, {"To": f"whatsapp:{CANDIDATE}", "From": f"whatsapp:{WHATSAPP_SENDER}",
+                                    "ContentSid": CONTENT_SID, "ContentVariables": '{"1": "Ann"}',
+                                    "StatusCallback": callback})
+        self.assertEqual(stream_wa, queue_wa)
+        self.assertEqual({request["path"] for request in self.twilio.requests},
+                         {f"/2010-04-01/Accounts/{self.company.sms_twilio_account_sid}/Messages.json"})
 
     def test_the_window_closes_24_hours_after_their_last_message(self):
         inbound = self.receive()

@@ -85,9 +85,19 @@ def reply_of(response, failure=None, seconds=0.0):
 def post(session, url, data, auth, timeout):
     """POST ``data`` to ``url`` and return its ``Reply``; never raises. Safe to call from
     a worker thread: it touches nothing but the session (a thread-safe pool)."""
+    return _request(session.post, url, auth, timeout, data=data)
+
+
+def get(session, url, auth, timeout, params=None):
+    """GET ``url`` and return its ``Reply``, as ``post`` does (a page of a list, the
+    account's resource)."""
+    return _request(session.get, url, auth, timeout, params=params)
+
+
+def _request(method, url, auth, timeout, **kwargs):
     started = time.monotonic()
     try:
-        response = session.post(url, data=data, auth=auth, timeout=timeout)
+        response = method(url, auth=auth, timeout=timeout, **kwargs)
     except requests.exceptions.RequestException as error:
         return Reply(failure=failure_of(error), seconds=time.monotonic() - started)
     except Exception:  # anything else may have come after the request went: unconfirmed
