@@ -18,8 +18,7 @@ class HrApplicant(models.Model):
         self.ensure_one()
         reason = self.env._("The phone number changed to %(number)s", number=self.phone_sanitized or self.partner_phone or "-")
         if given_again:
-            with _CONSENT_REASON.set(reason):
-                self._recruit_sms_log_consent("consent_withdrawn", number=number)
+            self._recruit_sms_log_consent("consent_withdrawn", number=number, reason=reason)
             self._recruit_sms_log_consent("consent")
             return
         with _CONSENT_REASON.set(reason), _CONSENT_NUMBER.set(number):
@@ -42,13 +41,14 @@ class HrApplicant(models.Model):
         else:
             vals.update(recruit_sms_consent_date=False, recruit_sms_consent_source=False)
 
-    def _recruit_sms_log_consent(self, event, number=None):
+    def _recruit_sms_log_consent(self, event, number=None, reason=None):
         """A row of the consent ledger, about ``number`` (default: the applicant's own, or
-        the one a withdrawal in progress is about)."""
+        the one a withdrawal in progress is about), with ``reason`` (default: the one of
+        the write in progress)."""
         source = self.recruit_sms_consent_source if event == "consent" else _CONSENT_SOURCE.get()
         self.env["recruit.sms.consent.event"]._log(
             number or _CONSENT_NUMBER.get() or self.phone_sanitized or self.partner_phone or "", event, source,
-            applicant=self, reason=_CONSENT_REASON.get(),
+            applicant=self, reason=reason or _CONSENT_REASON.get(),
         )
 
     def action_recruit_sms_export_consent(self):

@@ -238,8 +238,8 @@ class HrApplicant(models.Model):
             raise UserError(self.env._("Write the reply to simulate."))
         if channel not in ("sms", "whatsapp"):
             raise UserError(self.env._("Received on: SMS or WhatsApp, not %(channel)r.", channel=channel))
-        if channel == "whatsapp" and not company._recruit_sms_whatsapp_ready():
-            raise UserError(company._recruit_sms_whatsapp_missing())
+        if channel == "whatsapp":
+            company._recruit_sms_check_whatsapp()
         sms = inbound_rules.InboundSms(
             message_sid=f"SMsandbox{uuid.uuid4().hex}", account_sid="", from_number=number, to_number="", body=body,
             channel=channel,

@@ -8,7 +8,6 @@ from odoo.tools import html2plaintext, plaintext2html
 from ..tools import commands, gate, user_input
 from ..tools import inbound as inbound_rules
 from .hr_applicant import CHANNELS, MAX_EMAIL_BODY, MAX_SUBJECT, PREVIEW_LENGTH
-from .sms_sms import sending
 
 
 class HrApplicant(models.Model):
@@ -105,8 +104,7 @@ class HrApplicant(models.Model):
         else the approved ``template`` with its variables filled from the applicant. The
         gate decides as for an SMS, and refuses free text outside the window."""
         company = self._recruit_sms_company()
-        if not company._recruit_sms_whatsapp_ready():
-            raise UserError(company._recruit_sms_whatsapp_missing())
+        company._recruit_sms_check_whatsapp()
         values = {"recruit_sms_channel": gate.WHATSAPP}
         if template:
             if template.company_id != company:
@@ -141,18 +139,17 @@ class HrApplicant(models.Model):
             subject=subject, author_id=author_partner.id, message_type="sms",
         )
         message_of = {message.res_id: message for message in messages}
-        with sending(kind):
-            sms_all = self.env["sms.sms"].sudo().create([{
-                "body": bodies[applicant.id],
-                "number": numbers[applicant.id],
-                "partner_id": applicant.partner_id.id,
-                "mail_message_id": message_of[applicant.id].id,
-                "state": "outgoing",
-                # sent through the applicant's company (its provider, account, WhatsApp sender and
-                # window), whichever company the user works in: core reads it from here
-                "record_company_id": applicant._recruit_sms_company().id,
-                **sms_values.get(applicant.id, {}),
-            } for applicant in self])
+        sms_all = self.env["sms.sms"].sudo()._recruit_sms_create([{
+            "body": bodies[applicant.id],
+            "number": numbers[applicant.id],
+            "partner_id": applicant.partner_id.id,
+            "mail_message_id": message_of[applicant.id].id,
+            "state": "outgoing",
+            # sent through the applicant's company (its provider, account, WhatsApp sender and
+            # window), whichever company the user works in: core reads it from here
+            "record_company_id": applicant._recruit_sms_company().id,
+            **sms_values.get(applicant.id, {}),
+        } for applicant in self], kind)
         notifications = self.env["mail.notification"].sudo().create([{
             "author_id": author_partner.id,
             "mail_message_id": sms.mail_message_id.id,
@@ -203,8 +200,8 @@ class HrApplicant(models.Model):
         sms_model = self.env["sms.sms"].sudo()
         # every check before anything goes
         for notification in notifications:
-            if notification.recruit_sms_whatsapp and not self._recruit_sms_company()._recruit_sms_whatsapp_ready():
-                raise UserError(self._recruit_sms_company()._recruit_sms_whatsapp_missing())
+            if notification.recruit_sms_whatsapp:
+                self._recruit_sms_company()._recruit_sms_check_whatsapp()
             self._recruit_sms_check_sendable(notification._recruit_sms_gate_channel(),
                                              notification.recruit_sms_kind or gate.AUTOMATED)
         for notification in notifications:
@@ -219,16 +216,15 @@ class HrApplicant(models.Model):
                 sms.number = self.phone_sanitized
                 sms.action_set_outgoing()
             else:
-                with sending(notification.recruit_sms_kind or gate.AUTOMATED):  # what it was sent as
-                    sms = sms_model.create({
-                        "body": html2plaintext(message.body or ""),
-                        "mail_message_id": message.id,
-                        "partner_id": notification.res_partner_id.id,
-                        "number": self.phone_sanitized,
-                        "state": "outgoing",
-                        "record_company_id": self._recruit_sms_company().id,
-                        **on_whatsapp,
-                    })
+                sms = sms_model._recruit_sms_create([{
+                    "body": html2plaintext(message.body or ""),
+                    "mail_message_id": message.id,
+                    "partner_id": notification.res_partner_id.id,
+                    "number": self.phone_sanitized,
+                    "state": "outgoing",
+                    "record_company_id": self._recruit_sms_company().id,
+                    **on_whatsapp,
+                }], notification.recruit_sms_kind or gate.AUTOMATED)  # what it was sent as
                 notification.sms_tracker_ids.unlink()
                 notification.write({
                     "sms_id_int": sms.id,
@@ -328,10 +324,8 @@ class HrApplicant(models.Model):
         """Where a text the server writes goes: WhatsApp when the candidate texts there and
         may receive free text now, else SMS."""
         self.ensure_one()
-        if (self.recruit_sms_channel == gate.WHATSAPP and self._recruit_sms_company()._recruit_sms_whatsapp_ready()
-                and self._recruit_sms_whatsapp_window()[0]):
-            return gate.WHATSAPP
-        return gate.SMS
+        channel = self._recruit_sms_company()._recruit_sms_channel(self.recruit_sms_channel)
+        return channel if channel == gate.SMS or self._recruit_sms_whatsapp_window()[0] else gate.SMS
 
     def _recruit_sms_send_confirmation(self, number, text, channel=gate.SMS):
         """Answer a STOP/START/HELP at once, whatever the hour or the opt-out: the gate
@@ -348,7 +342,6 @@ class HrApplicant(models.Model):
             sms = self._recruit_sms_post_sms_batch({self.id: text}, subject=subject, kind=kind, author=author,
                                                    numbers={self.id: number}, sms_values={self.id: values})
         else:
-            with sending(kind):
-                sms = self.env["sms.sms"].sudo().create({"number": number, "body": text, **values})
+            sms = self.env["sms.sms"].sudo()._recruit_sms_create([{"number": number, "body": text, **values}], kind)
         sms.send(raise_exception=False)
         return sms

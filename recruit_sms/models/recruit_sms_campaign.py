@@ -304,8 +304,7 @@ class RecruitSmsCampaign(models.Model):
             if campaign.state != "draft":
                 raise UserError(self.env._("Only a draft campaign can be sent."))
             if campaign.channel == "whatsapp":
-                if not campaign.company_id._recruit_sms_whatsapp_ready():
-                    raise UserError(campaign.company_id._recruit_sms_whatsapp_missing())
+                campaign.company_id._recruit_sms_check_whatsapp()
                 if not campaign.whatsapp_template_id:
                     raise UserError(self.env._(
                         "WhatsApp template is required: a campaign on WhatsApp can only send an approved template, "

@@ -10,8 +10,8 @@ from odoo.addons.sms.tools.sms_tools import sms_content_to_rendered_html
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 
-from ..tools import gate, intent, keywords, phone
 from ..tools import inbound as inbound_rules
+from ..tools import intent, keywords, phone
 from .sms_sms import TEXT_CHANNELS
 
 _logger = logging.getLogger(__name__)
@@ -419,9 +419,7 @@ class RecruitSmsInbound(models.Model):
     def _recruit_sms_reply_channel(self):
         """Where an answer to this message goes: where it came from (WhatsApp's window is
         open, they just wrote), as long as the company still uses WhatsApp."""
-        if self.channel == "whatsapp" and self.company_id._recruit_sms_whatsapp_ready():
-            return gate.WHATSAPP
-        return gate.SMS
+        return self.company_id._recruit_sms_channel(self.channel)
 
     def _recruit_sms_simulation_spares(self, number):
         """Whether this message, a simulated one, must leave ``number``'s opt-out alone:

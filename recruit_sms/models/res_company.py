@@ -1,8 +1,8 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..providers import SmsApiSandbox, SmsApiTwilioRecruit
-from ..tools import phone, twilio_api
+from ..tools import gate, phone, twilio_api
 
 
 class ResCompany(models.Model):
@@ -97,6 +97,16 @@ class ResCompany(models.Model):
         if not self.recruit_sms_whatsapp:
             return False
         return self.sms_provider == "sandbox" or (self.sms_provider == "twilio" and bool(self.recruit_sms_whatsapp_sender))
+
+    def _recruit_sms_check_whatsapp(self):
+        """Refuse, saying how to fix it, what needs WhatsApp when this company does not text there."""
+        if not self._recruit_sms_whatsapp_ready():
+            raise UserError(self._recruit_sms_whatsapp_missing())
+
+    def _recruit_sms_channel(self, wanted):
+        """Where a text meant for ``wanted`` goes: WhatsApp only while this company texts
+        there, else SMS."""
+        return gate.WHATSAPP if wanted == gate.WHATSAPP and self._recruit_sms_whatsapp_ready() else gate.SMS
 
     def _recruit_sms_whatsapp_missing(self):
         """What keeps WhatsApp from working for this company, in words that say how to fix it."""

@@ -10,21 +10,15 @@ from ..tools.server_flag import ServerFlag
 from .recruit_sms_campaign_line import CLOCK_SKEW, CONFIRM_AFTER
 from .recruit_sms_gate import GateRequest
 
-# The kind of the SMS created while server code sends: only the code that sends knows
-# whether a text is a recruiter's reply or a STOP confirmation.
+# The kind of the SMS being created by ``_recruit_sms_create``: only the code that sends
+# knows whether a text is a recruiter's reply or a STOP confirmation. It passes through
+# the ORM's create (which takes no argument of ours), set around that one call only.
 _SENDING_KIND = ServerFlag("recruit_sms_sending_kind")
 
 # the selections of what a text is and where it goes, for every model that keeps them
 KIND_SELECTION = [(gate.MANUAL, "Written by a recruiter"), (gate.AUTOMATED, "Automated"), (gate.CAMPAIGN, "Campaign"),
                   (gate.CONFIRMATION, "Compliance confirmation")]
 TEXT_CHANNELS = [(gate.SMS, "SMS"), (gate.WHATSAPP, "WhatsApp")]
-
-
-def sending(kind):
-    """The SMS created inside the ``with`` block are of ``kind`` (one of ``gate.KINDS``)."""
-    if kind not in gate.KINDS:
-        raise ValueError(f"unknown kind of message {kind!r}")
-    return _SENDING_KIND.set(kind)
 
 
 class SmsSms(models.Model):
@@ -69,6 +63,15 @@ class SmsSms(models.Model):
     def write(self, vals):
         vals.pop("recruit_sms_kind", None)  # what was sent as what never changes
         return super().write(vals)
+
+    @api.model
+    def _recruit_sms_create(self, vals_list, kind):
+        """Create SMS of ``kind`` (one of ``gate.KINDS``): the one way the addon's sending
+        code states what a text is."""
+        if kind not in gate.KINDS:
+            raise ValueError(f"unknown kind of message {kind!r}")
+        with _SENDING_KIND.set(kind):
+            return self.create(vals_list)
 
     def try_lock_for_update(self, *, allow_referencing=False, limit=None):
         """Odoo's send and queue lock the SMS first thing: the same statement reads what

@@ -75,6 +75,16 @@ class TestNoExemptionFromTheCaller(TrustCase):
         self.assertEqual(self.twilio.requests, [])
         self.assertEqual(sms.state, "canceled")
 
+    def test_the_kind_holds_for_the_sms_its_sender_creates_only(self):
+        """The sending code names the kind of the SMS it creates; an SMS created next, by
+        anything else, is of no kind, and an unknown kind is refused."""
+        sms_model = self.env["sms.sms"].sudo()
+        stated = sms_model._recruit_sms_create([{"number": NUMBER, "body": "You are unsubscribed."}], "confirmation")
+        after = sms_model.create({"number": NUMBER, "body": "Another module's text"})
+        self.assertEqual((stated.recruit_sms_kind, after.recruit_sms_kind), ("confirmation", False))
+        with self.assertRaises(ValueError):
+            sms_model._recruit_sms_create([{"number": NUMBER, "body": "hi"}], "exempt")
+
     def test_a_number_written_another_way_is_still_the_opted_out_number(self):
         self.env["phone.blacklist"].sudo()._add([NUMBER])
         sms = self.env["sms.sms"].sudo().create({"number": "(415) 555-0142", "body": "Formatted otherwise"})

@@ -72,9 +72,8 @@ class RecruitSmsComposer(models.TransientModel):
         if applicant and "channel" in fields_list and not self.env.context.get("default_channel"):
             values["channel"] = "sms" if applicant.recruit_sms_can_text else "email"
             # WhatsApp when the candidate texts there, and it is among the channels offered here
-            if values["channel"] == "sms" and applicant.recruit_sms_channel == "whatsapp" \
-                    and "whatsapp" in dict(self._selection_channel()) \
-                    and applicant._recruit_sms_company()._recruit_sms_whatsapp_ready():
+            if values["channel"] == "sms" and "whatsapp" in dict(self._selection_channel()) \
+                    and applicant._recruit_sms_company()._recruit_sms_channel(applicant.recruit_sms_channel) == "whatsapp":
                 values["channel"] = "whatsapp"
         return values
 
