@@ -220,9 +220,11 @@ class SmsSms(models.Model):
 
     @api.model
     def _recruit_sms_confirmed(self, uuid):
-        """The provider's signed status callback for ``uuid``: it has the message."""
-        self.sudo().search([("uuid", "=", uuid), ("recruit_sms_unconfirmed_since", "!=", False)]).write(
-            {"recruit_sms_unconfirmed_since": False})
+        """The provider's signed status callback for ``uuid``: it has the message, which is
+        sent, as when the look-up finds it (its notification is the callback's)."""
+        unconfirmed = self.sudo().search([("uuid", "=", uuid), ("recruit_sms_unconfirmed_since", "!=", False)])
+        unconfirmed.filtered(lambda sms: sms.state == "error").write({"state": "pending", "to_delete": True})
+        unconfirmed.write({"recruit_sms_unconfirmed_since": False})
 
     @api.model
     def _recruit_sms_confirm_unconfirmed(self):

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from ..tools import twilio_api
 from ..tools import whatsapp as whatsapp_rules
 from .base import RecruitSmsProvider
+from .twilio import SmsApiTwilioRecruit
 
 _logger = logging.getLogger(__name__)
 
@@ -30,7 +31,8 @@ class SmsApiSandbox(RecruitSmsProvider):
                                                      reason=twilio_api.error_reason(twilio_api.OUTSIDE_WINDOW))}
         code = twilio_api.TEST_NUMBER_ERRORS.get(number)
         if code:
-            state = "wrong_number_format" if code == 21211 else "unknown"
+            # the state Twilio's answer would end in (a landline's 21614 is a wrong number for core)
+            state = SmsApiTwilioRecruit(self.env)._twilio_error_code_to_odoo_state({"code": code, "status": 400})
             return {"uuid": uuid, "state": state, "failure_type": state,
                     "failure_reason": self.env._("%(reason)s (the sandbox refuses Twilio's test number %(number)s)",
                                                  reason=twilio_api.error_reason(code), number=number)}

@@ -54,7 +54,9 @@ class TestKeywords(ComplianceCase):
         with self.assertRaisesRegex(UserError, "opted out"):
             applicant.recruit_sms_compose("sms", "Hi", "^at 23:58 Later")  # ^at
         message = self.applicant._message_sms("Automated message from another module")  # templates, other modules
-        self.assertEqual(message.notification_ids.notification_status, "canceled")
+        self.assertSMSNotification([{"partner": self.applicant.partner_id, "number": "+14155550142",
+                                     "state": "canceled", "failure_type": "sms_optout"}],
+                                   "Automated message from another module", messages=message)
         self.assertIn("opted out", message.notification_ids.failure_reason)
         self.applicant._message_sms_schedule_mass(body="Mass SMS from core's composer")
         self.env["sms.sms"].sudo().search([("state", "=", "outgoing")]).send()

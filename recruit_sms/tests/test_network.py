@@ -223,7 +223,7 @@ class TestQueueNeverResendsBlind(HttpCase, NetworkCase):
         message = self.applicant.with_user(self.recruiter).recruit_sms_send("sms", "Hello", "Your interview is on")
         self.env["sms.sms"].sudo().search([("state", "=", "outgoing")])._send()
         notification = message.notification_ids
-        self.assertEqual(notification.notification_status, "exception")
+        self.assert_text(notification, "exception", "Your interview is on")
         self.assertIn("Not confirmed by the provider: it may have been sent", notification.failure_reason)
         self.assertEqual(len(self.posts()), 1)
         sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
@@ -232,11 +232,21 @@ class TestQueueNeverResendsBlind(HttpCase, NetworkCase):
         response = self.url_open(f"/sms_twilio/status/{sms.uuid}", data=form, headers={"X-Twilio-Signature": signature})
         self.assertEqual(response.status_code, 200)
         notification.invalidate_recordset()
-        self.assertEqual(notification.notification_status, "sent", "delivered, as Twilio said")
+        self.assert_text(notification, "sent", "Your interview is on")  # delivered, as Twilio said
+        self.assertEqual((sms.state, sms.to_delete), ("pending", True), "no longer a failed SMS: Twilio had it")
         self.assertEqual(len(self.posts()), 1, "sent once")
         with freeze_time(LATER):
             self.env["sms.sms"]._process_queue()
         self.assertEqual((len(self.posts()), len(self.lookups())), (1, 0), "confirmed: neither looked up nor sent again")
+
+    def assert_text(self, notification, state, body):
+        """Core's assertion of the text's notification and SMS (an error for a text not
+        confirmed: failure type unknown)."""
+        notification.invalidate_recordset()
+        self.assertSMSNotification(
+            [{"partner": self.applicant.partner_id, "number": "+14155550142", "state": state,
+              **({"failure_type": "unknown"} if state == "exception" else {})}],
+            body, messages=notification.mail_message_id, sent_unlink=state == "sent")
 
     def queue_text(self, body):
         message = self.applicant.with_user(self.recruiter).recruit_sms_send("sms", "Hello", body)
@@ -246,29 +256,26 @@ class TestQueueNeverResendsBlind(HttpCase, NetworkCase):
     def test_a_late_answer_without_callback_is_looked_up_then_confirmed(self):
         self.twilio.answer(201, {"sid": "SMq2", "status": "queued"}, delay=11)  # after the client gave up
         notification = self.queue_text("See you on Monday")
-        self.assertEqual(notification.notification_status, "exception")
+        self.assert_text(notification, "exception", "See you on Monday")
         self.env["sms.sms"]._process_queue()  # within the confirmation delay: nothing yet
         self.assertEqual((len(self.posts()), len(self.lookups())), (1, 0))
         with freeze_time(LATER):
             self.env["sms.sms"]._process_queue()
-        notification.invalidate_recordset()
-        self.assertEqual(notification.notification_status, "pending", "Twilio has it: sent")
+        self.assert_text(notification, "pending", "See you on Monday")  # Twilio has it: sent
         self.assertEqual((len(self.posts()), len(self.lookups())), (1, 1))
 
     def test_a_text_twilio_never_got_is_queued_again_once(self):
         self.twilio.answer(502, b"<html>Bad gateway</html>")  # a proxy's page: it may or may not have gone on
         notification = self.queue_text("See you on Tuesday")
-        self.assertEqual(notification.notification_status, "exception")
+        self.assert_text(notification, "exception", "See you on Tuesday")
         with freeze_time(LATER):
             self.env["sms.sms"]._recruit_sms_confirm_unconfirmed()  # the queue's first step
-        notification.invalidate_recordset()
         self.assertEqual(len(self.lookups()), 1)
-        self.assertEqual(notification.notification_status, "ready", "not in Twilio's list: queued again")
+        self.assert_text(notification, "ready", "See you on Tuesday")  # not in Twilio's list: queued again
         self.env["sms.sms"].sudo().search([("state", "=", "outgoing")])._send()  # the queue's sending
-        notification.invalidate_recordset()
         self.assertEqual(len(self.posts()), 2)
         self.assertEqual(len(self.twilio.created), 1)
-        self.assertEqual(notification.notification_status, "pending")
+        self.assert_text(notification, "pending", "See you on Tuesday")
         with freeze_time(LATER):
             self.env["sms.sms"]._recruit_sms_confirm_unconfirmed()
         self.assertEqual((len(self.posts()), len(self.lookups())), (2, 1), "once")

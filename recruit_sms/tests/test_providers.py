@@ -19,13 +19,12 @@ class TestSandboxProvider(RecruitSmsCase):
         message = self.applicant.with_user(self.recruiter).recruit_sms_send("sms", "Interview", "Are you free on Monday?")
         self.assertEqual(message.message_type, "sms")
         self.assertEqual(message.subject, "Interview")
-        notification = message.notification_ids
-        self.assertEqual(notification.notification_type, "sms")
-        self.assertEqual(notification.sms_number, "+14155550142")
-        self.assertEqual(notification.notification_status, "sent", "the sandbox marks messages delivered")
-        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
-        self.assertEqual(sms.state, "sent")
-        self.assertEqual(sms.body, "Are you free on Monday?", "the subject is not sent, only the body")
+        # the sandbox marks messages delivered; the subject is not sent, only the body
+        self.assertSMSNotification(
+            [{"partner": self.applicant.partner_id, "number": "+14155550142", "state": "sent",
+              "sms_fields_values": {"body": "Are you free on Monday?"}}],
+            "Are you free on Monday?", messages=message,
+            mail_message_values={"subject": "Interview", "author_id": self.recruiter.partner_id})
         [bubble] = self.bubbles()
         self.assertEqual(
             {k: bubble[k] for k in ("channel", "direction", "subject", "body", "state", "author", "can_resend")},
@@ -51,12 +50,16 @@ class TestSandboxProvider(RecruitSmsCase):
 
 
     def test_sandbox_refuses_twilios_test_numbers_like_twilio(self):
-        for number, reason in (("+15005550001", "Invalid 'To' phone number"),
-                               ("+15005550002", "cannot be reached"), ("+15005550009", "not a mobile number")):
+        # (number, reason, failure type): core's mapping of Twilio's 21211, 21612 and 21614
+        for number, reason, failure_type in (("+15005550001", "Invalid 'To' phone number", "sms_number_format"),
+                                             ("+15005550002", "cannot be reached", "unknown"),
+                                             ("+15005550009", "not a mobile number", "sms_number_format")):
             with self.subTest(number=number):
                 self.applicant.write({"partner_phone": number, "recruit_sms_consent": True})  # consent for this number
                 message = self.applicant.with_user(self.recruiter).recruit_sms_send("sms", "Hi", "Are you there?")
-                self.assertEqual(message.notification_ids.notification_status, "exception")
+                self.assertSMSNotification([{"partner": self.applicant.partner_id, "number": number,
+                                             "state": "exception", "failure_type": failure_type}],
+                                           "Are you there?", messages=message)
                 self.assertIn(reason, message.notification_ids.failure_reason)
                 self.assertIn("test number", message.notification_ids.failure_reason)
 
@@ -114,7 +117,8 @@ class TestTwilioProvider(RecruitSmsCase):
         self.assertNotIn("MessagingServiceSid", request["form"])
         sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", message.id)])
         self.assertIn("/sms_twilio/status/" + sms.uuid, request["form"]["StatusCallback"])
-        self.assertEqual(message.notification_ids.notification_status, "pending")
+        self.assertSMSNotification([{"partner": self.applicant.partner_id, "number": "+14155550142"}],
+                                   "Your interview is confirmed", messages=message)
         self.assertEqual(self.bubbles()[0]["state"], "sent")
         self.assertTrue(sms.sms_tracker_id.sms_twilio_sid.startswith("SM"))
 
@@ -129,9 +133,9 @@ class TestTwilioProvider(RecruitSmsCase):
         reason = "Permission to send an SMS has not been enabled for the region indicated by the 'To' number"
         self.twilio.answer(400, {"code": 21408, "message": reason, "status": 400})
         message = self.applicant.recruit_sms_send("sms", "Hello", "Still interested?")
-        notification = message.notification_ids
-        self.assertEqual(notification.notification_status, "exception")
-        self.assertEqual(notification.failure_reason, reason)
+        failed = {"partner": self.applicant.partner_id, "number": "+14155550142", "state": "exception",
+                  "failure_type": "unknown", "failure_reason": reason}  # core knows no type for 21408
+        self.assertSMSNotification([failed], "Still interested?", messages=message)
         [bubble] = self.bubbles()
         self.assertEqual(bubble["state"], "failed")
         self.assertEqual(bubble["failure_reason"], reason)
@@ -140,16 +144,18 @@ class TestTwilioProvider(RecruitSmsCase):
         self.applicant.recruit_sms_resend(message.id)
         self.assertEqual(len(self.twilio.requests), 2)
         self.assertEqual(self.twilio.requests[1]["form"]["Body"], "Still interested?")
-        self.assertEqual(notification.notification_status, "pending")
+        self.assertSMSNotification([{"partner": self.applicant.partner_id, "number": "+14155550142"}],
+                                   "Still interested?", messages=message)
         self.assertEqual(self.bubbles()[0]["state"], "sent")
         self.assertFalse(self.bubbles()[0]["can_resend"])
 
     def test_unreachable_provider_fails_with_a_reason(self):
         self.company.recruit_sms_twilio_api_url = "http://127.0.0.1:9"  # discard port: nothing listens
         message = self.applicant.recruit_sms_send("sms", "Hello", "Anyone there?")
-        notification = message.notification_ids
-        self.assertEqual(notification.notification_status, "exception")
-        self.assertIn("could not be reached", notification.failure_reason)
+        self.assertSMSNotification([{"partner": self.applicant.partner_id, "number": "+14155550142",
+                                     "state": "exception", "failure_type": "sms_server"}],
+                                   "Anyone there?", messages=message)
+        self.assertIn("could not be reached", message.notification_ids.failure_reason)
         self.assertTrue(self.bubbles()[0]["can_resend"])
 
     def test_settings_are_validated(self):

@@ -47,7 +47,9 @@ class TestTextOnApply(RecruitSmsCase):
         self.assertEqual((sms.state, sms.recruit_sms_kind), ("outgoing", "automated"),
                          "queued: it goes once the import is committed")
         self.run_sms_queue(mia)
-        self.assertEqual(self.sms_messages(mia).notification_ids.notification_status, "sent")
+        self.assertSMSNotification([{"partner": mia.partner_id, "number": "+14155550180", "state": "sent"}],
+                                   "Hi Mia Moss, thanks for applying to Forklift driver!\nReply STOP to opt out.",
+                                   messages=self.sms_messages(mia))
         self.assertEqual(self.texts(ned), [], "no consent, no text")
         # the same person applying again to the same job gets no second text
         again = self.env["hr.applicant"].create({"partner_name": "Mia Moss", "partner_phone": "+1 415 555 0180",
