@@ -3,7 +3,7 @@ import { DateSection } from "@mail/core/common/date_section";
 import { _t } from "@web/core/l10n/translation";
 import { useDebounced } from "@web/core/utils/timing";
 import { useService } from "@web/core/utils/hooks";
-import { ConversationMessage } from "./conversation_message";
+import { Message } from "@mail/core/common/message";
 
 /**
  * A conversation with an applicant: every email and SMS, oldest first, and a composer
@@ -11,7 +11,7 @@ import { ConversationMessage } from "./conversation_message";
  * the chat window of the systray; both send through hr.applicant.recruit_sms_compose,
  * which also runs the chat commands (^claim, ^at ...).
  *
- * Each message is mail's own Message component (see ConversationMessage). The list
+ * Each message is mail's own Message component (patched in message_patch.js). The list
  * around them is not mail's Thread: Thread shows a thread record's whole chatter as
  * /mail/thread/messages pages it (notes, stage changes, tracking), with no way to keep
  * only the emails and SMS with the candidate, and it shares that record (its loaded
@@ -25,7 +25,7 @@ import { ConversationMessage } from "./conversation_message";
  */
 export class Conversation extends Component {
     static template = "recruit_sms.Conversation";
-    static components = { ConversationMessage, DateSection };
+    static components = { Message, DateSection };
     static props = {
         applicantId: { type: [Number, { value: false }] },
         markRead: { type: Boolean, optional: true },
