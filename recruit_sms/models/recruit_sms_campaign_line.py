@@ -1,7 +1,7 @@
 import logging
 from collections import defaultdict, namedtuple
 from concurrent import futures
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, retrying
@@ -450,8 +450,7 @@ class RecruitSmsCampaignLine(models.Model):
         on_whatsapp = self.env["sms.sms"].browse().union(*bodies.values())._recruit_sms_whatsapp_sends()
         for line in lines:
             sms = bodies.get(line.sms_uuid)
-            since = (line.sent_at or line.write_date).replace(tzinfo=UTC) - CLOCK_SKEW
-            found, sid = stream.lookup(line.number, sms.body, since, whatsapp=on_whatsapp.get(line.sms_uuid)) \
+            found, sid = sms._recruit_sms_lookup(stream, line.sent_at or line.write_date, on_whatsapp) \
                 if sms else (twilio_api.UNKNOWN, None)
             if found == twilio_api.FOUND:
                 line.write({"state": "sent", "provider_sid": sid, "provider_state": "pending", "next_attempt_at": False,

@@ -226,6 +226,15 @@ class SmsSms(models.Model):
         unconfirmed.filtered(lambda sms: sms.state == "error").write({"state": "pending", "to_delete": True})
         unconfirmed.write({"recruit_sms_unconfirmed_since": False})
 
+    def _recruit_sms_lookup(self, stream, sent_at, on_whatsapp):
+        """Whether the provider has this SMS, handed to it at ``sent_at`` (naive UTC, this
+        server's clock): (twilio_api.FOUND, its ID), (ABSENT, None) or (UNKNOWN, None). The
+        queue's and the campaigns' confirmations both ask here; ``on_whatsapp`` is
+        ``_recruit_sms_whatsapp_sends``'s answer for their batch."""
+        self.ensure_one()
+        return stream.lookup(self.number, self.body, sent_at.replace(tzinfo=UTC) - CLOCK_SKEW,
+                             whatsapp=on_whatsapp.get(self.uuid))
+
     @api.model
     def _recruit_sms_confirm_unconfirmed(self):
         """The queue's sends that may have gone without an answer saying so and that no
@@ -239,8 +248,7 @@ class SmsSms(models.Model):
             on_whatsapp = company_sms._recruit_sms_whatsapp_sends()
             try:
                 for sms in company_sms:
-                    since = sms.recruit_sms_unconfirmed_since.replace(tzinfo=UTC) - CLOCK_SKEW
-                    found, sid = stream.lookup(sms.number, sms.body, since, whatsapp=on_whatsapp.get(sms.uuid))
+                    found, sid = sms._recruit_sms_lookup(stream, sms.recruit_sms_unconfirmed_since, on_whatsapp)
                     if found == twilio_api.FOUND:
                         sms._update_sms_state_and_trackers("pending")
                         if sid and "sms_twilio_sid" in sms.sms_tracker_id._fields:
