@@ -18,6 +18,7 @@ from . import (
     recruit_sms_demo,
     recruit_sms_gate,
     recruit_sms_inbound,
+    recruit_sms_law_rule,
     recruit_sms_list,
     recruit_sms_price,
     recruit_sms_read,

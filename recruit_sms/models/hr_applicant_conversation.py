@@ -48,7 +48,7 @@ class HrApplicant(models.Model):
         # one decision for both notices: the gate decides what blocks before the hours
         verdict = self._recruit_sms_verdict(gate.MANUAL)
         blocked_reason = verdict.blocked and self.env["recruit.sms.gate"]._message(verdict, self._recruit_sms_gate_request())
-        held = verdict.hold_until if verdict.code == gate.QUIET_HOURS else None
+        held = verdict.hold_until if verdict.held else None
         return {
             "applicant": {
                 "id": self.id,
@@ -62,8 +62,10 @@ class HrApplicant(models.Model):
                 "waiting_since": fields.Datetime.to_string(self.recruit_sms_waiting_since) or False,
                 "opted_out": self.phone_sanitized_blacklisted,
                 "quiet_note": self.env._(
-                    "Outside texting hours for the candidate: an SMS sent now is held until %(when)s "
-                    "(%(local)s for the candidate).",
+                    "%(why)s: an SMS sent now is held until %(when)s (%(local)s for the candidate).",
+                    why=self.env._("Texts per 24 hours reached under %(rule)s", rule=verdict.rule)
+                    if verdict.code == gate.FREQUENCY_CAP else self.env._("Outside %(rule)s's texting hours", rule=verdict.rule)
+                    if verdict.code == gate.STATE_HOURS else self.env._("Outside texting hours for the candidate"),
                     when=format_datetime(self.env, held, dt_format="short"),
                     local=format_datetime(self.env, held, tz=self._recruit_sms_zones()[0], dt_format="short"),
                 ) if held else False,
@@ -124,6 +126,7 @@ class HrApplicant(models.Model):
             "can_resend": False,
             "media": [],
             "held_until": False,
+            "held_reason": False,
             "campaign": inbound.campaign_id.name if inbound and inbound.campaign_id else False,
             "automatic": automatic,
         }
@@ -145,6 +148,7 @@ class HrApplicant(models.Model):
                         ("mail_message_id", "=", message.id), ("state", "=", "outgoing"), ("recruit_sms_hold_until", "!=", False),
                     ], limit=1)
                     bubble["held_until"] = fields.Datetime.to_string(held.recruit_sms_hold_until) if held else False
+                    bubble["held_reason"] = held.recruit_sms_hold_reason or False
         return bubble
 
     def _recruit_sms_mark_waiting(self, when, preview="", channel="sms"):

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools.sql import create_index
 
 from ..tools import gate
 from ..tools.segments import count_segments
@@ -28,6 +29,12 @@ class MailNotification(models.Model):
     recruit_sms_content_variables = fields.Char("WhatsApp template variables", readonly=True)
     recruit_sms_read_date = fields.Datetime(
         "Read", readonly=True, help="When the candidate read it, as WhatsApp reported it (SMS never report it).")
+
+    def init(self):
+        super().init()
+        # the gate counts the texts a number got in the last 24 hours (its law's cap)
+        create_index(self.env.cr, "mail_notification_recruit_sms_number_index", self._table, ["sms_number"],
+                     where="notification_type = 'sms'")
 
     def _recruit_sms_gate_channel(self):
         """How this text went, for the gate: an SMS, free text on WhatsApp, or a template."""

@@ -167,15 +167,14 @@ class RecruitSmsCampaignLine(models.Model):
             verdict = verdicts[line.id]
             if verdict.blocked:
                 blocked[gate_model._message(verdict, request)] |= line
-            elif verdict.code == gate.QUIET_HOURS:
-                held[verdict.hold_until] |= line
+            elif verdict.held:
+                held[verdict.hold_until, gate_model._message(verdict, request)] |= line
             else:
                 ready |= line
         for reason, lines in blocked.items():
             lines._recruit_sms_fail(reason)
-        for until, lines in held.items():
-            lines.write({"state": "held", "next_attempt_at": until, "failure_reason": self.env._(
-                "Held until %(when)s (UTC), the recipient's texting hours", when=fields.Datetime.to_string(until)[:16])})
+        for (until, reason), lines in held.items():
+            lines.write({"state": "held", "next_attempt_at": until, "failure_reason": reason})
         ready.filtered(lambda line: not line.sms_uuid)._recruit_sms_post(campaign)
         sms_by_uuid = {sms.uuid: sms for sms in self.env["sms.sms"].sudo().search([("uuid", "in", ready.mapped("sms_uuid"))])}
         lost = ready.filtered(lambda line: line.sms_uuid not in sms_by_uuid)

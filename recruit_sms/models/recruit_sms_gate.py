@@ -2,7 +2,7 @@ from collections import Counter, defaultdict, namedtuple
 
 from odoo import api, fields, models
 
-from ..tools import gate, phone
+from ..tools import gate, phone, texting_law
 
 # One text to decide on: to ``number`` (as typed or E.164; empty: the applicant's own),
 # posted on ``applicant`` (an hr.applicant, empty when it was posted elsewhere), sent by
@@ -41,19 +41,22 @@ class RecruitSmsGate(models.AbstractModel):
         on_whatsapp = self.env["recruit.sms.inbound"]._recruit_sms_whatsapp_last(
             (fact["number"], request.company.id) for request, fact in zip(requests, facts, strict=True)
             if request.channel == gate.WHATSAPP and fact["number"])
-        seen = set()
+        seen, sent = set(), {}
         batches, verdicts = {}, []
+        # posted on an applicant but to another number: whoever holds that number decides
+        # (the applicant it was posted on when nobody does)
+        deciders = [fact["applicant"] or holders.get(index) or fact["posted_on"] for index, fact in enumerate(facts)]
+        laws = self._laws(requests, facts, deciders) if hours else {}
         for index, (request, fact) in enumerate(zip(requests, facts, strict=True)):
             company = request.company
-            # posted on an applicant but to another number: whoever holds that number decides
-            # (the applicant it was posted on when nobody does)
-            applicant = fact["applicant"] or holders.get(index) or fact["posted_on"]
+            applicant = deciders[index]
             # the company's texting hours are read only for a candidate's number
             key = company if applicant else None
             if key not in batches:
                 window = applicant and gate.window_of(company.recruit_sms_quiet_start, company.recruit_sms_quiet_end,
                                                       company.recruit_sms_quiet_hold_replies)
-                batches[key] = gate.Batch(now=now, window=window or None, hours=hours, dedupe=dedupe, seen=seen)
+                batches[key] = gate.Batch(now=now, window=window or None, hours=hours, dedupe=dedupe, seen=seen,
+                                          sent=sent)
             recipient = gate.Recipient(
                 number=fact["number"],
                 invalid=fact["invalid"],
@@ -64,9 +67,65 @@ class RecruitSmsGate(models.AbstractModel):
                 zones=tuple(applicant._recruit_sms_zones(fact["number"])) if applicant and hours else ("UTC",),
                 last_inbound=(applicant.recruit_sms_last_inbound_date or None) if applicant else None,
                 last_whatsapp=on_whatsapp.get((fact["number"], company.id)),
+                **laws.get(index, {}),
             )
             verdicts.append(batches[key].decide(recipient, request.kind, request.channel))
         return verdicts
+
+    @api.model
+    def _laws(self, requests, facts, deciders, now=None):
+        """{index of a request: {"rules": the texting rules of the recipient's place, "recent":
+        when they got the texts those rules count in the last 24 hours}} for the requests
+        whose place has rules (``recruit.sms.law.rule``)."""
+        rules_of, places, laws = {}, {}, {}
+        for index, (request, fact) in enumerate(zip(requests, facts, strict=True)):
+            if not fact["number"]:
+                continue
+            company = request.company
+            if company not in rules_of:
+                rules_of[company] = self.env["recruit.sms.law.rule"]._recruit_sms_rules(company)
+            if not rules_of[company]:
+                continue
+            place = self._place(deciders[index], fact["number"])
+            rules = tuple(rule for rule in rules_of[company] if company.recruit_sms_law_everywhere or rule.applies(place))
+            if rules:
+                laws[index], places[index] = {"rules": rules}, place
+        capped = {facts[index]["number"] for index, law in laws.items() if any(rule.cap for rule in law["rules"])}
+        recent = self._recent_texts(capped, now or fields.Datetime.now())
+        for index, law in laws.items():
+            law["recent"] = tuple(recent.get(facts[index]["number"], ()))
+        return laws
+
+    @api.model
+    def _place(self, applicant, number):
+        """Where the recipient is: the applicant's address when it names a country, else
+        the number's (its area code's state for a North American number)."""
+        partner = applicant.partner_id if applicant else None
+        if partner and partner.country_id:
+            return texting_law.place_of_address(partner.country_id.code, partner.state_id.code, partner.state_id.name)
+        return texting_law.place_of_number(number)
+
+    @api.model
+    def _recent_texts(self, numbers, now):
+        """{number: when each automated or campaign text (another module's counts as
+        automated) went to it in the last 24 hours}, from the notifications of the texts
+        handed to the provider (Odoo keeps them once it deletes the SMS)."""
+        if not numbers:
+            return {}
+        self.env["mail.notification"].flush_model(["sms_number", "recruit_sms_kind", "notification_status"])
+        self.env["mail.message"].flush_model(["date"])
+        # SQL: one grouped read for the batch, on an indexed number
+        self.env.cr.execute("""
+            SELECT n.sms_number, m.date
+              FROM mail_notification n JOIN mail_message m ON m.id = n.mail_message_id
+             WHERE n.notification_type = 'sms' AND n.sms_number IN %s AND m.date > %s
+               AND (n.recruit_sms_kind IS NULL OR n.recruit_sms_kind IN %s)
+               AND n.notification_status IN ('process', 'pending', 'sent')
+        """, [tuple(numbers), now - texting_law.DAY, (gate.AUTOMATED, gate.CAMPAIGN)])
+        recent = defaultdict(list)
+        for number, date in self.env.cr.fetchall():
+            recent[number].append(date)
+        return recent
 
     @api.model
     def _refusals(self, numbers, company):
@@ -99,8 +158,7 @@ class RecruitSmsGate(models.AbstractModel):
     @api.model
     def _summary(self, verdicts):
         """'reason: count' lines of why these texts cannot go (False when none)."""
-        labels = self._labels()
-        kinds = Counter(labels[verdict.code] for verdict in verdicts)
+        kinds = Counter(self._label(verdict) for verdict in verdicts)
         return "\n".join(f"{kind}: {count}" for kind, count in sorted(kinds.items())) or False
 
     @api.model
@@ -171,10 +229,18 @@ class RecruitSmsGate(models.AbstractModel):
             gate.DUPLICATE: self.env._("duplicate number"),
             gate.WHATSAPP_WINDOW: self.env._("outside the WhatsApp window"),
             gate.QUIET_HOURS: self.env._("outside texting hours"),
+            gate.STATE_HOURS: self.env._("outside the hours of the recipient's law"),
+            gate.FREQUENCY_CAP: self.env._("texts per 24 hours reached"),
         }
 
     @api.model
-    def _message(self, verdict, request):  # noqa: PLR0911 (one sentence per reason)
+    def _label(self, verdict):
+        """The verdict's reason in a few words, naming the rule of the recipient's place."""
+        label = self._labels()[verdict.code]
+        return f"{label} ({verdict.rule})" if verdict.rule else label
+
+    @api.model
+    def _message(self, verdict, request):  # noqa: PLR0911, PLR0912 (one sentence per reason)
         """Why ``request`` may not go now, in words that say how to fix it."""
         code = verdict.code
         fact = self._facts([request])[0]
@@ -221,7 +287,13 @@ class RecruitSmsGate(models.AbstractModel):
                 "template: choose one, or text by SMS.", who=name or number)
         if code == gate.DUPLICATE:
             return self.env._("Duplicate number in this campaign (%(number)s)", number=number)
+        when = verdict.hold_until and fields.Datetime.to_string(verdict.hold_until)[:16]
         if code == gate.QUIET_HOURS:
-            return self.env._("Held until %(when)s (UTC), the recipient's texting hours",
-                              when=fields.Datetime.to_string(verdict.hold_until)[:16])
+            return self.env._("Held until %(when)s (UTC), the recipient's texting hours", when=when)
+        if code == gate.STATE_HOURS:
+            return self.env._("Held until %(when)s (UTC): %(rule)s allows texts only within its hours at the "
+                              "recipient's place.", when=when, rule=verdict.rule)
+        if code == gate.FREQUENCY_CAP:
+            return self.env._("Held until %(when)s (UTC): %(rule)s allows no more texts to this person within 24 "
+                              "hours.", when=when, rule=verdict.rule)
         return False

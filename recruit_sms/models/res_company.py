@@ -54,6 +54,10 @@ class ResCompany(models.Model):
     )
     recruit_sms_quiet_start = fields.Float("Texts from", default=8.0, help="Earliest hour at the recipient's local time.")
     recruit_sms_quiet_end = fields.Float("Texts until", default=21.0, help="Latest hour at the recipient's local time.")
+    recruit_sms_law_everywhere = fields.Boolean(
+        "Strictest texting law everywhere",
+        help="Apply every texting rule (Texting law) to every recipient, wherever they are: the strictest hours and "
+             "caps win. Off: each recipient gets the rules of their own place.")
     recruit_sms_quiet_hold_replies = fields.Boolean(
         "Hold manual replies too",
         help="By default a recruiter's one-to-one reply to a candidate who wrote in the last 24 hours goes out at "

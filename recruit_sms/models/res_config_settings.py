@@ -31,6 +31,7 @@ class ResConfigSettings(models.TransientModel):
     recruit_sms_quiet_start = fields.Float(related="company_id.recruit_sms_quiet_start", readonly=False)
     recruit_sms_quiet_end = fields.Float(related="company_id.recruit_sms_quiet_end", readonly=False)
     recruit_sms_quiet_hold_replies = fields.Boolean(related="company_id.recruit_sms_quiet_hold_replies", readonly=False)
+    recruit_sms_law_everywhere = fields.Boolean(related="company_id.recruit_sms_law_everywhere", readonly=False)
     recruit_sms_rate = fields.Float(related="company_id.recruit_sms_rate", readonly=False)
     recruit_sms_bulk_cap = fields.Integer(related="company_id.recruit_sms_bulk_cap", readonly=False)
     recruit_sms_apply_template_id = fields.Many2one(related="company_id.recruit_sms_apply_template_id", readonly=False)

@@ -34,6 +34,7 @@ class SmsSms(models.Model):
         help="Outside the recipient's texting hours: the queue sends it when they open.",
     )
     recruit_sms_block_reason = fields.Char("Blocked because", readonly=True)
+    recruit_sms_hold_reason = fields.Char("Held because", readonly=True)
     recruit_sms_unconfirmed_since = fields.Datetime(
         "Not confirmed since", readonly=True, index="btree_not_null",
         help="The provider gave no answer saying it has the message: confirmed by its status callback, or looked up, "
@@ -162,14 +163,14 @@ class SmsSms(models.Model):
                 continue
             if verdict.code in (gate.NO_NUMBER, gate.INVALID_NUMBER):
                 continue  # Odoo's own check of the number fails it, with its own failure type
-            if verdict.code == gate.QUIET_HOURS:
-                held[verdict.hold_until] |= sms
+            if verdict.held:
+                held[verdict.hold_until, self.env["recruit.sms.gate"]._label(verdict)] |= sms
             elif verdict.blocked:
                 blocked[self.env["recruit.sms.gate"]._message(verdict, request._replace(applicant=None))] |= sms
         for reason, records in blocked.items():
             records._recruit_sms_block(self.env._("Not sent: %(reason)s", reason=reason))
-        for until, records in held.items():
-            records.sudo().write({"recruit_sms_hold_until": until})
+        for (until, reason), records in held.items():
+            records.sudo().write({"recruit_sms_hold_until": until, "recruit_sms_hold_reason": reason})
             self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger(until)
         stopped = self.browse().union(*blocked.values(), *held.values())
         return subject - stopped

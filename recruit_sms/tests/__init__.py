@@ -28,6 +28,7 @@ from . import (
     test_sla,
     test_status_callback,
     test_text_on_apply,
+    test_texting_law,
     test_tour,
     test_trust,
     test_trust_inbound,

@@ -10,7 +10,7 @@ messages, campaigns, resends, Odoo's own SMS queue) applies the same rules.
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from . import quiet_hours, whatsapp
+from . import quiet_hours, texting_law, whatsapp
 
 # reason codes: why a text may not go now
 NO_NUMBER = "no_number"
@@ -21,6 +21,9 @@ DUPLICATE = "duplicate"
 WHATSAPP_WINDOW = "whatsapp_window"  # free text on WhatsApp more than 24 h after the candidate last wrote there
 OPT_OUT_ASKED = "opt_out_asked"  # their last message may ask to stop: no automated text until a recruiter decides
 QUIET_HOURS = "quiet_hours"  # not blocked: held until the recipient's hours open
+STATE_HOURS = "state_hours"  # held: outside the hours the law of the recipient's place allows
+FREQUENCY_CAP = "frequency_cap"  # held: the recipient got as many texts in 24 hours as their law allows
+HOLDING = frozenset({QUIET_HOURS, STATE_HOURS, FREQUENCY_CAP})
 BLOCKING = frozenset({NO_NUMBER, INVALID_NUMBER, OPTED_OUT, NO_CONSENT, OPT_OUT_ASKED, DUPLICATE, WHATSAPP_WINDOW})
 
 # kinds of message, decided by the server code that sends, never by the caller
@@ -70,13 +73,20 @@ class Recipient:
     zones: tuple = ("UTC",)
     last_inbound: datetime | None = None  # when the candidate last wrote (naive UTC)
     last_whatsapp: datetime | None = None  # when the number last wrote on WhatsApp to the company (naive UTC)
+    rules: tuple = ()  # the texting_law.Rule of the recipient's place
+    recent: tuple = ()  # when they got the texts those rules count, in the last 24 hours (naive UTC)
 
 
 @dataclass(frozen=True)
 class Verdict:
     code: str | None = None
-    hold_until: datetime | None = None  # with QUIET_HOURS
+    hold_until: datetime | None = None  # with a holding code
     closes_at: datetime | None = None  # may go now: its hours close then (None: never)
+    rule: str | None = None  # the name of the rule of the recipient's place that holds it
+
+    @property
+    def held(self):
+        return self.code in HOLDING
 
     @property
     def allowed(self):
@@ -97,8 +107,9 @@ class Batch:
     hours: bool = True
     dedupe: bool = False
     seen: set = field(default_factory=set)
+    sent: dict = field(default_factory=dict)  # number: moments the batch let counted texts go to it
 
-    def decide(self, recipient, kind, channel=SMS):
+    def decide(self, recipient, kind, channel=SMS):  # noqa: PLR0911 (one return per outcome)
         if kind not in KINDS:
             raise ValueError(f"unknown kind of message {kind!r}")
         if channel not in CHANNELS:
@@ -106,7 +117,11 @@ class Batch:
         code = self._blocking(recipient, kind, channel)
         if code:
             return Verdict(code)
-        if kind == CONFIRMATION or not self.hours or self.window is None or not recipient.candidate:
+        if kind == CONFIRMATION or not self.hours:
+            return Verdict()
+        if recipient.rules:
+            return self._by_law(recipient, kind)
+        if self.window is None or not recipient.candidate:
             return Verdict()
         start, end, zones = self.window.start, self.window.end, list(recipient.zones)
         if quiet_hours.is_open(self.now, zones, start, end):
@@ -116,6 +131,29 @@ class Batch:
             return Verdict()
         opening = quiet_hours.next_opening(self.now, zones, start, end) or self.now + timedelta(days=1)
         return Verdict(QUIET_HOURS, hold_until=opening)
+
+    def _by_law(self, recipient, kind):
+        """The hours and caps of the recipient's place, with the company's own hours (for a
+        candidate): a recruiter's reply to a candidate who just wrote is neither held nor
+        counted (unless the company holds replies too)."""
+        now, zones, rules = self.now, list(recipient.zones), recipient.rules
+        company = texting_law.company_hours(self.window) if recipient.candidate else None
+        wrote_lately = recipient.last_inbound is not None and recipient.last_inbound >= now - REPLY_GRACE
+        if kind == MANUAL and wrote_lately and not (self.window and self.window.hold_replies):
+            return Verdict()
+        sent = self.sent.setdefault(recipient.number, [])
+        capped = texting_law.cap_reached(rules, kind, (*recipient.recent, *sent), now)
+        if capped:
+            return Verdict(FREQUENCY_CAP, hold_until=capped[1], rule=capped[0].name)
+        all_hours = [hours for hours in (company, *(rule.hours for rule in rules)) if hours]
+        if not all_hours or all(texting_law.is_open(hours, zones, now) for hours in all_hours):
+            if any(rule.counts(kind) for rule in rules):
+                sent.append(now)
+            return Verdict(closes_at=texting_law.next_closing(all_hours, zones, now))
+        opening = texting_law.next_opening(all_hours, zones, now) or now + timedelta(days=1)
+        if company and not texting_law.is_open(company, zones, now):
+            return Verdict(QUIET_HOURS, hold_until=opening)
+        return Verdict(STATE_HOURS, hold_until=opening, rule=texting_law.hours_closed(rules, zones, now).name)
 
     def _blocking(self, recipient, kind, channel):  # noqa: PLR0911 (one return per rule, in the order they apply)
         """The reason code that blocks the text for good, or None."""
