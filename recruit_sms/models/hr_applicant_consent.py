@@ -1,8 +1,13 @@
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import texting_law
 from .hr_applicant import _CONSENT_NUMBER, _CONSENT_REASON, _CONSENT_SOURCE
 from .recruit_sms_consent_event import EXPORT_PREFIX
+
+_logger = logging.getLogger(__name__)
 
 
 class HrApplicant(models.Model):
@@ -116,6 +121,37 @@ class HrApplicant(models.Model):
             applicant.recruit_sms_optout_asked_inbound_id = False
             applicant._recruit_sms_log(self.env._("%(user)s judged that \"%(body)s\" does not ask to stop texts.",
                                                   user=self.env.user.name, body=body))
+
+    def _recruit_sms_ask_decision(self, inbound):
+        """A message that may ask to stop: whoever answers the conversation is asked to
+        decide, before the deadline after which it is honoured as an opt-out."""
+        self.ensure_one()
+        user = self._recruit_sms_answerer()
+        deadline = texting_law.revocation_deadline(inbound.received_date)
+        if user:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo", date_deadline=deadline.date(), user_id=user.id,
+                summary=self.env._("Did %(name)s ask to stop texts?", name=self.partner_name or self.display_name),
+                note=self.env._(
+                    "\"%(body)s\": opt the number out or dismiss it on the applicant's form. Undecided on %(deadline)s "
+                    "(UTC), it is taken as an opt-out: a revocation is honoured within 10 business days.",
+                    body=inbound.body, deadline=fields.Datetime.to_string(deadline)[:16]))
+
+    @api.model
+    def _cron_recruit_sms_honour_revocations(self):
+        """Messages that may ask to stop and that nobody decided on within the deadline
+        are honoured as opt-outs (FCC revocation rule, CASL), with the candidate's
+        confirmation."""
+        now = fields.Datetime.now()
+        pending = self.sudo().with_context(active_test=False).search([("recruit_sms_optout_asked_inbound_id", "!=", False)])
+        for inbound in pending.recruit_sms_optout_asked_inbound_id:
+            if texting_law.revocation_deadline(inbound.received_date) <= now:
+                try:
+                    with self.env.cr.savepoint():
+                        inbound._recruit_sms_opt_out("deadline")
+                except Exception as error:  # the others are honoured all the same; this one is tried again next run
+                    _logger.warning("Inbound SMS %s: the undecided request to stop could not be honoured (%s)",
+                                    inbound.id, type(error).__name__)
 
     def _recruit_sms_command_opt_in(self, reason, **_kwargs):
         number = self._recruit_sms_known_number()

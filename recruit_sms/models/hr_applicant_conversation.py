@@ -151,11 +151,12 @@ class HrApplicant(models.Model):
                     bubble["held_reason"] = held.recruit_sms_hold_reason or False
         return bubble
 
-    def _recruit_sms_mark_waiting(self, when, preview="", channel="sms"):
-        """The applicant wrote: the conversation waits for a response from then on."""
+    def _recruit_sms_mark_received(self, when, preview="", channel="sms", waiting=True):
+        """The applicant wrote: the conversation waits for a response from then on (unless
+        not ``waiting``: their message ends it)."""
         for applicant in self.sudo():
             applicant.write({
-                "recruit_sms_waiting_since": applicant.recruit_sms_waiting_since or when,
+                "recruit_sms_waiting_since": (applicant.recruit_sms_waiting_since or when) if waiting else False,
                 "recruit_sms_last_message_date": when,
                 "recruit_sms_last_inbound_date": when,
                 "recruit_sms_last_preview": (preview or "")[:PREVIEW_LENGTH],

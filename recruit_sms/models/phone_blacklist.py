@@ -27,8 +27,8 @@ class PhoneBlacklist(models.Model):
         """Opt ``number`` out, whatever decided it (``source``, as the consent ledger names
         it): Odoo's phone blacklist (``note`` in its chatter), a row of the ledger, and no
         applicant of the number waits any more for a recruiter to decide whether a message
-        asked to stop. Returns whether it was opted in until now (an opt-out already
-        recorded stands, and nothing is written)."""
+        asked to stop, nor for an answer. Returns whether it was opted in until now (an
+        opt-out already recorded stands, and nothing is written)."""
         blacklist = self.sudo()
         # the first decision stands, and with it who may lift it: a second opt-out (a
         # recruiter's ^opt-out after a candidate's STOP) records nothing that could let a
@@ -44,7 +44,11 @@ class PhoneBlacklist(models.Model):
                                       & Domain("recruit_sms_optout_asked_inbound_id", "!=", False)))
         if flagged:
             flagged.recruit_sms_optout_asked_inbound_id = False
-        (flagged | (applicant or Applicant)).sudo()._recruit_sms_notify_inbox()
+        # an opt-out ends the conversation: nobody waits for an answer any more
+        ended = Applicant.search(Applicant._recruit_sms_holding([number]) & Domain("recruit_sms_waiting_since", "!=", False))
+        if ended:
+            ended.recruit_sms_waiting_since = False
+        (flagged | ended | (applicant or Applicant)).sudo()._recruit_sms_notify_inbox()
         return was_in
 
     @api.model

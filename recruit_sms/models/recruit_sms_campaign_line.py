@@ -5,9 +5,11 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, retrying
+from odoo.tools import SQL
 
 from ..providers.base import UNCONFIRMED_STATE
 from ..tools import gate, pacing, twilio_api
+from ..tools import inbound as inbound_rules
 from ..tools.twilio_client import Reply
 from .recruit_sms_gate import GateRequest
 
@@ -28,6 +30,20 @@ UNCONFIRMED_FAILURE = "unconfirmed"
 # ``whatsapp``: None for an SMS, else the template the provider sends (``sms.sms._recruit_sms_whatsapp_sends``)
 Handoff = namedtuple("Handoff", "line_id applicant_id uuid number body closes_at sender whatsapp", defaults=(None,))
 
+
+
+def opt_out_campaign_line(event):
+    """The campaign line an opt-out (the consent ledger's row aliased ``event``) counts
+    against, as ``opted_line``: the last campaign text that reached the number within
+    the reply window before it (a LATERAL join, empty when none did)."""
+    return SQL("""
+        LEFT JOIN LATERAL (
+            SELECT l.id, l.campaign_id FROM recruit_sms_campaign_line l
+             WHERE l.number = %(event)s.number AND l.state = 'sent' AND l.sent_at <= %(event)s.date
+               AND l.sent_at > %(event)s.date - %(window)s
+             ORDER BY l.sent_at DESC, l.id DESC LIMIT 1
+        ) opted_line ON TRUE
+    """, event=SQL.identifier(event), window=inbound_rules.REPLY_WINDOW)
 
 class InFlight:
     """The messages handed to a concurrent stream whose answers are not recorded yet;
@@ -120,13 +136,27 @@ class RecruitSmsCampaignLine(models.Model):
     )
 
     def _compute_delivery_state(self):
-        blacklisted = self.env["phone.blacklist"]._recruit_sms_opted_out(self.mapped("number"))
+        opted_out = self._recruit_sms_opted_out_after()
         replied = set(self.env["recruit.sms.inbound"].sudo().search([("campaign_line_id", "in", self.ids)]).mapped("campaign_line_id").ids)
         for line in self:
             notification = line.mail_message_id.notification_ids.filtered(lambda n: n.notification_type == "sms")[:1]
             line.delivery_state = "delivered" if notification.notification_status == "sent" else (notification.notification_status or False)
             line.replied = line.id in replied
-            line.opted_out = line.number in blacklisted
+            line.opted_out = line.id in opted_out
+
+    def _recruit_sms_opted_out_after(self):
+        """The ids of these lines whose recipient opted out after the text reached them
+        (``opt_out_campaign_line``): a recipient opted out before is excluded, not counted."""
+        lines = self.filtered("id")
+        if not lines:
+            return set()
+        self.env["recruit.sms.consent.event"].flush_model(["number", "event", "date"])
+        self.flush_recordset(["number", "state", "sent_at"])
+        self.env.cr.execute(SQL("""
+            SELECT opted_line.id FROM recruit_sms_consent_event e %(opted_line)s
+             WHERE e.event = 'opt_out' AND e.number IN %(numbers)s AND opted_line.id IN %(ids)s
+        """, opted_line=opt_out_campaign_line("e"), numbers=tuple(set(lines.mapped("number"))), ids=tuple(lines.ids)))
+        return {row[0] for row in self.env.cr.fetchall()}
 
     # ------------------------------------------------------------
     # Claim and prepare

@@ -18,6 +18,7 @@ EVENTS = [
 SOURCES = [
     ("keyword", "Candidate's keyword (STOP/START)"),
     ("intent", "Candidate's message asking to stop"),
+    ("deadline", "Candidate's message asking to stop, undecided for 10 business days"),
     ("twilio_21610", "Provider: unsubscribed (Twilio 21610)"),
     ("command", "Recruiter's command"),
     ("import", "Import"),
@@ -78,11 +79,14 @@ class RecruitSmsConsentEvent(models.Model):
         selection = {name: dict(self._fields[name]._description_selection(self.env)) for name in ("event", "source")}
         out = io.StringIO()
         writer = Writer(out)
-        writer.writerow(["date (UTC)", "number", "applicant", "event", "how", "by", "reason", "message"])
+        # a revocation shows when it came (the candidate's message) and when it was honoured
+        writer.writerow(["date (UTC)", "number", "applicant", "event", "how", "by", "reason", "message",
+                         "message received (UTC)"])
         for event in self.sorted(lambda e: (e.date, e.id)):
             writer.writerow([
                 fields.Datetime.to_string(event.date), event.number, event.applicant_id.partner_name or "",
                 selection["event"][event.event], selection["source"][event.source], event.user_id.name or "",
                 event.reason or "", (event.inbound_id.body or "") if event.inbound_id else "",
+                fields.Datetime.to_string(event.inbound_id.received_date) if event.inbound_id else "",
             ])
         return out.getvalue()

@@ -257,15 +257,19 @@ class RecruitSmsDemo(models.AbstractModel):
     def _at(self, hours_ago, action):
         """Run ``action``, then date what it created ``hours_ago`` hours before now; returns
         what ``action`` returns."""
-        models_ = ("mail.message", "recruit.sms.inbound", "recruit.sms.consent.event", "recruit.sms.read")
+        models_ = ("mail.message", "recruit.sms.inbound", "recruit.sms.consent.event", "recruit.sms.read",
+                   "recruit.sms.campaign.line")
         before = {model: self.env[model].sudo().search([], order="id desc", limit=1).id or 0 for model in models_}
         result = action()
         self.env.flush_all()
         when = fields.Datetime.now() - timedelta(hours=hours_ago)
         date_fields = {"mail.message": "date", "recruit.sms.inbound": "received_date",
-                       "recruit.sms.consent.event": "date", "recruit.sms.read": "read_date"}
+                       "recruit.sms.consent.event": "date", "recruit.sms.read": "read_date",
+                       "recruit.sms.campaign.line": "sent_at"}
         for model, last_id in before.items():
-            self.env[model].sudo().search([("id", ">", last_id)]).write({date_fields[model]: when})
+            # what was not sent keeps no date of sending
+            self.env[model].sudo().search([("id", ">", last_id)]).filtered(date_fields[model]).write(
+                {date_fields[model]: when})
         return result
 
     def _settle(self, applicants):

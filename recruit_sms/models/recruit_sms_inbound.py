@@ -1,6 +1,5 @@
 import json
 import logging
-from datetime import timedelta
 
 from markupsafe import Markup
 from psycopg2.extensions import TransactionRollbackError
@@ -16,8 +15,7 @@ from .sms_sms import TEXT_CHANNELS
 
 _logger = logging.getLogger(__name__)
 
-# a text is a reply to the campaign the applicant received within this many days before it
-REPLY_WINDOW = timedelta(days=7)
+REPLY_WINDOW = inbound_rules.REPLY_WINDOW
 
 
 class RecruitSmsInbound(models.Model):
@@ -164,7 +162,8 @@ class RecruitSmsInbound(models.Model):
         applicant, others = self._recruit_sms_find_applicant()
         if applicant:
             self.related_applicant_ids = others
-            self._recruit_sms_attach(applicant)
+            # a STOP ends the conversation: it waits for no answer and replies to no campaign
+            self._recruit_sms_attach(applicant, ends=keywords.classify(self.body, self.opt_out_type) == keywords.OPT_OUT)
         else:
             self.state = "unmatched"
         # in the message's own savepoint: a confirmation sent is kept with its new state
@@ -303,8 +302,11 @@ class RecruitSmsInbound(models.Model):
         # reference keeps it away (the HTML parser reads it back as ':')
         return html.replace("://", Markup("&#58;//"))
 
-    def _recruit_sms_attach(self, applicant):
-        """Post this message on ``applicant``'s thread, as written by the applicant."""
+    def _recruit_sms_attach(self, applicant, ends=False):
+        """Post this message on ``applicant``'s thread, as written by the applicant. With
+        ``ends`` (a STOP), the conversation waits for no answer (no inbox count, no
+        response-time escalation, no new-message alert) and no campaign counts it as a
+        reply."""
         self.ensure_one()
         applicant = applicant.sudo()
         partner = applicant._recruit_sms_ensure_partner(self.from_number)
@@ -319,9 +321,11 @@ class RecruitSmsInbound(models.Model):
         self.write({"applicant_id": applicant.id, "mail_message_id": message.id, "state": "matched"})
         if self.company_id._recruit_sms_whatsapp_ready() and applicant.recruit_sms_channel != self.channel:
             applicant.recruit_sms_channel = self.channel  # answered where they last wrote
-        self._recruit_sms_link_campaign(applicant)
-        applicant._recruit_sms_mark_waiting(self.received_date, self.body or self.env._("(media)"), self.channel)
-        applicant._recruit_sms_notify_inbound(self)
+        applicant._recruit_sms_mark_received(self.received_date, self.body or self.env._("(media)"), self.channel,
+                                             waiting=not ends)
+        if not ends:
+            self._recruit_sms_link_campaign(applicant)
+            applicant._recruit_sms_notify_inbound(self)
         return message
 
     def _recruit_sms_link_campaign(self, applicant):
@@ -388,16 +392,20 @@ class RecruitSmsInbound(models.Model):
             holders = self._recruit_sms_holders().filtered("active") | applicant
             holders.write({"recruit_sms_optout_asked_inbound_id": self.id})
             holders._recruit_sms_notify_inbox()
+            applicant._recruit_sms_ask_decision(self)
 
     def _recruit_sms_opt_out(self, source, user=None):
         """Opt this message's number out because of what it says (``source`` in the
-        ledger: "keyword", or "intent" with the ``user`` who confirmed it, if any), and
-        send the company's confirmation."""
+        ledger: "keyword", "intent" with the ``user`` who confirmed it, if any, or
+        "deadline" when nobody decided in time), and send the company's confirmation."""
         number, applicant = self.from_number, self.applicant_id
         if self._recruit_sms_simulation_spares(number):
             return False
         if user:
             note = self.env._("Opted out by %(user)s, as the candidate asked: %(body)s", user=user.name, body=self.body)
+        elif source == "deadline":
+            note = self.env._("Opted out: nobody decided within 10 business days whether this message asked to stop, "
+                              "so it is honoured as a revocation (FCC rule): %(body)s", body=self.body)
         else:
             note = self.env._("Opted out by the candidate's message: %(body)s", body=self.body)
         self.env["phone.blacklist"]._recruit_sms_opt_out(number, source, applicant=applicant, inbound=self,

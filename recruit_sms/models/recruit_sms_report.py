@@ -6,6 +6,8 @@ from odoo.fields import Domain
 from odoo.tools import SQL, format_datetime
 from odoo.tools.sql import drop_view_if_exists
 
+from ..tools import inbound as inbound_rules
+from .recruit_sms_campaign_line import opt_out_campaign_line
 from .sms_sms import TEXT_CHANNELS
 
 # the scheduled action refreshes the figures every quarter of an hour (about 10 s at a
@@ -14,7 +16,7 @@ from .sms_sms import TEXT_CHANNELS
 STALE_AFTER = timedelta(hours=2)
 REFRESHED_PARAM = "recruit_sms.report_refreshed_at"
 # a sent text counts as answered when the candidate writes within this delay
-REPLY_WINDOW_DAYS = 7
+REPLY_WINDOW_DAYS = inbound_rules.REPLY_WINDOW_DAYS
 
 
 class RecruitSmsReport(models.Model):
@@ -100,14 +102,17 @@ class RecruitSmsReport(models.Model):
               FROM answered a
               JOIN hr_applicant app ON app.id = a.applicant_id
             UNION ALL
+            -- opt-outs, each counted against the campaign that last reached the number before it
             SELECT -e.id, e.date, 'in', e.applicant_id, COALESCE(app.company_id, e.company_id), app.job_id,
-                   COALESCE(app.recruit_sms_assigned_user_id, app.user_id), NULL, COALESCE(inb.channel, 'sms'),
-                   0, 0, 0, 0, 0, 0, 1, NULL
+                   COALESCE(app.recruit_sms_assigned_user_id, app.user_id), opted_line.campaign_id,
+                   COALESCE(inb.channel, 'sms'), 0, 0, 0, 0, 0, 0, 1, NULL
               FROM recruit_sms_consent_event e
               LEFT JOIN hr_applicant app ON app.id = e.applicant_id
               LEFT JOIN recruit_sms_inbound inb ON inb.id = e.inbound_id
+              %(opted_line)s
              WHERE e.event = 'opt_out'
-        """, table=SQL.identifier(self._table), window=SQL(str(REPLY_WINDOW_DAYS))))
+        """, table=SQL.identifier(self._table), window=SQL(str(REPLY_WINDOW_DAYS)),
+                                opted_line=opt_out_campaign_line("e")))
         self.env.cr.execute(SQL("CREATE UNIQUE INDEX ON %s (id)", SQL.identifier(self._table)))
         self.env.cr.execute(SQL("CREATE INDEX ON %s (date)", SQL.identifier(self._table)))
         self.env.cr.execute(SQL("CREATE INDEX ON %s (company_id, date)", SQL.identifier(self._table)))

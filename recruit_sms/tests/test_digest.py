@@ -31,8 +31,8 @@ class TestDigest(RecruitSmsCase):
             self.env["res.users"]._cron_recruit_sms_digest()
 
     def test_one_digest_at_the_start_of_the_working_day(self):
-        self.applicant._recruit_sms_mark_waiting(datetime(2026, 7, 5, 6, 0), "Still open?")  # 30 hours before
-        self.other._recruit_sms_mark_waiting(datetime(2026, 7, 6, 10, 0), "Hi!")  # 2 hours before
+        self.applicant._recruit_sms_mark_received(datetime(2026, 7, 5, 6, 0), "Still open?")  # 30 hours before
+        self.other._recruit_sms_mark_received(datetime(2026, 7, 6, 10, 0), "Hi!")  # 2 hours before
         with freeze_time("2026-07-06 10:30:00"):
             self.other.with_user(self.recruiter).recruit_sms_compose("sms", "x", "^opt-out asked on the phone")
         self.run_digest("2026-07-06 11:00:00")  # Monday 7:00 in New York
@@ -48,7 +48,7 @@ class TestDigest(RecruitSmsCase):
         self.assertEqual(len(self.digests()), 1, "once a day")
 
     def test_no_digest_on_a_day_off_nor_when_turned_off_nor_with_nothing_to_say(self):
-        self.applicant._recruit_sms_mark_waiting(datetime(2026, 7, 3, 6, 0), "Still open?")
+        self.applicant._recruit_sms_mark_received(datetime(2026, 7, 3, 6, 0), "Still open?")
         self.run_digest("2026-07-04 15:00:00")  # Saturday
         self.assertFalse(self.digests())
         self.recruiter.with_user(self.recruiter).recruit_sms_digest = False  # their own preference

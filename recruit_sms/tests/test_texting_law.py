@@ -2,12 +2,18 @@
 Florida's hours while New York's goes, and four campaigns in a row that the states with a
 cap of three texts a day stop at the fourth."""
 
+import csv
+import io
+from datetime import timedelta
+
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .test_campaign import CampaignCase
+from .inbound_common import TwilioInboundCase
+from .test_campaign import CampaignCase, FakeClock
 
 # 10:00 in Miami and Baltimore (EST), 9:00 in Oklahoma City (CST): within every state's hours
 MORNING = "2026-12-07 15:00:00"
@@ -102,3 +108,80 @@ class TestTextingLaw(CampaignCase):
             "start_hour": 9, "end_hour": 18})
         own.with_user(self.recruiter).end_hour = 19
         self.assertEqual(own.end_hour, 19)
+
+
+@tagged("post_install", "-at_install")
+class TestAnOptOutEndsTheConversation(TwilioInboundCase):
+    """A STOP (or a request to stop, once decided) is not a message waiting for an answer,
+    and each campaign counts the opt-outs it caused."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.recruit_sms_sla_hours = 1
+        cls.applicant.recruit_sms_assigned_user_id = cls.recruiter
+
+    def send_campaign(self, applicants):
+        campaign = self.env["recruit.sms.campaign"].with_user(self.recruiter).create({
+            "name": "Night shift", "body": "New night shifts are open!", "recipient_ids": [(6, 0, applicants.ids)]})
+        campaign.action_send()
+        clock = FakeClock()
+        self.env["recruit.sms.campaign"]._recruit_sms_send_due(clock=(clock, clock.sleep))
+        return campaign
+
+    def test_stop_leaves_the_inbox_gets_no_escalation_and_is_no_reply(self):
+        with freeze_time("2026-07-06 14:00:00"):
+            campaign = self.send_campaign(self.applicant)
+        inbox_before = self.applicant.with_user(self.recruiter).recruit_sms_inbox_count()
+        with freeze_time("2026-07-06 15:00:00"):
+            self.post(self.form("STOP"))
+        self.applicant.invalidate_recordset()
+        self.assertTrue(self.blacklisted())
+        self.assertFalse(self.applicant.recruit_sms_waiting_since)
+        self.assertEqual(self.applicant.with_user(self.recruiter).recruit_sms_inbox_count(), inbox_before)
+        self.assertIn("STOP", [bubble["body"] for bubble in self.bubbles()], "the STOP stays in the conversation")
+        with freeze_time("2026-07-07 15:00:00"):  # long past the response time
+            self.env["hr.applicant"]._cron_recruit_sms_escalate()
+        self.assertFalse(self.applicant.activity_ids.filtered(lambda a: (a.summary or "").startswith("Answer")))
+        campaign.invalidate_recordset()
+        self.assertEqual((campaign.count_replied, campaign.count_opted_out), (0, 1))
+        report = self.env["recruit.sms.report"]
+        report._recruit_sms_refresh()
+        [(opted_out,)] = report._read_group([("campaign_id", "=", campaign.id)], [], ["opted_out:sum"])
+        self.assertEqual(opted_out, 1, "the analytics of the campaign count its opt-out")
+
+    def test_an_opt_out_before_the_campaign_is_excluded_not_counted(self):
+        other = self.env["hr.applicant"].create({"partner_name": "Olga Other", "partner_phone": "+1 415 555 0177",
+                                                 "recruit_sms_consent": True})
+        self.post(self.form("STOP", sender="+14155550177"))
+        with freeze_time(fields.Datetime.now() + timedelta(minutes=5)):
+            campaign = self.send_campaign(self.applicant | other)
+        sent = campaign.line_ids.filtered(lambda line: line.state == "sent")
+        self.assertEqual((campaign.count_opted_out, sent.applicant_id), (0, self.applicant), "Olga is excluded")
+
+    def test_a_request_to_stop_nobody_decides_is_honoured_by_the_tenth_business_day(self):
+        with freeze_time("2026-07-06 15:00:00"):  # a Monday
+            self.post(self.form("I found a job, please stop texting me"))
+        self.applicant.invalidate_recordset()
+        self.assertTrue(self.applicant.recruit_sms_optout_asked)
+        [activity] = self.applicant.activity_ids.filtered(lambda a: "ask to stop" in (a.summary or ""))
+        self.assertEqual(activity.user_id, self.recruiter)
+        # the tenth business day after Monday 6 July (two weekends skipped): Monday 20 July
+        self.assertEqual(str(activity.date_deadline), "2026-07-20")
+        self.twilio.requests.clear()
+        with freeze_time("2026-07-19 23:59:00"):
+            self.env["hr.applicant"]._cron_recruit_sms_honour_revocations()
+        self.assertFalse(self.blacklisted(), "before the deadline, still the recruiter's call")
+        with freeze_time("2026-07-20 00:00:00"):
+            self.env["hr.applicant"]._cron_recruit_sms_honour_revocations()
+        self.assertTrue(self.blacklisted())
+        self.applicant.invalidate_recordset()
+        self.assertFalse(self.applicant.recruit_sms_optout_asked)
+        self.assertFalse(self.applicant.recruit_sms_waiting_since)
+        self.assertEqual(len(self.twilio.requests), 1, "the candidate is told they are unsubscribed")
+        event = self.env["recruit.sms.consent.event"].search([("number", "=", "+14155550142"), ("event", "=", "opt_out")])
+        self.assertEqual((event.source, str(event.date), str(event.inbound_id.received_date)),
+                         ("deadline", "2026-07-20 00:00:00", "2026-07-06 15:00:00"))
+        rows = list(csv.reader(io.StringIO(event._to_csv())))
+        self.assertEqual((rows[1][0], rows[1][-1]), ("2026-07-20 00:00:00", "2026-07-06 15:00:00"),
+                         "when it was honoured, and when it came")

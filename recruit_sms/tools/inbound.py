@@ -1,9 +1,15 @@
 """Reading Twilio's inbound message webhook, and choosing the applicant a reply belongs to."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from . import whatsapp
+
+# a text (a reply, an opt-out) answers the campaign that last reached the number within
+# this many days before it
+REPLY_WINDOW_DAYS = 7
+REPLY_WINDOW = timedelta(days=REPLY_WINDOW_DAYS)
 
 MAX_BODY = 1600  # Twilio's limit for one message
 MAX_MEDIA = 10

@@ -178,3 +178,28 @@ def hours_closed(rules, zones, now):
         if rule.hours and not is_open(rule.hours, zones, now):
             return rule
     return None
+
+
+# FCC, 47 CFR 64.1200(a)(10) (since 11 April 2025), and CASL s. 11(3): a revocation is
+# honoured within 10 business days. A message that may ask to stop and that nobody decides
+# on is taken as an opt-out at the start of the tenth business day after it came, so that
+# it is honoured within the tenth whatever the hour the scheduled action runs.
+REVOCATION_BUSINESS_DAYS = 10
+
+
+def business_days_after(moment, days):
+    """The moment ``days`` business days (Monday to Friday; public holidays are not
+    skipped, which only brings the date earlier) after ``moment``."""
+    result = moment
+    while days > 0:
+        result += timedelta(days=1)
+        if result.weekday() < 5:
+            days -= 1
+    return result
+
+
+def revocation_deadline(asked_at):
+    """When a possible revocation that came at ``asked_at`` (naive UTC) is honoured at the
+    latest: the start (00:00 UTC) of the tenth business day after it."""
+    day = business_days_after(asked_at, REVOCATION_BUSINESS_DAYS)
+    return day.replace(hour=0, minute=0, second=0, microsecond=0)
