@@ -92,6 +92,10 @@ class HrApplicant(models.Model):
     recruit_sms_consent_source = fields.Selection(
         CONSENT_SOURCES, "SMS consent source", readonly=True, copy=False,
         help="How consent was given, set by Odoo from the channel that recorded it.")
+    recruit_sms_consent_basis = fields.Char(
+        "SMS consent basis", compute="_compute_recruit_sms_consent_basis",
+        help="Express (the candidate gave it: a recruiter heard it, the application form, their own message) or "
+             "implied (an import), and when implied consent lapses under the law of the candidate's place.")
     # texts are matched to applicants by it: indexed
     phone_sanitized = fields.Char(index="btree_not_null")
     recruit_sms_can_text = fields.Boolean(

@@ -89,6 +89,38 @@ class HrApplicant(models.Model):
                                          user=self.env.user.name, number=number, reason=reason))
         return self.env._("%(number)s is opted out; no text will reach it.", number=number)
 
+    # consent the candidate gave themselves; an import's is only implied (CASL)
+    IMPLIED_SOURCES = ("import",)
+
+    def _recruit_sms_consent_lapses(self, rules):
+        """When this applicant's consent lapses under ``rules`` (their place's texting
+        rules): only consent that is implied does, counted from their last contact (the
+        consent recorded, their last message). None when it does not lapse."""
+        if not self.recruit_sms_consent or self.recruit_sms_consent_source not in self.IMPLIED_SOURCES:
+            return None
+        last = max(filter(None, (self.recruit_sms_consent_date, self.recruit_sms_last_inbound_date)), default=None)
+        return texting_law.implied_consent_lapses(rules, last)
+
+    @api.depends("recruit_sms_consent", "recruit_sms_consent_source", "recruit_sms_consent_date",
+                 "recruit_sms_last_inbound_date", "partner_phone")
+    def _compute_recruit_sms_consent_basis(self):
+        gate_model = self.env["recruit.sms.gate"]
+        for applicant in self:
+            if not applicant.recruit_sms_consent:
+                applicant.recruit_sms_consent_basis = False
+                continue
+            if applicant.recruit_sms_consent_source not in self.IMPLIED_SOURCES:
+                applicant.recruit_sms_consent_basis = self.env._("Express: the candidate gave it")
+                continue
+            company = applicant._recruit_sms_company()
+            rules = gate_model._rules_at(company, self.env["recruit.sms.law.rule"]._recruit_sms_rules(company),
+                                         gate_model._place(applicant, applicant.phone_sanitized))
+            lapses = applicant._recruit_sms_consent_lapses(rules)
+            applicant.recruit_sms_consent_basis = self.env._(
+                "Implied (imported): lapses on %(date)s under %(rule)s", date=fields.Date.to_string(lapses.date()),
+                rule=next(rule.name for rule in rules if rule.implied_months),
+            ) if lapses else self.env._("Implied (imported)")
+
     @api.depends("recruit_sms_optout_asked_inbound_id")
     def _compute_recruit_sms_optout_asked(self):
         for applicant in self:

@@ -262,14 +262,21 @@ class HrApplicant(models.Model):
         return bool(number) and number in self._recruit_sms_never_texted([number], self._recruit_sms_company())
 
     def _recruit_sms_with_first_contact_notice(self, bodies, numbers, kind, sms_values):
-        """``bodies`` with the company's first-contact notice after each SMS to a number no
-        text ever went to, whatever posts it (a reply, the text on apply, a campaign, a
-        booking confirmation, an automatic reply): the one place it is added. Not on
-        WhatsApp (a template's text is WhatsApp's), nor after a STOP/START/HELP answer."""
+        """``bodies`` with what the law or the company adds after each SMS, whatever posts
+        it (a reply, the text on apply, a campaign, a booking confirmation, an automatic
+        reply): the one place it is added. Where the recipient's law asks it (CASL), every
+        text names its sender, a way to reach them and how to opt out; elsewhere, the
+        company's first-contact notice follows the first text to a number. Not on WhatsApp
+        (a template's text is WhatsApp's), nor after a STOP/START/HELP answer."""
         if kind == gate.CONFIRMATION:
             return bodies
         sms_only = [a for a in self if (sms_values.get(a.id) or {}).get("recruit_sms_channel") in (None, False, gate.SMS)]
-        noticed = [a for a in sms_only if a._recruit_sms_company().recruit_sms_first_contact_notice]
+        rules_of = {}
+        identified = {a.id: identification for a in sms_only
+                      if (identification := a._recruit_sms_identification(numbers[a.id], rules_of))}
+        if identified:
+            bodies = {applicant_id: body + identified.get(applicant_id, "") for applicant_id, body in bodies.items()}
+        noticed = [a for a in sms_only if a.id not in identified and a._recruit_sms_company().recruit_sms_first_contact_notice]
         by_company = defaultdict(list)
         for applicant in noticed:
             by_company[applicant._recruit_sms_company()].append(numbers[applicant.id])
@@ -317,8 +324,29 @@ class HrApplicant(models.Model):
         return self.env._("Pick a time for your interview: %(url)s", url=link.url)
 
     def _recruit_sms_first_contact_suffix(self):
+        """What an SMS to this applicant will carry after its text (the composer counts it)."""
+        identification = self._recruit_sms_identification(self.phone_sanitized, {})
+        if identification:
+            return identification
         notice = self._recruit_sms_company().recruit_sms_first_contact_notice
         return f"\n{notice}" if notice and self._recruit_sms_is_first_contact() else ""
+
+    def _recruit_sms_identification(self, number, rules_of):
+        """The line a text to ``number`` ends with when the law of the recipient's place
+        asks the sender to identify itself (CASL: its name, a way to reach it, how to opt
+        out), else "". ``rules_of``: {company: its texting rules}, filled as they are read."""
+        company = self._recruit_sms_company()
+        if company not in rules_of:
+            rules_of[company] = self.env["recruit.sms.law.rule"]._recruit_sms_rules(company)
+        gate_model = self.env["recruit.sms.gate"]
+        rules = gate_model._rules_at(company, rules_of[company], gate_model._place(self, number))
+        if not number or not any(rule.identify for rule in rules):
+            return ""
+        contact = company.phone or company.email or company.website
+        if contact:
+            return "\n" + self.env._("%(company)s, %(contact)s. Reply STOP to opt out.", company=company.name,
+                                     contact=contact)
+        return "\n" + self.env._("%(company)s. Reply STOP to opt out.", company=company.name)
 
     def _recruit_sms_text_channel(self):
         """Where a text the server writes goes: WhatsApp when the candidate texts there and

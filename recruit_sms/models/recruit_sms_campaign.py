@@ -81,6 +81,10 @@ class RecruitSmsCampaign(models.Model):
     review_recipients = fields.Integer("Selected recipients", compute="_compute_review")
     review_eligible = fields.Integer("Will receive it", compute="_compute_review")
     review_exclusions = fields.Text("Excluded", compute="_compute_review")
+    review_held = fields.Text(
+        "Held if sent now", compute="_compute_review",
+        help="Recipients the texting hours or the law of their place (hours, texts per 24 hours) hold now: they "
+             "receive it when allowed.")
     review_segments = fields.Integer("SMS per message", compute="_compute_review")
     review_total_segments = fields.Integer("SMS in all", compute="_compute_review")
     review_duration = fields.Char("Expected duration", compute="_compute_review")
@@ -172,7 +176,7 @@ class RecruitSmsCampaign(models.Model):
                 campaign.update({"review_recipients": 0, "review_eligible": 0, "review_exclusions": str(error),
                                  "review_segments": 0, "review_total_segments": 0, "review_duration": False,
                                  "review_cost": 0.0, "review_cost_missing": False, "review_repair": False,
-                                 "review_senders": False, "review_warning": str(error)})
+                                 "review_senders": False, "review_warning": str(error), "review_held": False})
                 continue
             on_whatsapp = campaign.channel == "whatsapp"
             segments = 1 if on_whatsapp else count_segments(campaign.body or "").segments
@@ -184,6 +188,8 @@ class RecruitSmsCampaign(models.Model):
             campaign.review_eligible = len(eligible)
             campaign.review_exclusions = self.env["recruit.sms.gate"]._summary(
                 verdict for verdict, _request in excluded.values())
+            campaign.review_held = self.env["recruit.sms.gate"]._held_now(eligible, campaign.company_id) \
+                if campaign.state in ("draft", "scheduled") else False
             campaign.review_segments = segments
             campaign.review_total_segments = segments * len(eligible)
             campaign.review_duration = str(timedelta(seconds=round(seconds)))

@@ -46,7 +46,7 @@ class RecruitSmsGate(models.AbstractModel):
         # posted on an applicant but to another number: whoever holds that number decides
         # (the applicant it was posted on when nobody does)
         deciders = [fact["applicant"] or holders.get(index) or fact["posted_on"] for index, fact in enumerate(facts)]
-        laws = self._laws(requests, facts, deciders) if hours else {}
+        laws = self._laws(requests, facts, deciders, recent=hours)
         for index, (request, fact) in enumerate(zip(requests, facts, strict=True)):
             company = request.company
             applicant = deciders[index]
@@ -73,11 +73,12 @@ class RecruitSmsGate(models.AbstractModel):
         return verdicts
 
     @api.model
-    def _laws(self, requests, facts, deciders, now=None):
-        """{index of a request: {"rules": the texting rules of the recipient's place, "recent":
-        when they got the texts those rules count in the last 24 hours}} for the requests
-        whose place has rules (``recruit.sms.law.rule``)."""
-        rules_of, places, laws = {}, {}, {}
+    def _laws(self, requests, facts, deciders, now=None, recent=True):
+        """{index of a request: {"rules": the texting rules of the recipient's place,
+        "consent_lapses": when the applicant's implied consent lapses under them, "recent":
+        when they got the texts those rules count in the last 24 hours (with ``recent``)}}
+        for the requests whose place has rules (``recruit.sms.law.rule``)."""
+        rules_of, laws = {}, {}
         for index, (request, fact) in enumerate(zip(requests, facts, strict=True)):
             if not fact["number"]:
                 continue
@@ -86,15 +87,23 @@ class RecruitSmsGate(models.AbstractModel):
                 rules_of[company] = self.env["recruit.sms.law.rule"]._recruit_sms_rules(company)
             if not rules_of[company]:
                 continue
-            place = self._place(deciders[index], fact["number"])
-            rules = tuple(rule for rule in rules_of[company] if company.recruit_sms_law_everywhere or rule.applies(place))
+            applicant = deciders[index]
+            rules = self._rules_at(company, rules_of[company], self._place(applicant, fact["number"]))
             if rules:
-                laws[index], places[index] = {"rules": rules}, place
-        capped = {facts[index]["number"] for index, law in laws.items() if any(rule.cap for rule in law["rules"])}
-        recent = self._recent_texts(capped, now or fields.Datetime.now())
-        for index, law in laws.items():
-            law["recent"] = tuple(recent.get(facts[index]["number"], ()))
+                laws[index] = {"rules": rules, "consent_lapses": applicant._recruit_sms_consent_lapses(rules)
+                               if applicant else None}
+        if recent:
+            capped = {facts[index]["number"] for index, law in laws.items() if any(rule.cap for rule in law["rules"])}
+            texts = self._recent_texts(capped, now or fields.Datetime.now())
+            for index, law in laws.items():
+                law["recent"] = tuple(texts.get(facts[index]["number"], ()))
         return laws
+
+    @api.model
+    def _rules_at(self, company, rules, place):
+        """Those of ``company``'s texting ``rules`` that apply at ``place``: all of them
+        when the company applies the strictest everywhere."""
+        return tuple(rule for rule in rules if company.recruit_sms_law_everywhere or rule.applies(place))
 
     @api.model
     def _place(self, applicant, number):
@@ -154,6 +163,13 @@ class RecruitSmsGate(models.AbstractModel):
                 eligible_ids.append(applicant.id)
         # one recordset at the end: growing it one applicant at a time is quadratic
         return self.env["hr.applicant"].browse(eligible_ids), excluded
+
+    @api.model
+    def _held_now(self, applicants, company):
+        """Why some of ``applicants`` a campaign of ``company`` may text would be held if it
+        went now (their texting hours, the law of their place), as ``_summary`` says it."""
+        requests = [GateRequest(None, applicant, company, gate.CAMPAIGN) for applicant in applicants]
+        return self._summary(verdict for verdict in self._decide(requests) if verdict.held)
 
     @api.model
     def _summary(self, verdicts):
@@ -227,6 +243,7 @@ class RecruitSmsGate(models.AbstractModel):
             gate.NO_CONSENT: self.env._("no consent"),
             gate.OPT_OUT_ASKED: self.env._("may have asked to stop"),
             gate.DUPLICATE: self.env._("duplicate number"),
+            gate.CONSENT_LAPSED: self.env._("implied consent lapsed"),
             gate.WHATSAPP_WINDOW: self.env._("outside the WhatsApp window"),
             gate.QUIET_HOURS: self.env._("outside texting hours"),
             gate.STATE_HOURS: self.env._("outside the hours of the recipient's law"),
@@ -281,6 +298,11 @@ class RecruitSmsGate(models.AbstractModel):
             return self.env._(
                 "The last message of %(who)s may ask to stop texts: on the applicant's form, opt them out or dismiss "
                 "it before automated texts go.", who=name or number)
+        if code == gate.CONSENT_LAPSED:
+            return self.env._(
+                "%(who)s's consent to texts was imported, so it is only implied, and it lapsed under %(rule)s: ask them "
+                "whether they still want texts (your own message may go), and record their consent again if they "
+                "do.", who=name or number, rule=verdict.rule)
         if code == gate.WHATSAPP_WINDOW:
             return self.env._(
                 "%(who)s has not written on WhatsApp in the last 24 hours, so WhatsApp accepts only an approved "

@@ -37,6 +37,13 @@ class RecruitSmsLawRule(models.Model):
         "Counts automated texts", default=True,
         help="Texts on apply, automatic replies, scheduled texts and other modules' texts.")
     counts_campaign = fields.Boolean("Counts campaigns", default=True)
+    identify_sender = fields.Boolean(
+        "Identify the sender",
+        help="Every text names the company, a way to reach it and how to opt out (Canada's CASL).")
+    implied_consent_months = fields.Integer(
+        "Implied consent lapses after (months)",
+        help="Consent the candidate did not give themselves (an import) is only implied: it lapses this many months "
+             "after their last contact (application, message), and automated texts stop. 0: it does not lapse.")
     date_from = fields.Date("In force since")
     source = fields.Char("Source", help="The statute, and where to read it.")
     note = fields.Text("What it requires")
@@ -49,6 +56,9 @@ class RecruitSmsLawRule(models.Model):
             if rule.hours_apply and any(not 0 <= start < end <= 24 for start, end in pairs):
                 raise ValidationError(self.env._(
                     "%(rule)s: the texting hours must start before they end, between 00:00 and 24:00.", rule=rule.name))
+            if rule.implied_consent_months < 0:
+                raise ValidationError(self.env._("%(rule)s: the months of implied consent cannot be negative.",
+                                                 rule=rule.name))
             if rule.frequency_cap < 0:
                 raise ValidationError(self.env._("%(rule)s: texts per 24 hours cannot be negative.", rule=rule.name))
 
@@ -65,7 +75,8 @@ class RecruitSmsLawRule(models.Model):
                                              (gate.CAMPAIGN, self.counts_campaign)) if counts}
         return texting_law.Rule(
             code=str(self.id), name=self.name, country=self.country_id.code or None,
-            state=self.state_id.code or None, hours=hours, cap=self.frequency_cap, counted=frozenset(counted))
+            state=self.state_id.code or None, hours=hours, cap=self.frequency_cap, counted=frozenset(counted),
+            identify=self.identify_sender, implied_months=self.implied_consent_months)
 
     @api.model
     def _recruit_sms_rules(self, company):

@@ -33,7 +33,12 @@ class TestDigest(RecruitSmsCase):
     def test_one_digest_at_the_start_of_the_working_day(self):
         self.applicant._recruit_sms_mark_received(datetime(2026, 7, 5, 6, 0), "Still open?")  # 30 hours before
         self.other._recruit_sms_mark_received(datetime(2026, 7, 6, 10, 0), "Hi!")  # 2 hours before
+        third = self.env["hr.applicant"].create({
+            "partner_name": "Pat Third", "partner_phone": "+1 415 555 0156", "recruit_sms_consent": True,
+            "recruit_sms_assigned_user_id": self.recruiter.id})
+        third._recruit_sms_mark_received(datetime(2026, 7, 6, 9, 0), "Still hiring?")  # 3 hours before
         with freeze_time("2026-07-06 10:30:00"):
+            # an opt-out ends the conversation: Olga no longer waits
             self.other.with_user(self.recruiter).recruit_sms_compose("sms", "x", "^opt-out asked on the phone")
         self.run_digest("2026-07-06 11:00:00")  # Monday 7:00 in New York
         self.assertFalse(self.digests(), "not before the working day")

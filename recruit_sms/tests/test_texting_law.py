@@ -12,6 +12,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from ..tools import gate
 from .inbound_common import TwilioInboundCase
 from .test_campaign import CampaignCase, FakeClock
 
@@ -55,6 +56,12 @@ class TestTextingLaw(CampaignCase):
         for round_ in range(4):
             with freeze_time(f"2026-12-07 15:{round_ * 5:02d}:00"):
                 campaign = self.campaign(recipients, body=f"Round {round_ + 1}: new shifts open!")
+                if round_ == 3:  # the review says who would wait, and by which rule
+                    self.assertEqual(campaign.review_held.splitlines(), [
+                        "texts per 24 hours reached (Florida (FTSA)): 1",
+                        "texts per 24 hours reached (Maryland (Stop the Spam Calls Act)): 1",
+                        "texts per 24 hours reached (Oklahoma (OTSA)): 1"])
+                    self.assertEqual(campaign.review_eligible, 4, "held, not excluded: they get it tomorrow")
                 campaign.action_send()
                 self.run_engine()
         sent = self.sent_to()
@@ -185,3 +192,54 @@ class TestAnOptOutEndsTheConversation(TwilioInboundCase):
         rows = list(csv.reader(io.StringIO(event._to_csv())))
         self.assertEqual((rows[1][0], rows[1][-1]), ("2026-07-20 00:00:00", "2026-07-06 15:00:00"),
                          "when it was honoured, and when it came")
+
+
+@tagged("post_install", "-at_install")
+class TestCanada(CampaignCase):
+    """CASL: every text to a Canadian number names its sender; consent that is only
+    implied (an import) lapses six months after the last contact."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write({"name": "Northwind Staffing", "phone": "+1 416 555 0100"})
+
+    def test_every_text_to_a_canadian_number_names_the_sender(self):
+        toronto = self.env["hr.applicant"].create({"partner_name": "Tom Toronto", "partner_phone": "+1 416 555 0199",
+                                                   "recruit_sms_consent": True})
+        composers = self.env["recruit.sms.composer"].with_user(self.recruiter).create([
+            {"applicant_id": applicant.id, "channel": "sms", "subject": "Shift", "body": "Are you free Monday?"}
+            for applicant in (toronto, self.applicant)])
+        self.assertNotEqual(*composers.mapped("sms_count_info"), "the composer counts the identification")
+        toronto.with_user(self.recruiter).recruit_sms_send("sms", "Shift", "Are you free Monday?")
+        self.applicant.with_user(self.recruiter).recruit_sms_send("sms", "Shift", "Are you free Monday?")
+        bodies = {request["form"]["To"]: request["form"]["Body"] for request in self.twilio.requests}
+        self.assertEqual(bodies["+14165550199"],
+                         "Are you free Monday?\nNorthwind Staffing, +1 416 555 0100. Reply STOP to opt out.")
+        self.assertEqual(bodies["+14155550142"], "Are you free Monday?", "a US number: no identification")
+
+    def test_imported_consent_lapses_after_six_months_and_express_consent_does_not(self):
+        with freeze_time("2026-01-10 12:00:00"):
+            result = self.env["hr.applicant"].load(["partner_name", "partner_phone", "recruit_sms_consent"],
+                                                   [["Iris Import", "+1 416 555 0188", "1"],
+                                                    ["Eve Express", "+1 416 555 0177", "1"]])
+        imported, express = self.env["hr.applicant"].browse(result["ids"])
+        express.recruit_sms_consent = False
+        with freeze_time("2026-01-10 12:00:00"):
+            express.recruit_sms_consent = True  # a recruiter heard them say yes: express
+        self.assertEqual(imported.recruit_sms_consent_basis, "Implied (imported): lapses on 2026-07-10 under Canada (CASL)")
+        self.assertEqual(express.recruit_sms_consent_basis, "Express: the candidate gave it")
+        with freeze_time("2026-07-10 11:59:00"):
+            self.assertFalse(imported._recruit_sms_verdict(gate.AUTOMATED).code)
+        with freeze_time("2026-07-10 12:00:00"):
+            verdict = imported._recruit_sms_verdict(gate.AUTOMATED)
+            self.assertEqual((verdict.code, verdict.rule), (gate.CONSENT_LAPSED, "Canada (CASL)"))
+            self.assertIn("lapsed under Canada (CASL)", imported._recruit_sms_blocked_reason(kind=gate.AUTOMATED))
+            self.assertFalse(imported._recruit_sms_verdict(gate.MANUAL).code, "a recruiter may ask them again")
+            self.assertFalse(express._recruit_sms_verdict(gate.AUTOMATED).code)
+            campaign = self.campaign(imported | express)
+            self.assertEqual(campaign.review_eligible, 1)
+            self.assertIn("implied consent lapsed (Canada (CASL)): 1", campaign.review_exclusions)
+        # their message is a new contact: six more months
+        imported.sudo().recruit_sms_last_inbound_date = "2026-07-01 09:00:00"
+        self.assertEqual(imported.recruit_sms_consent_basis, "Implied (imported): lapses on 2027-01-01 under Canada (CASL)")

@@ -20,11 +20,13 @@ NO_CONSENT = "no_consent"
 DUPLICATE = "duplicate"
 WHATSAPP_WINDOW = "whatsapp_window"  # free text on WhatsApp more than 24 h after the candidate last wrote there
 OPT_OUT_ASKED = "opt_out_asked"  # their last message may ask to stop: no automated text until a recruiter decides
+CONSENT_LAPSED = "consent_lapsed"  # their consent is only implied, and the law of their place let it lapse
 QUIET_HOURS = "quiet_hours"  # not blocked: held until the recipient's hours open
 STATE_HOURS = "state_hours"  # held: outside the hours the law of the recipient's place allows
 FREQUENCY_CAP = "frequency_cap"  # held: the recipient got as many texts in 24 hours as their law allows
 HOLDING = frozenset({QUIET_HOURS, STATE_HOURS, FREQUENCY_CAP})
-BLOCKING = frozenset({NO_NUMBER, INVALID_NUMBER, OPTED_OUT, NO_CONSENT, OPT_OUT_ASKED, DUPLICATE, WHATSAPP_WINDOW})
+BLOCKING = frozenset({NO_NUMBER, INVALID_NUMBER, OPTED_OUT, NO_CONSENT, OPT_OUT_ASKED, DUPLICATE, WHATSAPP_WINDOW,
+                      CONSENT_LAPSED})
 
 # kinds of message, decided by the server code that sends, never by the caller
 MANUAL = "manual"  # a recruiter's one-to-one message, typed now
@@ -74,6 +76,7 @@ class Recipient:
     last_inbound: datetime | None = None  # when the candidate last wrote (naive UTC)
     last_whatsapp: datetime | None = None  # when the number last wrote on WhatsApp to the company (naive UTC)
     rules: tuple = ()  # the texting_law.Rule of the recipient's place
+    consent_lapses: datetime | None = None  # their consent is only implied, and lapses then (naive UTC)
     recent: tuple = ()  # when they got the texts those rules count, in the last 24 hours (naive UTC)
 
 
@@ -115,6 +118,8 @@ class Batch:
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}")
         code = self._blocking(recipient, kind, channel)
+        if code == CONSENT_LAPSED:
+            return Verdict(code, rule=next(rule.name for rule in recipient.rules if rule.implied_months))
         if code:
             return Verdict(code)
         if kind == CONFIRMATION or not self.hours:
@@ -169,6 +174,8 @@ class Batch:
             return NO_CONSENT
         if recipient.asked_to_stop and kind != MANUAL:  # a recruiter may still ask what they meant
             return OPT_OUT_ASKED
+        if recipient.consent_lapses is not None and recipient.consent_lapses <= self.now and kind != MANUAL:
+            return CONSENT_LAPSED  # a recruiter may still ask them to consent again
         if self.dedupe:
             if recipient.number in self.seen:
                 return DUPLICATE

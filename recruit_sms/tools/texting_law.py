@@ -89,6 +89,8 @@ class Rule:
     hours: tuple | None = None  # 7 (start, end) or None, Monday first; None: no hours of its own
     cap: int = 0
     counted: frozenset = frozenset()
+    identify: bool = False  # every text names its sender, a way to reach them and how to opt out (CASL)
+    implied_months: int = 0  # consent that is only implied lapses this long after the last contact (CASL)
 
     def applies(self, place):
         if self.country is None:
@@ -203,3 +205,24 @@ def revocation_deadline(asked_at):
     latest: the start (00:00 UTC) of the tenth business day after it."""
     day = business_days_after(asked_at, REVOCATION_BUSINESS_DAYS)
     return day.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def add_months(moment, months):
+    """``moment`` ``months`` calendar months later (the last day of a shorter month)."""
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    for day in range(moment.day, 27, -1):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    return moment.replace(year=year, month=month, day=min(moment.day, 28))
+
+
+def implied_consent_lapses(rules, last_contact):
+    """When consent that is only implied lapses under ``rules`` (the shortest period of
+    those that set one), counted from ``last_contact`` (naive UTC); None when none does."""
+    months = [rule.implied_months for rule in rules if rule.implied_months]
+    if not months or last_contact is None:
+        return None
+    return add_months(last_contact, min(months))

@@ -83,8 +83,8 @@ registry.category("web_tour.tours").add("recruit_sms_demo_tour", {
             run: "click",
         },
         {
-            content: "Its results: delivered, failed, replied, opted out",
-            trigger: ".o_form_view .oe_stat_button:contains(Replied):contains(3)",
+            content: "Its results: delivered, failed, replied (a STOP is no reply), opted out",
+            trigger: ".o_form_view .oe_stat_button:contains(Replied):contains(2)",
         },
         {
             content: "with the failures' reasons",
