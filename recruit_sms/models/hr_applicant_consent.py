@@ -57,8 +57,9 @@ class HrApplicant(models.Model):
         )
 
     def action_recruit_sms_export_consent(self):
-        """The evidence pack: the ledger of this applicant's numbers, as CSV, for the
-        recruitment officer who asks (consent is theirs to record; the number's history
+        """The evidence pack: the ledger of this applicant's numbers and the texts sent to
+        them (with the texting law applied to each), as CSV, for the recruitment officer who
+        asks (consent is theirs to record; the number's history
         names other applicants of the company)."""
         self.ensure_one()
         self.check_access("read")
@@ -70,9 +71,13 @@ class HrApplicant(models.Model):
             "|", ("applicant_id", "=", self.id), ("number", "in", numbers),
             ("company_id", "in", [self._recruit_sms_company().id, False]),
         ])
+        # and each text sent to the applicant, with the rules of their place it went under
+        texts = self.env["mail.notification"].sudo().search([
+            ("notification_type", "=", "sms"), ("mail_message_id.model", "=", self._name),
+            ("mail_message_id.res_id", "=", self.id)])
         attachment = self.env["ir.attachment"].sudo().create({
             "name": f"{EXPORT_PREFIX}{self.id}.csv",
-            "raw": events._to_csv().encode(),
+            "raw": events._to_csv(texts).encode(),
             "mimetype": "text/csv",
             # on no record: only who exported it (and administrators) may download it
         })

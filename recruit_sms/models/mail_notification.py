@@ -12,7 +12,8 @@ class MailNotification(models.Model):
     # what was sent, and how: copied from the SMS when the notification is created (and the
     # read date from WhatsApp's callback), never from a caller's values
     _recruit_sms_server_fields = ("recruit_sms_segments", "recruit_sms_whatsapp", "recruit_sms_kind",
-                                  "recruit_sms_content_sid", "recruit_sms_content_variables", "recruit_sms_read_date")
+                                  "recruit_sms_content_sid", "recruit_sms_content_variables", "recruit_sms_read_date",
+                                  "recruit_sms_law")
 
     failure_type = fields.Selection(
         selection_add=[("sms_optout", "Opted Out")],
@@ -27,6 +28,9 @@ class MailNotification(models.Model):
     recruit_sms_kind = fields.Selection(KIND_SELECTION, "Kind of text", readonly=True)
     recruit_sms_content_sid = fields.Char("WhatsApp template SID", readonly=True)
     recruit_sms_content_variables = fields.Char("WhatsApp template variables", readonly=True)
+    recruit_sms_law = fields.Char(
+        "Texting law applied", readonly=True,
+        help="The rules of the recipient's place the gate let the text go under (the evidence export lists them).")
     recruit_sms_read_date = fields.Datetime(
         "Read", readonly=True, help="When the candidate read it, as WhatsApp reported it (SMS never report it).")
 
@@ -35,6 +39,18 @@ class MailNotification(models.Model):
         # the gate counts the texts a number got in the last 24 hours (its law's cap)
         create_index(self.env.cr, "mail_notification_recruit_sms_number_index", self._table, ["sms_number"],
                      where="notification_type = 'sms'")
+
+    @api.model
+    def _recruit_sms_record_law(self, sms_rules):
+        """Keep, on the notification of each SMS the gate let go, the rules of the
+        recipient's place it went under: {sms.sms id: rule names}."""
+        by_rules = {}
+        for sms_id, rules in sms_rules.items():
+            if rules:
+                by_rules.setdefault(", ".join(rules), []).append(sms_id)
+        for law, sms_ids in by_rules.items():
+            self.sudo().search([("notification_type", "=", "sms"), ("sms_id_int", "in", sms_ids)]).write(
+                {"recruit_sms_law": law})
 
     def _recruit_sms_gate_channel(self):
         """How this text went, for the gate: an SMS, free text on WhatsApp, or a template."""

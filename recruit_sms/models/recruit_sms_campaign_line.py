@@ -211,6 +211,8 @@ class RecruitSmsCampaignLine(models.Model):
         if lost:  # a retry whose SMS was cleaned up: post it again
             lost._recruit_sms_post(campaign)
             sms_by_uuid.update({sms.uuid: sms for sms in self.env["sms.sms"].sudo().search([("uuid", "in", lost.mapped("sms_uuid"))])})
+        self.env["mail.notification"]._recruit_sms_record_law(
+            {sms_by_uuid[line.sms_uuid].id: verdicts[line.id].rules for line in ready if line.sms_uuid in sms_by_uuid})
         on_whatsapp = self.env["sms.sms"].browse().union(*sms_by_uuid.values())._recruit_sms_whatsapp_sends()
         return [
             Handoff(line.id, line.applicant_id.id, line.sms_uuid, line.number, sms_by_uuid[line.sms_uuid].body,

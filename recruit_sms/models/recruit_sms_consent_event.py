@@ -2,6 +2,7 @@ import io
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.tools import html2plaintext
 
 from ..tools.csv_safe import Writer
 
@@ -75,18 +76,32 @@ class RecruitSmsConsentEvent(models.Model):
         return self.sudo().search([("number", "=", number), ("event", "in", ("opt_out", "opt_in"))], limit=1).filtered(
             lambda e: e.event == "opt_out")
 
-    def _to_csv(self):
+    def _to_csv(self, texts=None):
+        """The ledger rows and, one timeline with them, the ``texts`` (SMS notifications)
+        sent: their kind, who sent them and the texting law they went under."""
         selection = {name: dict(self._fields[name]._description_selection(self.env)) for name in ("event", "source")}
         out = io.StringIO()
         writer = Writer(out)
         # a revocation shows when it came (the candidate's message) and when it was honoured
-        writer.writerow(["date (UTC)", "number", "applicant", "event", "how", "by", "reason", "message",
+        writer.writerow(["date (UTC)", "number", "applicant", "event", "how", "by", "reason or texting law", "message",
                          "message received (UTC)"])
-        for event in self.sorted(lambda e: (e.date, e.id)):
-            writer.writerow([
-                fields.Datetime.to_string(event.date), event.number, event.applicant_id.partner_name or "",
-                selection["event"][event.event], selection["source"][event.source], event.user_id.name or "",
-                event.reason or "", (event.inbound_id.body or "") if event.inbound_id else "",
-                fields.Datetime.to_string(event.inbound_id.received_date) if event.inbound_id else "",
-            ])
+        rows = [(event.date, event.id, [
+            fields.Datetime.to_string(event.date), event.number, event.applicant_id.partner_name or "",
+            selection["event"][event.event], selection["source"][event.source], event.user_id.name or "",
+            event.reason or "", (event.inbound_id.body or "") if event.inbound_id else "",
+            fields.Datetime.to_string(event.inbound_id.received_date) if event.inbound_id else "",
+        ]) for event in self]
+        if texts:
+            kinds = dict(texts._fields["recruit_sms_kind"]._description_selection(self.env))
+            for text in texts:
+                message = text.mail_message_id
+                applicant = self.env[message.model].browse(message.res_id) if message.model == "hr.applicant" else None
+                rows.append((message.date, text.id, [
+                    fields.Datetime.to_string(message.date), text.sms_number or "",
+                    (applicant.partner_name or "") if applicant else "", self.env._("Text sent"),
+                    kinds.get(text.recruit_sms_kind) or self.env._("Automated"), message.author_id.name or "",
+                    text.recruit_sms_law or "", html2plaintext(message.body or ""), "",
+                ]))
+        for _date, _id, row in sorted(rows, key=lambda row: (row[0], row[1])):
+            writer.writerow(row)
         return out.getvalue()

@@ -173,6 +173,8 @@ class SmsSms(models.Model):
             records.sudo().write({"recruit_sms_hold_until": until, "recruit_sms_hold_reason": reason})
             self.env.ref("sms.ir_cron_sms_scheduler_action").sudo()._trigger(until)
         stopped = self.browse().union(*blocked.values(), *held.values())
+        self.env["mail.notification"]._recruit_sms_record_law(
+            {sms.id: verdict.rules for sms, verdict in zip(subject, verdicts, strict=True) if sms not in stopped})
         return subject - stopped
 
     def _recruit_sms_gate_channel(self):

@@ -135,8 +135,8 @@ class TestCommandsAndLedger(ComplianceCase):
         action = applicant.action_recruit_sms_export_consent()
         attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
         rows = list(csv.reader(io.StringIO(attachment.raw.decode())))
-        self.assertEqual(rows[0], ["date (UTC)", "number", "applicant", "event", "how", "by", "reason", "message",
-                                   "message received (UTC)"])
+        self.assertEqual(rows[0], ["date (UTC)", "number", "applicant", "event", "how", "by", "reason or texting law",
+                                   "message", "message received (UTC)"])
         self.assertEqual([r[3] for r in rows[1:]], ["Consent given", "Consent withdrawn", "Consent given"])
         self.assertEqual({r[1] for r in rows[1:]}, {"'+14155550199"}, "as text: no spreadsheet reads it as a formula")
         self.assertEqual(rows[1][4], "Import")

@@ -50,6 +50,13 @@ class TestTextingLaw(CampaignCase):
         with freeze_time("2026-12-08 13:00:00"):
             sms_model.search(sms_model._recruit_sms_queue_domain())._send()
         self.assertEqual(self.sent_to()["+13055550101"], 1, "sent when Florida's hours open")
+        # the evidence: each text with the law it went under
+        self.recruiter.group_ids |= self.env.ref("hr_recruitment.group_hr_recruitment_user")
+        action = self.people["Florida"].with_user(self.recruiter).action_recruit_sms_export_consent()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        texts = [row for row in csv.reader(io.StringIO(attachment.raw.decode())) if row[3] == "Text sent"]
+        self.assertEqual([(row[1], row[4], row[5], row[6], row[7]) for row in texts],
+                         [("'+13055550101", "Written by a recruiter", "Rita Recruiter", "Florida (FTSA)", "Hello Florida")])
 
     def test_the_fourth_campaign_in_a_day_reaches_only_the_state_without_a_cap(self):
         recipients = self.env["hr.applicant"].union(*self.people.values())
@@ -76,6 +83,9 @@ class TestTextingLaw(CampaignCase):
             # held until the first of the day's three is 24 hours old
             self.assertEqual(str(line.next_attempt_at), "2026-12-08 15:00:00", state)
         self.assertEqual(lines[self.people["New York"]].state, "sent")
+        laws = {line.applicant_id: line.mail_message_id.notification_ids.recruit_sms_law
+                for line in self.env["recruit.sms.campaign.line"].search([("state", "=", "sent")])}
+        self.assertEqual((laws[self.people["Oklahoma"]], laws[self.people["New York"]]), ("Oklahoma (OTSA)", False))
 
     def test_a_recruiters_reply_to_a_candidate_who_just_wrote_is_not_capped(self):
         florida = self.people["Florida"]

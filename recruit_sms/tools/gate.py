@@ -7,7 +7,7 @@ module only decides, so every path that sends (the composer, the chat window, sc
 messages, campaigns, resends, Odoo's own SMS queue) applies the same rules.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 
 from . import quiet_hours, texting_law, whatsapp
@@ -85,7 +85,8 @@ class Verdict:
     code: str | None = None
     hold_until: datetime | None = None  # with a holding code
     closes_at: datetime | None = None  # may go now: its hours close then (None: never)
-    rule: str | None = None  # the name of the rule of the recipient's place that holds it
+    rule: str | None = None  # the name of the rule of the recipient's place that holds or blocks it
+    rules: tuple = ()  # may go: the names of the rules of the recipient's place it goes under
 
     @property
     def held(self):
@@ -112,7 +113,15 @@ class Batch:
     seen: set = field(default_factory=set)
     sent: dict = field(default_factory=dict)  # number: moments the batch let counted texts go to it
 
-    def decide(self, recipient, kind, channel=SMS):  # noqa: PLR0911 (one return per outcome)
+    def decide(self, recipient, kind, channel=SMS):
+        """The Verdict on a text of ``kind`` on ``channel`` to ``recipient`` now; one that may
+        go names the rules of the recipient's place it went under (the evidence)."""
+        verdict = self._decide(recipient, kind, channel)
+        if verdict.code is None and recipient.rules and kind != CONFIRMATION:
+            return replace(verdict, rules=tuple(rule.name for rule in recipient.rules))
+        return verdict
+
+    def _decide(self, recipient, kind, channel):  # noqa: PLR0911 (one return per outcome)
         if kind not in KINDS:
             raise ValueError(f"unknown kind of message {kind!r}")
         if channel not in CHANNELS:
