@@ -13,7 +13,10 @@ without accents and with typographic apostrophes made plain:
   me escriban", "no more messages", "I don't want any more texts");
 * a removal (remove me, take me off, unsubscribe me, désinscrivez-moi, dar de baja), unless
   negated ("please don't remove me");
-* a plain "wrong number" or "leave me alone".
+* a plain "wrong number" or "leave me alone";
+* failing all of these, a second reading (``_second_reading``): a sentence that both asks
+  to end something and names the texts or the contact, with nothing that makes it a
+  near-miss.
 
 ``wants_to_stop`` returns the phrase that matched, or None: the evidence shown to the
 recruiter.
@@ -25,42 +28,68 @@ import unicodedata
 # the ways of reaching someone, as verbs (English -ing and base forms) and as nouns
 # the ways of reaching someone by text: a request about calls or emails alone ("don't call
 # me, text me instead") is no request to stop texts
-_EN_VERB_ING = r"(?:texting|messaging|contacting|sending|writing|bothering|spamming|sms(?:ing)?|getting|receiving)"
-_EN_VERB = r"(?:text|message|contact|sms|msg|bother|spam|reach out to)"
-_EN_NOUN = r"(?:texts?|messages?|sms|msgs?|notifications?|alerts?|job alerts?)"
+_EN_VERB_ING = (r"(?:texting|txting|textin|texing|messaging|msging|contacting|sending|writing|bothering|bugging|spamming|"
+                r"harr?ass?ing|sms(?:ing)?|getting|receiving|reaching out|hitting me up|hmu|blowing up my phone|"
+                r"hitting (?:up )?my phone)")
+_EN_VERB = r"(?:text|txt|message|msg|contact|sms|bother|spam|reach out to)"
+_EN_NOUN = r"(?:texts?|txts?|messages?|sms|msgs?|notifications?|alerts?|job alerts?|offers?|job offers?)"
 # "don't contact me before 5pm" sets a time, it does not revoke
 _NOT_A_TIME = r"(?!\s+(?:before|after|until|till|during|at|on|in the|between|tomorrow|today|this)\b)"
 _FR_VERB_INF = (r"(?:m'?\s?(?:ecrire|envoyer|contacter|appeler|texter|relancer|harceler|deranger)"
-                r"|me (?:contacter|texter|relancer|deranger)|(?:envoyer|ecrire) (?:des|de) (?:messages?|sms|textos?))")
+                r"|me (?:contacter|texter|relancer|deranger|harceler|ecrire|envoyer)"
+                r"|(?:envoyer|ecrire) (?:des|de) (?:messages?|sms|textos?))")
 _FR_NOUN = r"(?:messages?|sms|textos?|appels?|courriels?|mails?)"
 _ES_VERB_INF = (r"(?:escribir(?:me|nos)?|enviar(?:me)?|mandar(?:me)?|contactar(?:me)?|llamar(?:me)?|"
                 r"molestar(?:me)?|textear(?:me)?)")
-_ES_NOUN = r"(?:mensajes?|sms|textos?|llamadas?|correos?|whatsapps?)"
+_ES_NOUN = r"(?:mensajes?|sms|textos?|llamadas?|correos?|whatsapps?|ofertas?)"
 
 _CEASE = [
     # English: stop texting me, quit messaging me, stop sending me messages, stop all texts
-    rf"\b(?:stop|quit|cease)\s+(?:all\s+)?(?:the\s+)?{_EN_VERB_ING}\b"
-    rf"(?:\s+(?:me|us|this (?:number|phone)|to (?:me|this number)|messages?|texts?|{_EN_NOUN}))",
+    rf"\b(?:stop|quit|cease(?: and desist)?)\s+(?:all\s+)?(?:the\s+)?{_EN_VERB_ING}\b"
+    rf"(?:\s+(?:me|us|this (?:number|phone)|to (?:me|this number)|messages?|texts?|these|those|them|with|{_EN_NOUN})|"
+    r"\s*[.!]*$)",
     rf"\b(?:stop|quit|cease)\s+(?:(?:all|these|those|the|your|of|sending)\s+){{0,3}}{_EN_NOUN}\b",
     rf"\b(?:stop|quit)\s+{_EN_VERB_ING}\s+me\b",
     r"\bstop\s+contact\b",
     # French: arrêtez de m'écrire, cessez de me contacter, arrête les messages
-    rf"\b(?:arrete[sz]?|arreter|cesse[sz]?|cesser)\s+(?:de|d')\s*{_FR_VERB_INF}",
+    rf"\b(?:arrete[sz]?|arreter|arretiez|cesse[sz]?|cesser|cessiez)\s+(?:de|d')\s*{_FR_VERB_INF}",
+    r"\bcesser\s+tout\s+envoi\b",
     rf"\b(?:arrete[sz]?|cesse[sz]?)\s+(?:les|vos|tes|ces)\s+{_FR_NOUN}\b",
     # Spanish: dejen de escribirme, deja de mandarme mensajes, paren los mensajes
     rf"\b(?:deja|dejen|dejad|deje|dejar)\s+de\s+{_ES_VERB_INF}",
-    rf"\b(?:paren|pare|detengan|deten)\s+(?:de\s+{_ES_VERB_INF}|(?:los|sus|tus|estos)\s+{_ES_NOUN})",
+    rf"\b(?:paren|pare|detengan|deten)\s+(?:ya\s+)?(?:de\s+{_ES_VERB_INF}|(?:con\s+)?(?:los|sus|tus|estos)\s+{_ES_NOUN})",
+    # enough of it: enough with the texts, basta de mensajes
+    rf"\benough\s+(?:with|of)\s+(?:the\s+|these\s+|your\s+)?{_EN_NOUN}\b",
+    rf"\bbasta\s+(?:ya\s+)?(?:de|con)\s+(?:los\s+|tus\s+|sus\s+)?{_ES_NOUN}\b",
 ]
 _PROHIBIT = [
     # English: don't text me, do not contact me again, never message me, no more texts
     rf"\b(?:do not|don't|dont|never|please don't|pls don't|no longer)\s+(?:ever\s+)?{_EN_VERB}\s+(?:me|this number|us)\b{_NOT_A_TIME}",
-    rf"\bno more\s+(?:of (?:these|your)\s+)?{_EN_NOUN}\b",
+    rf"\bno more\s+(?:of (?:these|your)\s+)?(?:\w+\s+)?{_EN_NOUN}\b",
+    # "don't message me on WhatsApp anymore": a time of day does not end it, "anymore" does
+    rf"\b(?:do not|don't|dont|never|please don't)\s+{_EN_VERB}\s+me\b.{{0,30}}\b(?:anymore|any more|again)\b",
+    r"\b(?:do not|don't|dont|no longer)\s+(?:want|wish|need)\s+to\s+hear\s+(?:about|from)\b",
+    # withdrawing consent: I withdraw my consent, je retire mon consentement, retiro mi consentimiento
+    r"\b(?:withdraw|revoke|retract|withdrawing|revoking)\s+(?:my|all|any)\s+consent\b",
+    r"\b(?:retire|retirer|revoque)\s+mon\s+consentement\b",
+    r"\b(?:retiro|revoco|retirar|revocar)\s+mi\s+consentimiento\b",
+    # opting out: a request to opt out, I want out of these texts
+    r"\b(?:request|want|wish|like|wanna|need)\s+to\s+opt[\s-]?out\b(?!\s+of\s+(?:the\s+)?(?:emails?|calls?)\b)",
+    rf"\bwant\s+out\s+of\s+(?:these|your|the|this)\s+(?:{_EN_NOUN}|list)\b",
+    r"\b(?:delete|remove|erase)\s+(?:this|my)\s+number\b",
+    r"\bmy\s+number\s+(?:removed|deleted|erased)\b",
     rf"\b(?:do not|don't|dont|no longer)\s+(?:want|wish)\s+(?:to (?:receive|get)\s+)?"
     rf"(?:any\s*(?:more|further)?\s+|more\s+|your\s+|these\s+)?{_EN_NOUN}\b",
     r"\b(?:do not|don't|dont|no longer)\s+(?:want|wish)\s+to\s+(?:be\s+)?(?:contacted|texted|messaged)\b",
     # French: ne m'écrivez plus, ne me contactez plus, plus de messages, je ne veux plus de sms
-    r"\bne\s+(?:m'?\s?|me\s+)(?:ecri\w*|envoye\w*|contacte\w*|appele\w*|texte\w*|relance\w*|derange\w*)\s+plus\b",
-    r"\bne\s+plus\s+(?:me|m')\s*(?:contacter|ecrire|envoyer|appeler|texter|relancer)\b",
+    r"\bne\s+(?:m'?\s?|me\s+)(?:ecri\w*|envoi\w*|envoye\w*|contacte\w*|texte\w*|relance\w*|derange\w*)"
+    r"\s+plus\b",
+    rf"\bplus\s+jamais\s+(?:de\s+|d')?\s*{_FR_NOUN}\b",
+    r"\b(?:je\s+)?(?:ne\s+)?veux\s+plus\s+(?:recevoir|de\s+(?:messages?|sms|textos?))\b",
+    r"\bne\s+(?:souhaite|desire|veux)\s+plus\s+(?:etre\s+)?(?:contacte|sollicite|recevoir)\w*",
+    r"\binutile\s+de\s+(?:m'|me\s+)\s*(?:ecrire|contacter|relancer|envoyer|recontacter)\b",
+    r"\beffac(?:er|ez|iez)\s+mon\s+numero\b",
+    r"\bne\s+plus\s+(?:me|m')\s*(?:contacter|ecrire|envoyer|texter|relancer)\b",
     rf"\bne\s+veu[xt]\s+plus\s+(?:recevoir\s+)?(?:de\s+|d'|vos\s+|les\s+|ces\s+)?\s*{_FR_NOUN}\b",
     rf"^\s*plus de\s+{_FR_NOUN}\b",
     r"\bne\s+veu[xt]\s+plus\s+(?:etre\s+)?(?:contacte|sollicite)e?s?\b",
@@ -69,13 +98,18 @@ _PROHIBIT = [
     r"\bno\s+(?:me|nos)\s+(?:escrib(?:an|as|a|ais)|mand(?:en|es|e)|envi(?:en|es|e)|contact(?:en|es|e)|"
     r"molest(?:en|es|e)|texte(?:en|es|e))\b",
     rf"\bno\s+quiero\s+(?:recibir\s+)?(?:mas\s+)?{_ES_NOUN}\b",
+    r"\b(?:ya\s+)?no\s+(?:deseo|quiero)\s+recibir\b",
+    r"\bno\s+(?:me\s+)?(?:escrib|envi|mand|contact)\w*\s+mas\b",
+    r"\bno\s+(?:escribir|enviar|mandar|contactar)(?:me|nos)\b",
+    r"\bno\s+quiero\s+que\s+me\s+vuelvan\s+a\b",
     rf"\bno\s+mas\s+{_ES_NOUN}\b",
     r"\bno\s+quiero\s+que\s+me\s+(?:escrib\w*|contact\w*|mand\w*|envi\w*)\b",
 ]
 _REMOVE = [
     # English: remove me from your list, take me off, unsubscribe me, opt me out, delete my number
     r"\b(?:remove|delete|take|drop|erase)\s+(?:me|my (?:number|phone(?: number)?|contact|info(?:rmation)?|details))"
-    r"\s+(?:off|from)\b(?!\s+(?:the|this|that|my|your)\s+(?:[\w-]+\s+){0,2}(?:interview|shift|schedule|calendar|meeting|call|rota|roster|slot))",
+    r"\s+(?:off|from)\b(?!(?:\s+[\w'-]+){0,3}?\s+(?:interviews?|shifts?|schedule|calendar|meeting|call|rota|roster|"
+    r"slots?|roles?|positions?|vacancy|vacancies|team)\b)",
     r"\b(?:remove|delete|erase|lose)\s+(?:my\s+)?(?:number|phone number)\b",
     r"\bunsubscribe\s+(?:me|this number)\b",
     r"\b(?:opt|sign)\s+me\s+out\b",
@@ -86,16 +120,20 @@ _REMOVE = [
     r"\b(?:me\s+)?desabonne[rz]?(?:-moi)?\b",
     r"\bme\s+(?:retirer|desinscrire)\b",
     # Spanish: bórrenme de la lista, sáquenme de la lista, darme de baja, eliminen mi número
-    r"\b(?:borr|saqu|quit|elimin)(?:en|a|e|ad)me\s+de\b",
+    r"\b(?:borr|saqu|quit|elimin)(?:en|a|e|ad)me\s+de\b"
+    r"(?!(?:\s+\w+){0,2}?\s+(?:entrevistas?|turnos?|puestos?|horarios?|citas?|vacantes?)\b)",
     r"\b(?:dar(?:me)?|den(?:me)?|deme)\s+de\s+baja\b",
-    r"\b(?:borren|eliminen|borra|elimina)\s+mi\s+numero\b",
+    r"\b(?:borren|eliminen|borra|elimina)\s+mi\s+numero\b(?!\s+(?:viejo|antiguo|anterior))",
 ]
 _ALONE = [
     # a whole message that is a short request to stop ("please stop", "stop it now", "basta ya")
     r"^(?:(?:please|pls|plz|ok|okay|svp|por favor)\s+)?(?:stop|stop it|stop this|unsubscribe|opt out|arrete[zs]?|"
     r"basta|paren|parad)(?:\s+(?:please|pls|now|already|thanks|thank you|svp|s'il vous plait|merci|por favor|ya|gracias))*[\s.!]*$",
     r"^\s*(?:(?:this is|you have|you've got|u have) (?:the\s+)?)?wrong number\b",
+    # a STOP closing a longer message: "this is the 5th text today, STOP"
+    r"[,.;:!?-]\s*(?:please\s+)?stop(?:\s+(?:please|now|it|already))?[\s.!]*$",
     r"\bleave me alone\b",
+    r"^(?:(?:please|pls|plz|just)\s+)?(?:remove|delete|take)\s+me(?:\s+off)?(?:\s+(?:please|pls|now|thanks))?[\s.!]*$",
     r"\blaissez[\s-]moi tranquille\b",
     r"\bdejen?me en paz\b",
     r"^\s*(?:numero equivocado|mauvais numero)\b",
@@ -120,6 +158,44 @@ def plain(text):
     return " ".join(text.lower().split())
 
 
+# The second reading, for wordings no phrase above foresaw: a sentence that both asks to
+# end something (stop, no more, never again, remove, unsubscribe...) and names the texts or
+# the contact (texts, messages, WhatsApp, my number, your list...), with nothing that makes
+# it a near-miss (stopping by, a time of day, a slot or an interview, "don't stop", a
+# question about emails, still interested).
+_END = re.compile(
+    r"\b(?:stop+|stpo|quit|cease|enough|no more|no longer|(?:n'?t|not|no)\b.{0,40}\bany ?more|never again|"
+    r"not again|ever again|"
+    r"unsubscribe|opt(?:[\s-]?out)|remove|delete|erase|take me off|withdraw|revoke|done with|"
+    r"arret\w*|cess\w*|plus jamais|ne\s+\S+\s+plus|plus (?:de|d')|retire\w*|supprim\w*|effac\w*|desinscri\w*|"
+    r"desabonn\w*|basta|dej(?:a|en|ad|e)\s+de|paren|pare|no mas|nunca mas|ya no|bor+(?:r|en)\w*|baja|elimin\w*|"
+    r"saqu\w*|quit(?:en|a)me)\b")
+_CHANNEL = re.compile(
+    r"\b(?:te?xt\w*|txt\w*|messag\w*|msgs?|sms|whatsapps?|contact\w*|(?:my|this|mi|este|mon|ce) (?:phone )?"
+    r"(?:number|numero)|(?:your|the|ur|su|sus|vos|votre|la) (?:\w+ )?(?:list|lista|liste)s?|reach\w*|hear from|"
+    r"write me|writing me|hit(?:ting)? me|my phone|mensajes?|escrib\w*|mand\w*|envi\w*|ecri\w*|envoy\w*|relanc\w*|"
+    r"harcel\w*|textos?|sollicit\w*|molest\w*)\b")
+_NEAR_MISS = re.compile(
+    r"\b(?:stop(?:ping)? (?:by|at|in|over)|bus stop|can'?t stop|stop playin\w*|stop ignoring|when i stop|"
+    r"stop work\w*|just text|text me (?:the|instead|back|when|at|for|if|about|tomorrow|later|on)|quit(?:ting)? my|"
+    r"ecrivez[\s-]moi|envoyez[\s-]moi|escribanme|escribeme|mandenme|envienme|(?:don'?t|do not|never|won'?t)(?:\s+\S+){0,2}\s+stop|"
+    r"keep (?:texting|the|me|sending|them)|still (?:interested|looking|want)|sigo|toujours|instead|plutot|mejor|"
+    r"before|after|until|during|pendant|avant|apres|antes|despues|weekends?|evenings?|soir|mornings?|"
+    r"emails?|e-mails?|mails?|correos?|courriels?|references?|employer|jefe|patron|old|ancien\w*|viej\w*|"
+    r"interviews?|shifts?|slots?|creneau\w*|entrevistas?|entretiens?|turnos?|roles?|positions?|postes?|puestos?|"
+    r"resume|application|candidature|solicitud|add me|opt me in|no (?:dejen|deje) de|n'arrete\w* pas|"
+    r"do not remove|don'?t remove|no me borren|ne (?:me )?(?:supprimez|retirez) pas)\b")
+
+
+def _second_reading(text):
+    for clause in re.split(r"[.!?;]\s+|\n", text):
+        end, channel = _END.search(clause), _CHANNEL.search(clause)
+        if end and channel and not _NEAR_MISS.search(clause):
+            start, stop = min(end.start(), channel.start()), max(end.end(), channel.end())
+            return clause[start:stop].strip()
+    return None
+
+
 def wants_to_stop(body):
     """The words of ``body`` that ask to stop being contacted, or None."""
     text = plain(body)
@@ -136,4 +212,4 @@ def wants_to_stop(body):
             clause = _CLAUSE_END.split(before)[-1]
             if not _NEGATION.search(clause):
                 return match.group(0).strip()
-    return None
+    return _second_reading(text)
