@@ -91,7 +91,7 @@ _PROHIBIT = [
     r"\beffac(?:er|ez|iez)\s+mon\s+numero\b",
     r"\bne\s+plus\s+(?:me|m')\s*(?:contacter|ecrire|envoyer|texter|relancer)\b",
     rf"\bne\s+veu[xt]\s+plus\s+(?:recevoir\s+)?(?:de\s+|d'|vos\s+|les\s+|ces\s+)?\s*{_FR_NOUN}\b",
-    rf"^\s*plus de\s+{_FR_NOUN}\b",
+    rf"^\s*plus de\s+{_FR_NOUN}\b(?![^?]*\?)",  # "plus de messages ?" asks for news
     r"\bne\s+veu[xt]\s+plus\s+(?:etre\s+)?(?:contacte|sollicite)e?s?\b",
     # Spanish: no me escriban, no me manden más mensajes, no quiero más mensajes, no más mensajes
     # commands only: "no me escriban" asks, "no me mandaron la dirección" or "no me llamo María" do not
@@ -109,7 +109,7 @@ _REMOVE = [
     # English: remove me from your list, take me off, unsubscribe me, opt me out, delete my number
     r"\b(?:remove|delete|take|drop|erase)\s+(?:me|my (?:number|phone(?: number)?|contact|info(?:rmation)?|details))"
     r"\s+(?:off|from)\b(?!(?:\s+[\w'-]+){0,3}?\s+(?:interviews?|shifts?|schedule|calendar|meeting|call|rota|roster|"
-    r"slots?|roles?|positions?|vacancy|vacancies|team)\b)",
+    r"slots?|roles?|positions?|vacancy|vacancies|team|voicemail)\b)",
     r"\b(?:remove|delete|erase|lose)\s+(?:my\s+)?(?:number|phone number)\b",
     r"\bunsubscribe\s+(?:me|this number)\b",
     r"\b(?:opt|sign)\s+me\s+out\b",
@@ -127,13 +127,15 @@ _REMOVE = [
 ]
 _ALONE = [
     # a whole message that is a short request to stop ("please stop", "stop it now", "basta ya")
-    r"^(?:(?:please|pls|plz|ok|okay|svp|por favor)\s+)?(?:stop|stop it|stop this|unsubscribe|opt out|arrete[zs]?|"
+    r"^(?:(?:please|pls|plz|ok|okay|svp|por favor|ya)\s+)?(?:stop|stop it|stop this|unsubscribe|opt out|arrete[zs]?|"
     r"basta|paren|parad)(?:\s+(?:please|pls|now|already|thanks|thank you|svp|s'il vous plait|merci|por favor|ya|gracias))*[\s.!]*$",
     r"^\s*(?:(?:this is|you have|you've got|u have) (?:the\s+)?)?wrong number\b",
     # a STOP closing a longer message: "this is the 5th text today, STOP"
     r"[,.;:!?-]\s*(?:please\s+)?stop(?:\s+(?:please|now|it|already))?[\s.!]*$",
     r"\bleave me alone\b",
     r"^(?:(?:please|pls|plz|just)\s+)?(?:remove|delete|take)\s+me(?:\s+off)?(?:\s+(?:please|pls|now|thanks))?[\s.!]*$",
+    r"^(?:(?:please|pls|plz)\s+)?unsub(?:scribe)?(?:\s+(?:please|pls|me))?[\s.!]*$",
+    r"\b(?:say|said|told you|asked you)\s+(?:to\s+)?stop\b",
     r"\blaissez[\s-]moi tranquille\b",
     r"\bdejen?me en paz\b",
     r"^\s*(?:numero equivocado|mauvais numero)\b",
@@ -164,33 +166,43 @@ def plain(text):
 # it a near-miss (stopping by, a time of day, a slot or an interview, "don't stop", a
 # question about emails, still interested).
 _END = re.compile(
-    r"\b(?:stop+|stpo|quit|cease|enough|no more|no longer|(?:n'?t|not|no)\b.{0,40}\bany ?more|never again|"
-    r"not again|ever again|"
-    r"unsubscribe|opt(?:[\s-]?out)|remove|delete|erase|take me off|withdraw|revoke|done with|"
-    r"arret\w*|cess\w*|plus jamais|ne\s+\S+\s+plus|plus (?:de|d')|retire\w*|supprim\w*|effac\w*|desinscri\w*|"
-    r"desabonn\w*|basta|dej(?:a|en|ad|e)\s+de|paren|pare|no mas|nunca mas|ya no|bor+(?:r|en)\w*|baja|elimin\w*|"
-    r"saqu\w*|quit(?:en|a)me)\b")
+    r"\b(?:stop+(?:ped)?|stpo|quit|cease|refrain|enough|no more|no longer|no further|further contact|no need|"
+    r"(?:n'?t|not|no)\b.{0,40}\bany ?more|never again|not again|ever again|"
+    r"(?:don'?t|do not|dont|please don'?t|never)\s+(?:\w+\s+)?(?:text|txt|message|msg|contact|send|reach|write|sms)\w*|"
+    r"(?:don'?t|do not) need|unsub\w*|opt(?:[\s-]?out)|cancel\w*|remove\w*|delete\w*|erase|lose|"
+    r"(?:take|get|want)\s+(?:me|my \w+)\s+off|off (?:of )?(?:this|your|the|ur) (?:\w+ )?list|withdraw|revoke|done with|"
+    r"arret\w*|cess\w*|plus jamais|ne\s+\S+\s+plus|ne plus|retire\w*|supprim\w*|effac\w*|"
+    r"desinscri\w*|desabonn\w*|laissez|dej(?:a|en|ad|e|ar)\s+de|paren|pare|no mas|nunca mas|ya no|"
+    r"no vuelvan|bor+(?:r|en)\w*|baja|elimin\w*|saqu\w*|quit(?:en|a)me|cancel(?:en|a)|spamm?\w*)\b")
 _CHANNEL = re.compile(
     r"\b(?:te?xt\w*|txt\w*|messag\w*|msgs?|sms|whatsapps?|contact\w*|(?:my|this|mi|este|mon|ce) (?:phone )?"
-    r"(?:number|numero)|(?:your|the|ur|su|sus|vos|votre|la) (?:\w+ )?(?:list|lista|liste)s?|reach\w*|hear from|"
-    r"write me|writing me|hit(?:ting)? me|my phone|mensajes?|escrib\w*|mand\w*|envi\w*|ecri\w*|envoy\w*|relanc\w*|"
-    r"harcel\w*|textos?|sollicit\w*|molest\w*)\b")
+    r"(?:number|numero)|(?:\w+ )?(?:list|lista|liste)s?|reach\w*|hear from|write me|writing me|hit(?:ting)? me|"
+    r"my phone|mensajes?|escrib\w*|mand\w*|envi\w*|ecri\w*|envoy\w*|relanc\w*|harcel\w*|textos?|sollicit\w*|"
+    r"molest\w*|alerts?|subscription|spamm?\w*|datos|donnees|coordonnees|my (?:data|details|info\w*)|"
+    r"anything else|me alone|moi tranquille)\b")
 _NEAR_MISS = re.compile(
     r"\b(?:stop(?:ping)? (?:by|at|in|over)|bus stop|can'?t stop|stop playin\w*|stop ignoring|when i stop|"
-    r"stop work\w*|just text|text me (?:the|instead|back|when|at|for|if|about|tomorrow|later|on)|quit(?:ting)? my|"
-    r"ecrivez[\s-]moi|envoyez[\s-]moi|escribanme|escribeme|mandenme|envienme|(?:don'?t|do not|never|won'?t)(?:\s+\S+){0,2}\s+stop|"
-    r"keep (?:texting|the|me|sending|them)|still (?:interested|looking|want)|sigo|toujours|instead|plutot|mejor|"
+    r"stop work\w*|just (?:text|message|msg|write)|(?:text|message|msg|write|contact|call) me (?:the|a|an|instead|back|"
+    r"when|at|for|if|about|tomorrow|later|on|with)|quit(?:ting)? my|don'?t lose|no pierdan|ne perdez pas|"
+    r"ecrivez[\s-]moi|envoyez[\s-]moi|escribanme|escribeme|mandenme|envienme|"
+    r"(?:don'?t|do not|never|won'?t)(?:\s+\S+){0,2}\s+stop|keep (?:texting|the|me|sending|them)|them coming|no way|"
+    r"(?:texting|messaging|writing|contacting) you|i'?ll stop|i will stop|(?:have|need|got) to stop|gotta stop|for now|"
+    r"still (?:interested|looking|want)|sigo|toujours|instead|plutot|mejor|better|prefer\w*|rather|prefiero|"
+    r"worry\w*|preocup\w*|inquiet\w*|voicemail|more (?:texts|messages) about|"
     r"before|after|until|during|pendant|avant|apres|antes|despues|weekends?|evenings?|soir|mornings?|"
-    r"emails?|e-mails?|mails?|correos?|courriels?|references?|employer|jefe|patron|old|ancien\w*|viej\w*|"
+    r"emails?|e-mails?|mails?|correos?|courriels?|references?|employer|boss|jefe|patron|old|ancien\w*|viej\w*|"
     r"interviews?|shifts?|slots?|creneau\w*|entrevistas?|entretiens?|turnos?|roles?|positions?|postes?|puestos?|"
+    r"cita|rendez|appointment|reschedul\w*|reprogram\w*|decaler|duplicate|"
     r"resume|application|candidature|solicitud|add me|opt me in|no (?:dejen|deje) de|n'arrete\w* pas|"
     r"do not remove|don'?t remove|no me borren|ne (?:me )?(?:supprimez|retirez) pas)\b")
 
 
 def _second_reading(text):
+    if _NEAR_MISS.search(text):
+        return None
     for clause in re.split(r"[.!?;]\s+|\n", text):
         end, channel = _END.search(clause), _CHANNEL.search(clause)
-        if end and channel and not _NEAR_MISS.search(clause):
+        if end and channel:
             start, stop = min(end.start(), channel.start()), max(end.end(), channel.end())
             return clause[start:stop].strip()
     return None
