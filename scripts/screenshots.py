@@ -1,6 +1,7 @@
 """Screenshots of recruit_sms for the README, taken from a fresh demo database in headless
 Chromium (`make screenshots`): the Communications tab, the inbox panel, a campaign's
-review, a WhatsApp conversation in template mode and a booking link's page on a phone.
+review, a WhatsApp conversation in template mode, the texting law and one of its rules, and
+a booking link's page on a phone.
 Chromium is driven over its DevTools protocol (websocket-client, which the tours need
 anyway); the pictures land in docs/.
 
@@ -132,6 +133,12 @@ def take(base, database, out, port):
     page.shoot(out / "whatsapp.png")
     page.goto(f"{base}/odoo/recruit.sms.campaign/{campaign}", ".o_form_view")
     page.shoot(out / "campaign-review.png")
+    # the texting law of the places the addon knows
+    page.goto(f"{base}/odoo/action-recruit_sms.recruit_sms_law_rule_action", ".o_list_view .o_data_row")
+    page.shoot(out / "texting-law.png")
+    [texas] = rpc(base, session, "recruit.sms.law.rule", "search", [["name", "=", "Texas (SB 140)"]])
+    page.goto(f"{base}/odoo/action-recruit_sms.recruit_sms_law_rule_action/{texas}", ".o_form_view")
+    page.shoot(out / "texting-law-rule.png")
     # a booking link's page, as the candidate's phone shows it
     sentence = rpc(base, session, "hr.applicant", "recruit_sms_booking_link", [applicant])
     link = sentence[sentence.index("/recruit_sms/book/"):].split()[0]
