@@ -31,6 +31,15 @@ class HrApplicant(models.Model):
             ("subtype_id.internal", "=", False),
         ]
 
+    def _recruit_sms_default_subject(self):
+        """The subject a reply takes when the recruiter writes none (the chat window asks
+        for none): the conversation's last subject, else the job, else the company."""
+        self.ensure_one()
+        last = self.env["mail.message"].sudo().search(
+            Domain(self._recruit_sms_conversation_domain()) & Domain("subject", "not in", (False, "")),
+            order="date desc, id desc", limit=1)
+        return last.subject or self.job_id.name or self._recruit_sms_company().name
+
     def recruit_sms_get_conversation(self):
         """Every email and SMS with the applicant, oldest first, as bubbles for the
         Communications tab (and the chat panel)."""
@@ -60,6 +69,7 @@ class HrApplicant(models.Model):
                 "channel": self.recruit_sms_channel,
                 "whatsapp": self._recruit_sms_whatsapp_state(),
                 "waiting_since": fields.Datetime.to_string(self.recruit_sms_waiting_since) or False,
+                "subject": self._recruit_sms_default_subject(),
                 "opted_out": self.phone_sanitized_blacklisted,
                 "quiet_note": self.env._(
                     "%(why)s: an SMS sent now is held until %(when)s (%(local)s for the candidate).",

@@ -141,6 +141,17 @@ class TestConversationPayload(ConversationCase):
         self.assertIn("Are you free on Monday?", str(stored[conversation["messages"][0]["id"]]["body"]))
 
 
+    def test_a_reply_without_subject_takes_the_conversations_else_the_jobs(self):
+        applicant = self.applicant.with_user(self.recruiter)
+        self.assertEqual(applicant.recruit_sms_get_conversation()["applicant"]["subject"], "Forklift driver")
+        applicant.recruit_sms_compose("sms", "Night shift on Friday", "Can you do Friday night?")
+        self.receive(self.applicant, "Yes!")
+        self.assertEqual(applicant.recruit_sms_get_conversation()["applicant"]["subject"], "Night shift on Friday")
+        self.applicant.job_id = False
+        other = self.env["hr.applicant"].create({"partner_name": "No Job", "partner_phone": "+1 415 555 0171"})
+        self.assertEqual(other.recruit_sms_get_conversation()["applicant"]["subject"], self.env.company.name)
+
+
 class TestPastedText(ConversationCase):
     TEXT = "Ann Applicant, Warehouse lead\nMobile: (415) 555-0142 | Home: +1 628 555 0199\nRef 2026-11-23, $55,000"
 

@@ -57,6 +57,8 @@ class TestTours(HttpCase, RecruitSmsCase):
     def test_systray_badge_panel_chat_and_reply(self):
         self.applicant.with_user(self.recruiter).recruit_sms_simulate_reply("Are you still hiring?")
         self.start_tour("/odoo", "recruit_sms_systray_tour", login="rsms_recruiter")
+        [reply] = self.sms_messages().filtered(lambda message: message.author_id == self.recruiter.partner_id)
+        self.assertEqual(reply.subject, "Forklift driver", "a one-field reply takes the job as its subject")
         self.assertFalse(self.applicant.recruit_sms_waiting_since)
         self.assertFalse(self.applicant.with_user(self.recruiter).recruit_sms_unread, "opening the chat read it")
         self.assertEqual(self.env["hr.applicant"].with_user(self.recruiter).recruit_sms_inbox_count(), 0)

@@ -30,6 +30,8 @@ export class Conversation extends Component {
         applicantId: { type: [Number, { value: false }] },
         markRead: { type: Boolean, optional: true },
         onChange: { type: Function, optional: true },
+        // the chat window: no subject field (the conversation's own), Enter sends
+        oneField: { type: Boolean, optional: true },
     };
 
     setup() {
@@ -48,6 +50,7 @@ export class Conversation extends Component {
             reply: "",
             replyChannel: "sms",
             templateId: false, // an approved WhatsApp template in place of the body
+            error: "", // why the last send was refused, shown beside the composer
         });
         this.resend = this.resend.bind(this);
         this.recount = useDebounced(() => this.count(), 150);
@@ -103,6 +106,10 @@ export class Conversation extends Component {
         this.thread = this.store.Thread.insert({ model: "hr.applicant", id: applicantId });
         this.state.conversation = conversation;
         this.stickToEnd = true;
+        if (first || !this.state.subject || this.props.oneField) {
+            // a reply keeps the conversation's subject unless the recruiter writes another
+            this.state.subject = conversation.applicant.subject || "";
+        }
         if (first) {
             const applicant = conversation.applicant;
             this.state.channel = !applicant.can_text ? "email" : applicant.whatsapp && applicant.channel === "whatsapp" ? "whatsapp" : "sms";
@@ -199,9 +206,10 @@ export class Conversation extends Component {
 
     async send() {
         this.state.busy = true;
+        this.state.error = "";
         try {
-            // errors (missing subject, refused SMS, bad command) come back as a dialog;
-            // the draft stays as typed
+            // a refusal (missing body, refused SMS, bad command) is shown beside the
+            // composer, not as a dialog; the draft stays as typed
             const result = await this.orm.call("hr.applicant", "recruit_sms_compose", [
                 [this.props.applicantId],
                 this.state.channel,
@@ -216,9 +224,12 @@ export class Conversation extends Component {
             this.state.templateId = false;
             this.state.counter = "";
             this.state.repair = false;
-            if (!result.feedback) {
-                this.state.subject = "";
+        } catch (error) {
+            if (error.data?.name !== "odoo.exceptions.UserError") {
+                throw error;
             }
+            this.state.error = error.data.message;
+            return;
         } finally {
             this.state.busy = false;
         }
@@ -247,8 +258,10 @@ export class Conversation extends Component {
     }
 
     onBodyKeydown(ev) {
-        // as in mail's composer: Ctrl+Enter sends
-        if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && !this.state.busy) {
+        // as in mail's composer: Ctrl+Enter sends; in the chat window Enter alone does
+        // (Shift+Enter starts a new line)
+        const sends = ev.ctrlKey || ev.metaKey || (this.props.oneField && !ev.shiftKey);
+        if (ev.key === "Enter" && sends && !this.state.busy) {
             ev.preventDefault();
             this.send();
         }

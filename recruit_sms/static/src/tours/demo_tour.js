@@ -36,11 +36,6 @@ registry.category("web_tour.tours").add("recruit_sms_demo_tour", {
             trigger: ".o_recruit_sms_chat_dialog .o_recruit_sms_bubble.o_recruit_sms_in",
         },
         {
-            content: "Subject",
-            trigger: ".o_recruit_sms_chat_dialog .o_recruit_sms_subject_input",
-            run: "edit Sorry for the wait",
-        },
-        {
             content: "Answer",
             trigger: ".o_recruit_sms_chat_dialog .o_recruit_sms_body_input",
             run: "edit Sorry for the wait! Can we call you tomorrow at 10?",

@@ -29,19 +29,27 @@ registry.category("web_tour.tours").add("recruit_sms_systray_tour", {
             trigger: ".o_recruit_sms_chat_dialog .o_recruit_sms_bubble.o_recruit_sms_in:contains(Are you still hiring?)",
         },
         {
-            content: "Subject",
-            trigger: ".o_recruit_sms_chat_dialog .o_recruit_sms_subject_input",
-            run: "edit Yes",
+            content: "No subject to write in the chat window",
+            trigger: ".o_recruit_sms_chat_dialog .o_recruit_sms_composer_box:not(:has(.o_recruit_sms_subject_input))",
         },
         {
-            content: "Reply",
+            content: "Send with nothing written",
+            trigger: ".o_recruit_sms_chat_dialog .o_recruit_sms_send",
+            run: "click",
+        },
+        {
+            content: "The refusal is beside the composer, not a dialog",
+            trigger: ".o_recruit_sms_chat_dialog .o_recruit_sms_error:contains(Body is required)",
+        },
+        {
+            content: "Reply in one field",
             trigger: ".o_recruit_sms_chat_dialog .o_recruit_sms_body_input",
             run: "edit Yes we are, can you come Monday?",
         },
         {
-            content: "Send",
-            trigger: ".o_recruit_sms_chat_dialog .o_recruit_sms_send",
-            run: "click",
+            content: "Enter sends",
+            trigger: ".o_recruit_sms_chat_dialog .o_recruit_sms_body_input",
+            run: "press Enter",
         },
         {
             content: "The reply is in the chat",
