@@ -1,3 +1,4 @@
+import pytest
 from recruit_sms_tools import candidate_import as ci
 
 
@@ -62,3 +63,18 @@ def test_rows_skipped_with_their_reason():
     assert (email_only.email, email_only.number, email_only.skip) == ("ann@example.com", "", "")
     short = ci.read_row(mapping, ["Ann"], 7, "US")
     assert short.skip == ci.NO_CONTACT, "a row shorter than the header"
+
+
+@pytest.mark.parametrize(("row", "known", "same"), [
+    (("Owen Hill", ""), ("Owen Hill", ""), True),
+    (("owen  hill", ""), ("Owen Hill", "owen@example.com"), True),  # one email only: the names decide
+    (("Owen R. Hill", ""), ("Owen Hill", ""), True),  # a middle initial
+    (("Zoë Ménard", ""), ("Zoe Menard", ""), True),  # accents
+    (("Umar Farouk", ""), ("Owen Hill", ""), False),
+    (("Ann Hill", ""), ("Owen Hill", ""), False),  # a family's phone
+    (("Owen Hill", "umar@example.com"), ("Owen Hill", "owen@example.com"), False),  # two emails: they decide
+    (("Umar Farouk", "Owen@Example.com"), ("Owen Hill", "owen@example.com"), True),
+    (("", ""), ("Owen Hill", ""), False),
+])
+def test_a_shared_number_is_one_person_only_when_the_row_says_so(row, known, same):
+    assert ci.same_person(*row, *known) is same

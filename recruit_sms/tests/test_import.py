@@ -13,8 +13,9 @@ Cal;Cruz;555-01;cal@example.com;;yes;
 Dee;Diaz;;;;;
 Eve;Evans;+1 415 555 0161;;;no;
 Ann;Applicant;+1 415 555 0170;ANN.APPLICANT@example.com;;yes;returning
-Ann;Again;415.555.0142;;;;
+Ann;Applicant;415.555.0142;;;;
 Fay;Fox;+1 415 555 0162;;;yes;
+Umar;Farouk;+1 415 555 0142;umar@example.com;;yes;
 """
 
 
@@ -38,14 +39,20 @@ class TestImportCandidates(RecruitSmsCase):
         wizard.action_import()
         results = self.results(wizard)
         self.assertEqual([(line, result) for line, result, _reason in results], [
-            (2, "created"), (3, "skipped"), (4, "skipped"), (5, "created"), (6, "updated"), (7, "updated"), (8, "skipped")])
+            (2, "created"), (3, "skipped"), (4, "skipped"), (5, "created"), (6, "updated"), (7, "updated"), (8, "skipped"),
+            (9, "review")])
         self.assertIn("Invalid phone number", results[1][2])
         self.assertIn("No phone number and no email", results[2][2])
         self.assertIn("+14155550162 opted out", results[6][2])
+        # Umar on Ann's number: another person, never merged into her application
+        self.assertIn("Possible duplicate: +14155550142 is Ann Applicant's number", results[7][2])
+        self.assertEqual(wizard.line_ids.filtered(lambda line: line.line == 9).applicant_id, self.applicant)
+        self.assertEqual(self.env["hr.applicant"].search_count([("partner_name", "ilike", "Umar")]), 0)
+        self.assertNotEqual(self.applicant.email_from, "umar@example.com")
         bea = self.env["hr.applicant"].search([("email_from", "=", "bea@example.com")])
         self.assertEqual((bea.partner_name, bea.phone_sanitized, bea.job_id), ("Bea Brown", "+14155550160", self.job))
         self.assertEqual(sorted(bea.categ_ids.mapped("name")), ["forklift", "night"])
-        self.assertEqual(self.env["hr.applicant"].search_count([("partner_name", "=", "Ann Again")]), 0,
+        self.assertEqual(self.env["hr.applicant"].search_count([("partner_name", "=", "Ann Applicant")]), 1,
                          "the same number in another format is the same applicant")
         self.assertIn("returning", self.applicant.categ_ids.mapped("name"))
         self.assertEqual(self.applicant.partner_name, "Ann Applicant", "an update fills blanks, never overwrites")
@@ -81,7 +88,7 @@ class TestImportCandidates(RecruitSmsCase):
         wizard = self.wizard(all_or_nothing=True)
         wizard.action_import()
         self.assertEqual(self.env["hr.applicant"].search_count([]), before)
-        self.assertEqual({result for _line, result, _reason in self.results(wizard)}, {"skipped"})
+        self.assertEqual({result for _line, result, _reason in self.results(wizard)}, {"skipped", "review"})
         self.assertIn("all or nothing", self.results(wizard)[0][2])
 
     def test_a_new_application_for_another_job_instead_of_an_update(self):
@@ -130,16 +137,17 @@ class TestImportCandidates(RecruitSmsCase):
         wizard = self.wizard(consent_evidence="Job fair sign-up sheet")
         before = self.env["hr.applicant"].search_count([])
         wizard.action_import()
-        self.assertEqual((wizard.state, wizard.rows_total, wizard.progress), ("queued", 7, 0.0))
+        self.assertEqual((wizard.state, wizard.rows_total, wizard.progress), ("queued", 8, 0.0))
         self.assertEqual(self.env["hr.applicant"].search_count([]), before, "nothing imported while the browser waits")
         self.assertTrue(self.env["ir.cron.trigger"].sudo().search(
             [("cron_id", "=", self.env.ref("recruit_sms.ir_cron_recruit_sms_import").id)]))
         # what the cron does, as the importer, without its commits
         wizard.with_user(self.recruiter)._recruit_sms_import_queued()
         self.assertEqual((wizard.state, wizard.progress), ("done", 100.0))
-        self.assertEqual((wizard.count_created, wizard.count_updated, wizard.count_skipped), (2, 2, 3))
+        self.assertEqual((wizard.count_created, wizard.count_updated, wizard.count_review, wizard.count_skipped),
+                         (2, 2, 1, 3))
         mail = self.env["mail.mail"].sudo().search([("email_to", "like", self.recruiter.email)])
-        self.assertIn("2 created, 2 updated, 3 skipped", mail.body_html)
+        self.assertIn("2 created, 2 updated, 1 possible duplicates to review, 3 skipped", mail.body_html)
         self.assertEqual(mail.attachment_ids.name, "job-fair-results.csv")
 
     def test_a_background_import_that_fails_stops_alone_and_says_why(self):
@@ -154,7 +162,7 @@ class TestImportCandidates(RecruitSmsCase):
         self.assertIn("not a readable XLSX file", broken.failure_reason)
         self.assertEqual(good.count_created, 2)
         mails = self.env["mail.mail"].sudo().search([("email_to", "like", self.recruiter.email)])
-        self.assertTrue(any("stopped after 0 of 7 rows" in mail.body_html for mail in mails))
+        self.assertTrue(any("stopped after 0 of 8 rows" in mail.body_html for mail in mails))
         # a file imported, or being imported, is not imported again by a second click
         for wizard in (good, broken):
             with self.assertRaisesRegex(UserError, "imported or being imported already"):
@@ -165,7 +173,7 @@ class TestImportCandidates(RecruitSmsCase):
         self.assertEqual(broken.state, "queued")
         self.env["recruit.sms.import"]._cron_import(commit=False)
         self.assertEqual(broken.state, "done")
-        self.assertEqual(sorted(broken.line_ids.mapped("line")), list(range(2, 9)), "each row once")
+        self.assertEqual(sorted(broken.line_ids.mapped("line")), list(range(2, 10)), "each row once")
         with self.assertRaisesRegex(UserError, "Only an import that stopped"):
             broken.with_user(self.recruiter).action_resume()
 

@@ -9,6 +9,7 @@ file's; deciding what a row does to the database (create, update, skip) is the m
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from . import phone
@@ -126,3 +127,22 @@ def read_row(mapping, cells, line, default_country=None, countries=None):
         except phone.PhoneError as error:
             row.skip, row.skip_detail = INVALID_NUMBER, phone.REASONS[error.reason]
     return row
+
+
+def _name_words(name):
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return [word for word in re.split(r"[^\w]+", text) if len(word) > 1]
+
+
+def same_person(name, email, known_name, known_email):
+    """Whether a row (``name``, ``email``) and a known applicant holding the same number
+    are one person: the same email when both have one, else the same first and last
+    names (a middle name or an initial may differ). A number is shared by families and
+    reassigned by carriers: it alone never makes two people one."""
+    if email and known_email:
+        return email.strip().lower() == known_email.strip().lower()
+    words, known = _name_words(name), _name_words(known_name)
+    if not words or not known:
+        return False
+    return (words[0], words[-1]) == (known[0], known[-1]) or words == known

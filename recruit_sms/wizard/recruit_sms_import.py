@@ -74,6 +74,7 @@ class RecruitSmsImport(models.TransientModel):
     count_created = fields.Integer(compute="_compute_counts")
     count_updated = fields.Integer(compute="_compute_counts")
     count_skipped = fields.Integer(compute="_compute_counts")
+    count_review = fields.Integer(compute="_compute_counts")
 
     @api.depends("rows_total", "rows_done")
     def _compute_progress(self):
@@ -87,6 +88,7 @@ class RecruitSmsImport(models.TransientModel):
             wizard.count_created = results.count("created")
             wizard.count_updated = results.count("updated")
             wizard.count_skipped = results.count("skipped")
+            wizard.count_review = results.count("review")
 
     # ------------------------------------------------------------
     # Reading the file
@@ -235,10 +237,10 @@ class RecruitSmsImport(models.TransientModel):
         savepoint = self.env.cr.savepoint()
         with savepoint:
             results = self._import_rows(rows)
-            if self.all_or_nothing and any(result["result"] == "skipped" for result in results.values()):
+            if self.all_or_nothing and any(result["result"] in ("skipped", "review") for result in results.values()):
                 savepoint.rollback()
                 for result in results.values():
-                    if result["result"] != "skipped":
+                    if result["result"] not in ("skipped", "review"):
                         result.update(result="skipped", applicant_id=False, reason=self.env._(
                             "Not imported: another row could not be, and all or nothing was asked"))
         # the texts on apply go once the import is final (all or nothing may have undone it)
@@ -294,9 +296,10 @@ class RecruitSmsImport(models.TransientModel):
                 total=self.rows_total, reason=self.failure_reason)
         else:
             text = self.env._(
-                "Your import of %(file)s is done: %(created)s created, %(updated)s updated, %(skipped)s skipped. "
-                "The result of every row is attached.", file=self.filename or "", created=self.count_created,
-                updated=self.count_updated, skipped=self.count_skipped)
+                "Your import of %(file)s is done: %(created)s created, %(updated)s updated, %(review)s possible "
+                "duplicates to review, %(skipped)s skipped. The result of every row is attached.",
+                file=self.filename or "", created=self.count_created, updated=self.count_updated,
+                review=self.count_review, skipped=self.count_skipped)
         body = Markup("<p>%s</p>") % text
         self.env["mail.mail"].sudo().create({
             "subject": self.env._("Import of %(file)s: %(state)s", file=self.filename or "",
@@ -324,6 +327,16 @@ class RecruitSmsImport(models.TransientModel):
                     else self.env._("imported without a job position"))
             keys = [key for key in (("email", email_normalize(row.email) or row.email), ("number", row.number)) if key[1]]
             known = next((existing[key] for key in keys if key in existing), None)
+            by_email = bool(keys) and keys[0][0] == "email" and keys[0] in existing
+            if known and not by_email and not rules.same_person(
+                    row.name, email_normalize(row.email), known.partner_name, known.email_normalized):
+                # another person on a known number (a family's phone, a reassigned number):
+                # never merged into that applicant; the recruiter looks at both
+                results[row.line].update(result="review", applicant_id=known.id, reason=self.env._(
+                    "Possible duplicate: %(number)s is %(known)s's number, and this row names someone else; "
+                    "nothing was imported. Check both, then create the applicant by hand or fix the file.",
+                    number=row.number, known=known.partner_name or known.display_name))
+                continue
             if known and not (self.duplicates == "new" and values["job_id"] and values["job_id"] != known.job_id.id):
                 to_update.append((row, known, values))
                 continue

@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-RESULTS = [("created", "Created"), ("updated", "Updated"), ("skipped", "Skipped")]
+RESULTS = [("created", "Created"), ("updated", "Updated"), ("review", "Possible duplicate"), ("skipped", "Skipped")]
 
 
 class RecruitSmsImportLine(models.TransientModel):
