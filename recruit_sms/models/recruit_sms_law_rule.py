@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import ormcache
 
 from ..tools import gate, quiet_hours, texting_law
 
@@ -80,6 +81,28 @@ class RecruitSmsLawRule(models.Model):
 
     @api.model
     def _recruit_sms_rules(self, company):
-        """The rules that apply to the texts of ``company``: the law's and its own."""
-        rules = self.sudo().search([("company_id", "in", (False, company.id))])
-        return [rule._recruit_sms_rule() for rule in rules]
+        """The rules that apply to the texts of ``company``: the law's and its own. Read
+        once per registry (every send asks the gate, Odoo's own SMS path included), and
+        again when a rule changes."""
+        return list(self._recruit_sms_rules_of(company.id, self.env.lang))
+
+    @ormcache("company_id", "lang")
+    def _recruit_sms_rules_of(self, company_id, lang):
+        rules = self.sudo().with_context(lang=lang).search([("company_id", "in", (False, company_id))])
+        return tuple(rule._recruit_sms_rule() for rule in rules)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return rules
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()
+        return result
