@@ -23,7 +23,7 @@ BATCH_MAX = 1000  # ten seconds at 100 a second: each batch's preparation pauses
 CONTENT_FIELDS = {"name", "job_id", "body", "template_id", "recipient_ids", "list_id", "schedule", "scheduled_at",
                   "company_id", "channel", "whatsapp_template_id"}
 # set by the campaign's own actions and engine, never from values a caller sends
-SERVER_FIELDS = {"state", "sent_by_id", "line_ids"}
+SERVER_FIELDS = {"state", "sent_by_id", "line_ids", "sent_exclusions"}
 # the campaign's own actions and engine are writing: the edit rules are theirs to apply
 _OWN_WRITE = ServerFlag("recruit_sms_campaign_own_write", default=False)
 
@@ -78,6 +78,9 @@ class RecruitSmsCampaign(models.Model):
     line_ids = fields.One2many("recruit.sms.campaign.line", "campaign_id", "Recipient messages")
 
     # review
+    sent_exclusions = fields.Text(
+        "Excluded when sent", readonly=True, copy=False,
+        help="The review's exclusions as they stood when the campaign was sent: a sent campaign's review is frozen.")
     review_recipients = fields.Integer("Selected recipients", compute="_compute_review")
     review_eligible = fields.Integer("Will receive it", compute="_compute_review")
     review_exclusions = fields.Text("Excluded", compute="_compute_review")
@@ -104,6 +107,7 @@ class RecruitSmsCampaign(models.Model):
     count_replied = fields.Integer("Replied", compute="_compute_counts")
     count_opted_out = fields.Integer("Opted out", compute="_compute_counts")
     count_pending = fields.Integer("To send", compute="_compute_counts")
+    held_note = fields.Char("Held until", compute="_compute_counts")
     count_held = fields.Integer("Held", compute="_compute_counts")
     progress = fields.Float(compute="_compute_counts")
 
@@ -166,9 +170,13 @@ class RecruitSmsCampaign(models.Model):
             campaign.write({"recipient_ids": [fields.Command.link(applicant.id) for applicant in found]})
         return True
 
-    @api.depends("recipient_ids", "list_id", "body", "company_id", "channel", "whatsapp_template_id")
+    @api.depends("recipient_ids", "list_id", "body", "company_id", "channel", "whatsapp_template_id", "state",
+                 "line_ids")
     def _compute_review(self):
         for campaign in self:
+            if campaign.state not in ("draft", False) and campaign.line_ids:
+                campaign._recruit_sms_frozen_review()
+                continue
             try:
                 eligible, excluded = campaign._recruit_sms_split_recipients()
             except UserError as error:  # its list cannot be read (conditions cleared): say so, stay open
@@ -208,6 +216,26 @@ class RecruitSmsCampaign(models.Model):
                 limit=REVIEW_WARNING_ABOVE,
             ) if len(eligible) + len(excluded) > REVIEW_WARNING_ABOVE else False
 
+    def _recruit_sms_frozen_review(self):
+        """A sent (or scheduled) campaign's review: who it was for and what it cost, as
+        when it was sent (its recipients are its lines), never recomputed against today's
+        opt-outs and consents."""
+        lines = self.line_ids
+        eligible = lines.filtered(lambda line: line.state != "excluded")
+        on_whatsapp = self.channel == "whatsapp"
+        segments = 1 if on_whatsapp else count_segments(self.body or "").segments
+        prices = self.env["recruit.sms.price"]._recruit_sms_prices(self.company_id)
+        cost, unpriced = phone.cost(eligible.mapped("number"), segments, prices)
+        self.update({
+            "review_recipients": len(lines), "review_eligible": len(eligible),
+            "review_exclusions": self.sent_exclusions or False, "review_held": False,
+            "review_segments": segments, "review_total_segments": segments * len(eligible),
+            "review_duration": False, "review_cost": 0.0 if on_whatsapp else cost,
+            "review_cost_missing": (", ".join(unpriced) or False) if prices and not on_whatsapp else False,
+            "review_repair": False, "review_warning": False,
+            "review_senders": ", ".join(sorted(set(lines.mapped("sender")) - {False, ""})) or False,
+        })
+
     @api.depends("line_ids.state", "line_ids.delivery_state")
     def _compute_counts(self):
         for campaign in self:
@@ -217,6 +245,11 @@ class RecruitSmsCampaign(models.Model):
             campaign.count_failed = counted["failed"]
             campaign.count_pending = counted["pending"]
             campaign.count_held = counted["held"]
+            held = lines.filtered(lambda line: line.state == "held" and line.next_attempt_at)
+            campaign.held_note = self.env._(
+                "%(count)s held until %(when)s (UTC) at the earliest: their texting hours, or the law of their place "
+                "(each line says which).", count=len(held),
+                when=fields.Datetime.to_string(min(held.mapped("next_attempt_at")))[:16]) if held else False
             campaign.count_delivered = len(lines.filtered(lambda line: line.delivery_state == "delivered"))
             campaign.count_replied = len(lines.filtered("replied"))
             campaign.count_opted_out = len(lines.filtered("opted_out"))
@@ -331,7 +364,8 @@ class RecruitSmsCampaign(models.Model):
                    for a, (verdict, request) in excluded.items()]
             )
             later = campaign.schedule == "later" and campaign.scheduled_at > fields.Datetime.now()
-            campaign._set_state("scheduled" if later else "sending", sent_by_id=self.env.uid)
+            campaign._set_state("scheduled" if later else "sending", sent_by_id=self.env.uid,
+                                sent_exclusions=gate_model._summary(verdict for verdict, _request in excluded.values()))
             self.env.ref("recruit_sms.ir_cron_recruit_sms_campaign").sudo()._trigger(
                 campaign.scheduled_at if later else None)
         return True

@@ -125,7 +125,10 @@ class RecruitSmsCampaignLine(models.Model):
     to_settle = fields.Boolean(readonly=True, index="btree_not_null",
                                help="Handed to the provider; Odoo's delivery tracking not updated yet.")
     sent_at = fields.Datetime()
-    delivery_state = fields.Char(compute="_compute_delivery_state")
+    delivery_state = fields.Selection(
+        [("ready", "Queued"), ("process", "Sending"), ("pending", "Sent"), ("delivered", "Delivered"),
+         ("bounce", "Bounced"), ("exception", "Failed"), ("canceled", "Cancelled")],
+        "Delivery", compute="_compute_delivery_state")
     replied = fields.Boolean(compute="_compute_delivery_state")
     opted_out = fields.Boolean(compute="_compute_delivery_state")
 

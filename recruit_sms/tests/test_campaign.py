@@ -137,6 +137,13 @@ class TestBulkTextAndReview(CampaignCase):
         self.assertFalse(campaign.review_warning)
         big = self.campaign(self.applicants(501))
         self.assertIn("More than 500 recipients", big.review_warning)
+        # once sent, the review is what it was then, whatever happens to the recipients after
+        campaign.action_send()
+        self.env["phone.blacklist"].sudo()._add([ok[0].phone_sanitized])
+        no_consent.recruit_sms_consent = True
+        campaign.invalidate_recordset()
+        self.assertEqual((campaign.review_recipients, campaign.review_eligible), (8, 4))
+        self.assertEqual(campaign.review_exclusions, "duplicate number: 1\ninvalid number: 1\nno consent: 1\nopted out: 1")
 
     def test_edit_and_delete_only_while_unsent(self):
         campaign = self.campaign(self.applicants(2))
@@ -419,6 +426,7 @@ class TestCampaignSendersAndGate(CampaignCase):
             self.assertEqual(self.twilio.requests, [])
             self.assertEqual((campaign.count_held, campaign.state), (3, "sending"))
             self.assertIn("Held until 2026-07-01 15:00", campaign.line_ids[0].failure_reason)
+            self.assertIn("3 held until 2026-07-01 15:00 (UTC) at the earliest", campaign.held_note)
         with freeze_time("2026-07-01 14:59:00"):
             self.run_engine()
             self.assertEqual(self.twilio.requests, [], "still night in Los Angeles")
@@ -426,6 +434,10 @@ class TestCampaignSendersAndGate(CampaignCase):
             self.run_engine()
         self.assertEqual(sorted(self.sent_to().values()), [1, 1, 1])
         self.assertEqual((campaign.count_held, campaign.count_sent, campaign.state), (0, 3, "done"))
+        self.assertFalse(campaign.held_note)
+        self.assertEqual(set(campaign.line_ids.mapped("delivery_state")), {"pending"})
+        self.assertEqual(campaign.line_ids[:1]._fields["delivery_state"].convert_to_export("pending", campaign.line_ids[:1]),
+                         "Sent", "shown in words, not as Odoo's raw status")
 
     def test_a_batch_prepared_before_the_hours_close_is_not_sent_after(self):
         self.company.write({"recruit_sms_quiet_start": 8, "recruit_sms_quiet_end": 21})
