@@ -35,10 +35,11 @@ class MailNotification(models.Model):
         "Read", readonly=True, help="When the candidate read it, as WhatsApp reported it (SMS never report it).")
 
     def init(self):
-        super().init()
+        result = super().init()
         # the gate counts the texts a number got in the last 24 hours (its law's cap)
         create_index(self.env.cr, "mail_notification_recruit_sms_number_index", self._table, ["sms_number"],
                      where="notification_type = 'sms'")
+        return result
 
     @api.model
     def _recruit_sms_record_law(self, sms_rules):

@@ -21,9 +21,9 @@ class RecruitSmsLawRule(models.Model):
     name = fields.Char("Rule", required=True, translate=True, help="As the recruiter reads it on a held text.")
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(
-        "res.company", "Company", index=True,
+        "res.company", index=True,
         help="Empty: the law of the place, for every company. Set: a rule this company adds for itself.")
-    country_id = fields.Many2one("res.country", "Country", help="Empty: every recipient, wherever they are.")
+    country_id = fields.Many2one("res.country", help="Empty: every recipient, wherever they are.")
     state_id = fields.Many2one("res.country.state", "State or province", domain="[('country_id', '=', country_id)]",
                                help="Empty: the whole country.")
     hours_apply = fields.Boolean("Texting hours", help="Texts reach someone there only within these hours, their time.")
@@ -46,7 +46,7 @@ class RecruitSmsLawRule(models.Model):
         help="Consent the candidate did not give themselves (an import) is only implied: it lapses this many months "
              "after their last contact (application, message), and automated texts stop. 0: it does not lapse.")
     date_from = fields.Date("In force since")
-    source = fields.Char("Source", help="The statute, and where to read it.")
+    source = fields.Char(help="The statute, and where to read it.")
     note = fields.Text("What it requires")
 
     @api.constrains("start_hour", "end_hour", "sunday_start_hour", "sunday_end_hour", "frequency_cap")
