@@ -115,8 +115,11 @@ class TwilioSettingsSession:
     def post(self, url, data=None, **kwargs):
         self.last_failure = None
         if isinstance(data, dict) and not str(data.get("To") or "").startswith(whatsapp_rules.PREFIX):
-            data = self.account.form(data.get("To"), data.get("Body"), data.get("StatusCallback"),
-                                     from_number=data.get("From"))
+            # the sender, recipient, text and callback as the one builder writes them; any
+            # other field core's request may carry goes along unchanged
+            data = {**{key: value for key, value in data.items() if key not in ("From", "To", "Body", "StatusCallback")},
+                    **self.account.form(data.get("To"), data.get("Body"), data.get("StatusCallback"),
+                                        from_number=data.get("From"))}
         try:
             return self._session.post(self.account.url(url), data=data, **kwargs)
         except requests.exceptions.RequestException as error:
