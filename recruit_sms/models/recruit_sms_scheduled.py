@@ -39,6 +39,9 @@ class RecruitSmsScheduled(models.Model):
         default="scheduled", required=True, readonly=True, index=True,
     )
     failure_reason = fields.Char(readonly=True)
+    can_change = fields.Boolean(
+        compute="_compute_can_change",
+        help="Whether the current user may cancel or retry it: its author, or a recruitment manager.")
     mail_message_id = fields.Many2one("mail.message", readonly=True)
 
     @api.model_create_multi
@@ -74,6 +77,13 @@ class RecruitSmsScheduled(models.Model):
                 cron.sudo()._trigger(self[:1].send_at)
         return result
 
+    @api.depends_context("uid")
+    def _compute_can_change(self):
+        # the same rule as _recruit_sms_check_author_or_manager, asked before the click
+        manager = self.env.su or self.env.user.has_group("hr_recruitment.group_hr_recruitment_manager")
+        for scheduled in self:
+            scheduled.can_change = manager or scheduled.user_id == self.env.user
+
     def _recruit_sms_check_editable(self):
         """Only while scheduled, and only by its author or a recruitment manager (record
         rules keep managers to their companies)."""
@@ -83,10 +93,7 @@ class RecruitSmsScheduled(models.Model):
 
     def _recruit_sms_check_author_or_manager(self):
         self.check_access("write")
-        if self.env.su:
-            return
-        manager = self.env.user.has_group("hr_recruitment.group_hr_recruitment_manager")
-        if not manager and self.filtered(lambda s: s.user_id != self.env.user):
+        if self.filtered(lambda s: not s.can_change):
             raise AccessError(self.env._(
                 "A scheduled message can be changed or cancelled only by the person who scheduled it, or by a "
                 "recruitment manager."))

@@ -258,6 +258,14 @@ class TestCommands(ConversationCase):
         with freeze_time("2026-11-22 08:00:00"):
             self.compose(self.applicant, "^at 2026-11-23 09:00 Are you still interested?")
         scheduled = self.applicant.recruit_sms_scheduled_ids
+        # Cancel is offered to who may use it: its author, a recruitment manager; not a colleague
+        colleague = self.colleague
+        manager = mail_new_test_user(self.env, login="rsms_at_manager", groups="base.group_user,"
+                                     "hr_recruitment.group_hr_recruitment_manager")
+        self.assertEqual([scheduled.with_user(user).can_change for user in (self.recruiter, colleague, manager)],
+                         [True, False, True])
+        with self.assertRaises(AccessError):
+            scheduled.with_user(colleague).action_cancel()
         scheduled.with_user(self.recruiter).action_cancel()
         with freeze_time("2026-11-24 00:00:00"):
             self.env["recruit.sms.scheduled"]._send_due()

@@ -103,6 +103,10 @@ PUBLIC_METHODS = {
     ("recruit.sms.import", "action_import"): (OFFICER, lambda c: ([c.importer.id], [])),
     ("recruit.sms.import", "action_resume"): (OFFICER, lambda c: ([c.importer.id], [])),
     ("recruit.sms.import", "action_download_report"): (OFFICER, lambda c: ([c.importer.id], [])),
+    # a company's own texting rules: its recruitment managers (the law's: administrators)
+    ("recruit.sms.law.rule", "create"): (MANAGER, lambda c: (None, [{"name": "Intruder", "company_id": c.company.id}])),
+    ("recruit.sms.law.rule", "write"): (MANAGER, lambda c: ([c.law_rule.id], [{"end_hour": 23}])),
+    ("recruit.sms.law.rule", "unlink"): (MANAGER, lambda c: ([c.law_rule.id], [])),
 }
 
 
@@ -155,6 +159,7 @@ class PublicMethodsCase(RecruitSmsCase):
         cls.notification = cls.env["mail.notification"].create({
             "mail_message_id": cls.sms_message.id, "notification_type": "sms",
             "res_partner_id": cls.applicant._recruit_sms_ensure_partner(cls.applicant.phone_sanitized).id})
+        cls.law_rule = cls.env["recruit.sms.law.rule"].create({"name": "Theirs", "company_id": cls.company.id})
         cls.importer = cls.env["recruit.sms.import"].with_user(cls.recruiter).create({
             "data_file": base64.b64encode(b"Name,Phone\nIntruder,+14155550199\n"), "filename": "x.csv"})
 
