@@ -92,6 +92,9 @@ class HrApplicant(models.Model):
     recruit_sms_consent_source = fields.Selection(
         CONSENT_SOURCES, "SMS consent source", readonly=True, copy=False,
         help="How consent was given, set by Odoo from the channel that recorded it.")
+    recruit_sms_consent_evidence = fields.Char(
+        "SMS consent evidence", compute="_compute_recruit_sms_consent_evidence",
+        help="How and when the consent was recorded, as the consent ledger's latest row says.")
     recruit_sms_consent_basis = fields.Char(
         "SMS consent basis", compute="_compute_recruit_sms_consent_basis",
         help="Express (the candidate gave it: a recruiter heard it, the application form, their own message) or "

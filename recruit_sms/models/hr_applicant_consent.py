@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_datetime
 
 from ..tools import texting_law
 from .hr_applicant import _CONSENT_NUMBER, _CONSENT_REASON, _CONSENT_SOURCE
@@ -105,6 +106,22 @@ class HrApplicant(models.Model):
             return None
         last = max(filter(None, (self.recruit_sms_consent_date, self.recruit_sms_last_inbound_date)), default=None)
         return texting_law.implied_consent_lapses(rules, last)
+
+    @api.depends("recruit_sms_consent", "recruit_sms_consent_date")
+    @api.depends_context("tz")
+    def _compute_recruit_sms_consent_evidence(self):
+        """The ledger's latest consent row, the one evidence the form shows."""
+        rows = self.env["recruit.sms.consent.event"].sudo().search(
+            [("applicant_id", "in", self.ids), ("event", "=", "consent")], order="date desc, id desc")
+        latest = {}
+        for row in rows:
+            latest.setdefault(row.applicant_id.id, row)
+        sources = dict(rows._fields["source"]._description_selection(self.env))
+        for applicant in self:
+            row = latest.get(applicant.id) if applicant.recruit_sms_consent else None
+            applicant.recruit_sms_consent_evidence = self.env._(
+                "%(how)s, %(when)s", how=sources[row.source], when=format_datetime(self.env, row.date, dt_format="medium"),
+            ) if row else False
 
     @api.depends("recruit_sms_consent", "recruit_sms_consent_source", "recruit_sms_consent_date",
                  "recruit_sms_last_inbound_date", "partner_phone")

@@ -23,7 +23,7 @@ SOURCES = [
     ("twilio_21610", "Provider: unsubscribed (Twilio 21610)"),
     ("command", "Recruiter's command"),
     ("import", "Import"),
-    ("form", "Applicant form"),
+    ("form", "Entered by a recruiter"),
     ("application", "Application form"),
 ]
 

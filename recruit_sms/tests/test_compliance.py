@@ -140,6 +140,14 @@ class TestCommandsAndLedger(ComplianceCase):
         self.assertEqual([r[3] for r in rows[1:]], ["Consent given", "Consent withdrawn", "Consent given"])
         self.assertEqual({r[1] for r in rows[1:]}, {"'+14155550199"}, "as text: no spreadsheet reads it as a formula")
         self.assertEqual(rows[1][4], "Import")
+        # the form says what the ledger's latest row says, its words and its date
+        self.assertEqual(rows[-1][4], "Entered by a recruiter")
+        self.assertTrue(applicant.recruit_sms_consent_evidence.startswith("Entered by a recruiter, "))
+        latest = self.env["recruit.sms.consent.event"].search(
+            [("applicant_id", "=", applicant.id), ("event", "=", "consent")], order="id desc", limit=1)
+        latest.sudo().date = "2027-01-24 12:00:00"
+        applicant.invalidate_recordset()
+        self.assertIn("01/24/2027", applicant.recruit_sms_consent_evidence)
 
     def test_ledger_is_read_only_for_recruiters(self):
         self.applicant.recruit_sms_consent = False
