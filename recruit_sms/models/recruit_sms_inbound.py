@@ -283,6 +283,18 @@ class RecruitSmsInbound(models.Model):
                 items.append({"url": False, "content_type": content_type or str(url or "")})
         return items
 
+    def _recruit_sms_media_label(self, content_type):
+        """What a received file is, in a recruiter's words (its content type stays in the
+        link's title)."""
+        kind = (content_type or "").split(";")[0].strip().lower()
+        labels = {"application/pdf": self.env._("PDF document"), "text/vcard": self.env._("Contact card"),
+                  "text/x-vcard": self.env._("Contact card")}
+        if kind in labels:
+            return labels[kind]
+        family = kind.split("/")[0]
+        return {"image": self.env._("Image"), "video": self.env._("Video"), "audio": self.env._("Audio recording")}.get(
+            family) or (self.env._("File (%(type)s)", type=kind) if kind else self.env._("File"))
+
     def _recruit_sms_body_html(self):
         """The message as posted in the chatter, as Markup (message_post escapes a str):
         the body with its web addresses as links, as Odoo shows an SMS, then the media,
@@ -291,8 +303,8 @@ class RecruitSmsInbound(models.Model):
         items = []
         for url, content_type in self.media or []:
             if inbound_rules.is_safe_media_url(url):
-                items.append(Markup('<li><a href="{url}" target="_blank" rel="noopener noreferrer">{label}</a></li>').format(
-                    url=url, label=content_type or url))
+                items.append(Markup('<li><a href="{url}" target="_blank" rel="noopener noreferrer" title="{type}">{label}</a></li>')
+                             .format(url=url, type=content_type or "", label=self._recruit_sms_media_label(content_type)))
             else:
                 items.append(Markup("<li>{text}</li>").format(text=" ".join(filter(None, [content_type, str(url or "")]))))
         if items:

@@ -4,7 +4,7 @@ import psycopg2.errors
 import requests
 
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import html2plaintext, mute_logger
 
 from .inbound_common import ROUTE, InboundCase
 
@@ -121,6 +121,12 @@ class TestInboundWebhook(InboundCase):
         self.assertEqual(bubble["media"], [{"url": "https://api.twilio.com/media/ME1", "content_type": "image/jpeg"},
                                            {"url": "https://api.twilio.com/media/ME2", "content_type": "application/pdf"}])
         self.assertIn('href="https://api.twilio.com/media/ME1"', str(inbound.mail_message_id.body))
+        # named as a recruiter names them, the content type in the link's title
+        links = html2plaintext(str(inbound.mail_message_id.body))
+        self.assertIn("Image", links)
+        self.assertIn("PDF document", links)
+        self.assertNotIn("application/pdf", links)
+        self.assertIn('title="application/pdf"', str(inbound.mail_message_id.body))
 
     def test_the_to_number_selects_the_company(self):
         other = self.env["res.company"].create({
