@@ -78,3 +78,11 @@ def test_rows_skipped_with_their_reason():
 ])
 def test_a_shared_number_is_one_person_only_when_the_row_says_so(row, known, same):
     assert ci.same_person(*row, *known) is same
+
+
+def test_other_columns_are_found_and_kept_with_the_row():
+    headers = ["Name", "Mobile", "Notes", "", "Status"]
+    assert ci.unknown_columns(headers) == [(2, "Notes"), (4, "Status")]
+    mapping, _problems = ci.map_headers(headers, [["Bea", "+14155550160", "Nights", "", ""]])
+    row = ci.read_row(mapping, ["Bea", "+14155550160", "Nights", "", ""], 2, extra_columns=ci.unknown_columns(headers))
+    assert row.extras == [("Notes", "Nights")]

@@ -4,6 +4,7 @@ import io
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import html2plaintext
 
 from .common import RecruitSmsCase
 
@@ -74,7 +75,7 @@ class TestImportCandidates(RecruitSmsCase):
         before = self.env["hr.applicant"].search_count([])
         content = "Name,Phone,Favourite colour,Mobile,Notes\nBea,+14155550160,blue,+14155550161,\n"
         with self.assertRaisesRegex(UserError, "Nothing was imported") as caught:
-            self.wizard(content).action_import()
+            self.wizard(content, unknown_columns="refuse").action_import()
         message = str(caught.exception)
         self.assertIn("Column 'Favourite colour' is not known", message)
         self.assertIn("Column 'Mobile' says the same as 'Phone'", message)
@@ -82,6 +83,23 @@ class TestImportCandidates(RecruitSmsCase):
         self.assertEqual(self.env["hr.applicant"].search_count([]), before)
         with self.assertRaisesRegex(UserError, "the file needs phone or email"):
             self.wizard("Name,Job\nBea,Driver\n").action_import()
+        # by default other columns are no problem: the column that says the same as another still is
+        with self.assertRaisesRegex(UserError, "Column 'Mobile' says the same as 'Phone'") as caught:
+            self.wizard(content).action_import()
+        self.assertNotIn("is not known", str(caught.exception))
+
+    def test_other_columns_go_in_the_note_or_are_ignored_as_the_recruiter_chooses(self):
+        content = "Name,Phone,Status,Notes\nGil Green,+14155550181,interviewed,Prefers nights\nHal Hart,+14155550182,,\n"
+        wizard = self.wizard(content)
+        wizard.action_import()
+        self.assertEqual(wizard.other_columns, "Status, Notes: in each new applicant's note")
+        gil, hal = (self.env["hr.applicant"].search([("partner_name", "=", name)]) for name in ("Gil Green", "Hal Hart"))
+        self.assertEqual(html2plaintext(gil.applicant_notes), "*Status:* interviewed\n*Notes:* Prefers nights")
+        self.assertFalse(hal.applicant_notes, "no empty lines for empty cells")
+        ignored = self.wizard(content.replace("Gil", "Ida").replace("0181", "0183"), unknown_columns="ignore")
+        ignored.action_import()
+        self.assertEqual(ignored.other_columns, "Status, Notes: ignored")
+        self.assertFalse(self.env["hr.applicant"].search([("partner_name", "=", "Ida Green")]).applicant_notes)
 
     def test_all_or_nothing_imports_nothing_when_a_row_fails(self):
         before = self.env["hr.applicant"].search_count([])

@@ -64,6 +64,7 @@ class Row:
     tags: list = field(default_factory=list)
     skip: str = ""  # one of the reasons above, empty when the row can be imported
     skip_detail: str = ""
+    extras: list = field(default_factory=list)  # (header, value) of the columns no field takes
 
 
 def normalize_header(header):
@@ -103,9 +104,16 @@ def map_headers(headers, rows):
     return mapping, problems
 
 
-def read_row(mapping, cells, line, default_country=None, countries=None):
+def unknown_columns(headers):
+    """(index, header) of the named columns no field takes (Notes, Status...)."""
+    return [(index, header.strip()) for index, header in enumerate(headers)
+            if (header or "").strip() and normalize_header(header) not in _SYNONYMS]
+
+
+def read_row(mapping, cells, line, default_country=None, countries=None, *, extra_columns=()):
     """The :class:`Row` that ``cells`` (a data row) says. ``countries`` maps a country
-    column's values (names or codes, lower case) to ISO codes."""
+    column's values (names or codes, lower case) to ISO codes; ``extra_columns``: the
+    (index, header) whose non-empty values the row keeps as its ``extras``."""
 
     def cell(name):
         index = mapping.get(name)
@@ -115,6 +123,8 @@ def read_row(mapping, cells, line, default_country=None, countries=None):
     row = Row(line=line, name=name, email=cell("email").lower(), phone_raw=cell("phone"), job=cell("job"),
               source=cell("source"), consent=cell("consent").lower() in YES,
               tags=[tag.strip() for tag in re.split(r"[,;|]", cell("tags")) if tag.strip()])
+    row.extras = [(header, (cells[index] or "").strip()) for index, header in extra_columns
+                  if index < len(cells) and (cells[index] or "").strip()]
     country = cell("country")
     country = (countries or {}).get(country.lower(), country if len(country) == 2 else "") or default_country
     if not row.name:

@@ -62,7 +62,14 @@ class RecruitSmsImport(models.TransientModel):
         "How they agreed to texts",
         help="Say how the people marked yes in the Consent column agreed to be texted (e.g. 'Job fair sign-up sheet, "
              "March'). Without it, the Consent column is ignored: consent is evidence.")
-    all_or_nothing = fields.Boolean(help="Import nothing if any row cannot be imported.")
+    all_or_nothing = fields.Boolean("Import nothing if a row cannot be", help="Import nothing if any row cannot be imported.")
+    unknown_columns = fields.Selection(
+        [("note", "Keep them in the applicant's note"), ("ignore", "Ignore them"), ("refuse", "Refuse the file")],
+        "Other columns", required=True, default="note",
+        help="Columns no field takes (Notes, Comments, Status...): their values go in each new applicant's note "
+             "('Status: interviewed'), are left out, or stop the import so the file can be fixed.")
+    other_columns = fields.Char("Columns not imported as fields", readonly=True,
+                                help="The file's other columns, and what was done with them.")
     state = fields.Selection([("draft", "Draft"), ("queued", "Importing"), ("done", "Done"), ("failed", "Failed")],
                              default="draft",
                              required=True)
@@ -195,6 +202,13 @@ class RecruitSmsImport(models.TransientModel):
                 "This file is imported or being imported already: open Import candidates again for another file."))
         headers, table = self._read_table()
         mapping, problems = rules.map_headers(headers, table)
+        others = rules.unknown_columns(headers)
+        if self.unknown_columns != "refuse":
+            problems = [problem for problem in problems if problem.kind != rules.UNKNOWN]
+        if others and self.unknown_columns != "refuse":
+            names = ", ".join(header for _index, header in others)
+            self.other_columns = self.env._("%(columns)s: in each new applicant's note", columns=names) \
+                if self.unknown_columns == "note" else self.env._("%(columns)s: ignored", columns=names)
         if problems:
             raise UserError(self.env._("Nothing was imported. Fix the file's headers and import it again:\n%(problems)s",
                                        problems="\n".join(f"- {text}" for text in self._header_errors(problems))))
@@ -206,7 +220,7 @@ class RecruitSmsImport(models.TransientModel):
             self.write({"state": "queued", "rows_total": len(table), "rows_done": 0})
             self.env.ref("recruit_sms.ir_cron_recruit_sms_import").sudo()._trigger()
         else:
-            self._recruit_sms_import(self._rows(mapping, table))
+            self._recruit_sms_import(self._rows(mapping, table, headers))
             self.state = "done"
         return self._reopen()
 
@@ -226,10 +240,11 @@ class RecruitSmsImport(models.TransientModel):
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
                 "target": "new", "name": self.env._("Import candidates")}
 
-    def _rows(self, mapping, table):
+    def _rows(self, mapping, table, headers=()):
         countries = {name.lower(): code for code, name in self.env["res.country"].search([]).mapped(
             lambda c: (c.code, c.name))}
-        return [rules.read_row(mapping, cells, line, self.country_id.code, countries)
+        extra = rules.unknown_columns(headers) if self.unknown_columns == "note" else ()
+        return [rules.read_row(mapping, cells, line, self.country_id.code, countries, extra_columns=extra)
                 for line, cells in enumerate(table, start=2)]
 
     def _recruit_sms_import(self, rows):
@@ -276,7 +291,7 @@ class RecruitSmsImport(models.TransientModel):
         self.ensure_one()
         headers, table = self._read_table()
         mapping, _problems = rules.map_headers(headers, table)  # checked when it was queued
-        rows = self._rows(mapping, table)[self.rows_done:]
+        rows = self._rows(mapping, table, headers)[self.rows_done:]
         size = len(rows) if self.all_or_nothing else QUEUE_CHUNK
         for start in range(0, len(rows), size):
             self._recruit_sms_import(rows[start:start + size])
@@ -398,6 +413,10 @@ class RecruitSmsImport(models.TransientModel):
             values["categ_ids"] = [fields.Command.link(tags[tag.lower()].id) for tag in row.tags]
         if row.consent and (self.consent_evidence or "").strip():
             values["recruit_sms_consent"] = True
+        if row.extras:  # the file's other columns, kept rather than lost
+            values["applicant_notes"] = Markup("").join(
+                Markup("<p><strong>{header}:</strong> {value}</p>").format(header=header, value=value)
+                for header, value in row.extras)
         return values
 
     def _updates(self, applicant, values):
