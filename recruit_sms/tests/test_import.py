@@ -28,9 +28,11 @@ class TestImportCandidates(RecruitSmsCase):
         cls.env["phone.blacklist"].sudo().add("+14155550162")  # Fay texted STOP
 
     def wizard(self, content=CSV, filename="job-fair.csv", user=None, **values):
+        """The import of ``content``, with the file's consent evidence unless ``values`` say otherwise."""
         data = content.encode() if isinstance(content, str) else content
         return self.env["recruit.sms.import"].with_user(user or self.recruiter).create({
-            "data_file": base64.b64encode(data), "filename": filename, **values})
+            "data_file": base64.b64encode(data), "filename": filename, "consent_evidence": "Job fair sign-up sheet",
+            **values})
 
     def results(self, wizard):
         return [(line.line, line.result, line.reason or "") for line in wizard.line_ids.sorted("line")]
@@ -59,10 +61,10 @@ class TestImportCandidates(RecruitSmsCase):
         self.assertEqual(self.applicant.partner_name, "Ann Applicant", "an update fills blanks, never overwrites")
 
     def test_consent_only_with_the_files_evidence_and_in_the_ledger(self):
-        self.wizard().action_import()
-        bea = self.env["hr.applicant"].search([("email_from", "=", "bea@example.com")])
-        self.assertFalse(bea.recruit_sms_consent, "a 'yes' column is no evidence by itself")
-        bea.unlink()
+        before = self.env["hr.applicant"].search_count([])
+        with self.assertRaisesRegex(UserError, "Consent column says yes .* How they agreed to texts is empty"):
+            self.wizard(consent_evidence=False).action_import()  # a 'yes' column is no evidence by itself: said
+        self.assertEqual(self.env["hr.applicant"].search_count([]), before, "nothing imported")
         self.wizard(consent_evidence="Job fair sign-up sheet").action_import()
         bea = self.env["hr.applicant"].search([("email_from", "=", "bea@example.com")])
         self.assertEqual((bea.recruit_sms_consent, bea.recruit_sms_consent_source), (True, "import"))
@@ -200,9 +202,11 @@ class TestImportCandidates(RecruitSmsCase):
         direct = self.env["hr.applicant"].with_user(self.recruiter).with_context(**forged).create(
             {"partner_name": "Forged", "partner_phone": "+1 415 555 0186"})
         self.assertEqual((direct.recruit_sms_consent, direct.recruit_sms_consent_source), (False, False))
-        self.wizard(consent_evidence="  ").with_context(**forged).action_import()
+        with self.assertRaisesRegex(UserError, "How they agreed to texts is empty"):
+            self.wizard(consent_evidence="  ").with_context(**forged).action_import()  # blank evidence is no evidence
+        self.wizard(CSV.replace(";yes;", ";;"), consent_evidence=False).with_context(**forged).action_import()
         imported = self.env["hr.applicant"].search([("email_from", "=", "bea@example.com")])
-        self.assertFalse(imported.recruit_sms_consent, "blank evidence is no evidence")
+        self.assertFalse(imported.recruit_sms_consent, "nor is the caller's context")
 
     def test_consent_goes_with_the_rows_number_only(self):
         self.applicant.recruit_sms_consent = False
@@ -218,11 +222,12 @@ class TestImportCandidates(RecruitSmsCase):
         wizard.action_import()
         self.assertEqual(self.results(wizard), [(2, "updated", "")])
 
-    def test_an_unknown_job_name_is_said(self):
-        wizard = self.wizard("Name,Phone,Job\nWes West,+1 415 555 0188,Forklift drivr\n", job_id=self.job.id)
+    def test_an_unknown_job_or_source_name_is_said(self):
+        wizard = self.wizard("Name,Phone,Job,Source\nWes West,+1 415 555 0188,Forklift drivr,Job fiar\n",
+                             job_id=self.job.id)
         wizard.action_import()
-        self.assertEqual(self.results(wizard),
-                         [(2, "created", "No job position named 'Forklift drivr': imported for Forklift driver")])
+        self.assertEqual(self.results(wizard), [(2, "created", "No job position named 'Forklift drivr': imported for "
+                                                  "Forklift driver; No source named 'Job fiar': imported without a source")])
 
     def test_interviewers_cannot_import(self):
         interviewer = mail_new_test_user(self.env, login="rsms_import_interviewer",

@@ -2,6 +2,7 @@ import base64
 
 from freezegun import freeze_time
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import html2plaintext
 
@@ -58,7 +59,9 @@ class TestTextOnApply(RecruitSmsCase):
         self.assertEqual(self.texts(again), [])
 
     def test_without_the_consent_evidence_nobody_is_texted(self):
-        self.import_file("Name,Phone,Consent\nOla Ord,+1 415 555 0182,yes\n")
+        with self.assertRaisesRegex(UserError, "How they agreed to texts is empty"):
+            self.import_file("Name,Phone,Consent\nOla Ord,+1 415 555 0182,yes\n")
+        self.import_file("Name,Phone\nOla Ord,+1 415 555 0182\n")  # without the column: without consent
         self.assertEqual(self.texts(self.env["hr.applicant"].search([("partner_name", "=", "Ola Ord")])), [])
 
     def test_an_application_by_email_is_texted_when_it_may_be(self):

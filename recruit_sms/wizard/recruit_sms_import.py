@@ -209,6 +209,14 @@ class RecruitSmsImport(models.TransientModel):
             names = ", ".join(header for _index, header in others)
             self.other_columns = self.env._("%(columns)s: in each new applicant's note", columns=names) \
                 if self.unknown_columns == "note" else self.env._("%(columns)s: ignored", columns=names)
+        consent = mapping.get("consent")
+        if consent is not None and not (self.consent_evidence or "").strip() and any(
+                consent < len(cells) and (cells[consent] or "").strip().lower() in rules.YES for cells in table):
+            # consent is evidence: a yes without how it was given is said, not dropped silently
+            raise UserError(self.env._(
+                "Nothing was imported. The Consent column says yes for some candidates, but How they agreed to texts "
+                "is empty: say how they agreed (e.g. 'Job fair sign-up sheet, March'), or remove the column to import "
+                "them without consent."))
         if problems:
             raise UserError(self.env._("Nothing was imported. Fix the file's headers and import it again:\n%(problems)s",
                                        problems="\n".join(f"- {text}" for text in self._header_errors(problems))))
@@ -335,11 +343,19 @@ class RecruitSmsImport(models.TransientModel):
         to_create, to_update, first_of = [], [], {}
         for row in ready:
             values = self._values(row, lookups)
+            unknown = []  # the names this row gives that the database does not know, said per column
             if row.job and row.job.lower() not in lookups[0]:
-                results[row.line]["reason"] = self.env._(
+                unknown.append(self.env._(
                     "No job position named '%(job)s': %(instead)s", job=row.job,
                     instead=self.env._("imported for %(job)s", job=self.job_id.name) if self.job_id
-                    else self.env._("imported without a job position"))
+                    else self.env._("imported without a job position")))
+            if row.source and row.source.lower() not in lookups[1]:
+                unknown.append(self.env._(
+                    "No source named '%(name)s': %(instead)s", name=row.source,
+                    instead=self.env._("imported with %(name)s", name=self.source_id.name) if self.source_id
+                    else self.env._("imported without a source")))
+            if unknown:
+                results[row.line]["reason"] = "; ".join(unknown)
             keys = [key for key in (("email", email_normalize(row.email) or row.email), ("number", row.number)) if key[1]]
             known = next((existing[key] for key in keys if key in existing), None)
             by_email = bool(keys) and keys[0][0] == "email" and keys[0] in existing
