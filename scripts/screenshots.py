@@ -1,7 +1,7 @@
 """Screenshots of recruit_sms for the README, taken from a fresh demo database in headless
 Chromium (`make screenshots`): the Communications tab, the inbox panel, a campaign's
-review, a WhatsApp conversation in template mode, the texting law and one of its rules, and
-a booking link's page on a phone.
+review, a WhatsApp conversation in template mode, the texting law and one of its rules, the
+texting settings in Recruitment's, and a booking link's page on a phone.
 Chromium is driven over its DevTools protocol (websocket-client, which the tours need
 anyway); the pictures land in docs/.
 
@@ -139,6 +139,11 @@ def take(base, database, out, port):
     [texas] = rpc(base, session, "recruit.sms.law.rule", "search", [["name", "=", "Texas (SB 140)"]])
     page.goto(f"{base}/odoo/action-recruit_sms.recruit_sms_law_rule_action/{texas}", ".o_form_view")
     page.shoot(out / "texting-law-rule.png")
+    # what recruiters decide, in Recruitment's settings
+    page.goto(f"{base}/odoo/action-hr_recruitment.action_hr_recruitment_configuration", "#recruit_sms_hours_setting")
+    page.evaluate("document.querySelector('#recruit_sms_hours_setting').scrollIntoView({block: 'start'})")
+    time.sleep(0.5)
+    page.shoot(out / "texting-settings.png")
     # a booking link's page, as the candidate's phone shows it
     sentence = rpc(base, session, "hr.applicant", "recruit_sms_booking_link", [applicant])
     link = sentence[sentence.index("/recruit_sms/book/"):].split()[0]

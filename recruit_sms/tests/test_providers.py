@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.recruit_sms.providers import open_sms_stream, twilio_sender
 from odoo.addons.recruit_sms.providers.base import GATED, UNCONFIRMED_STATE
@@ -248,6 +250,19 @@ class TestTwilioProvider(RecruitSmsCase):
         self.assertTrue(settings.recruit_sms_status_url.startswith(f"{base}/sms_twilio/status/"))
         with self.assertRaises(AccessError):
             self.env["res.config.settings"].with_user(self.recruiter).create({})
+
+    def test_recruiters_settings_are_in_recruitments_own(self):
+        """What recruiters decide is in Recruitment's settings, in Odoo's setting blocks;
+        the provider, its credentials and the webhook stay in the SMS section."""
+        arch = etree.fromstring(self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"])
+        [recruitment] = arch.xpath("//app[@name='hr_recruitment']")
+        texting = recruitment.xpath(".//block[@name='recruit_sms_texting_settings']//field/@name")
+        for name in ("recruit_sms_quiet_start", "recruit_sms_quiet_end", "recruit_sms_law_everywhere",
+                     "recruit_sms_first_contact_notice", "recruit_sms_optout_reply", "recruit_sms_rate",
+                     "recruit_sms_bulk_cap", "recruit_sms_apply_template_id", "recruit_sms_sla_hours"):
+            self.assertIn(name, texting)
+            self.assertEqual(len(arch.xpath(f"//field[@name='{name}']")), 1, f"{name} is in one place only")
+        self.assertFalse(recruitment.xpath(".//field[@name='recruit_sms_twilio_messaging_service_sid']"))
 
     def test_campaign_stream_and_queue_batch_each_keep_one_connection(self):
         connections = self.twilio.connections
