@@ -2,7 +2,7 @@ import logging
 from datetime import UTC, datetime
 
 import pytz
-from werkzeug.exceptions import NotFound, TooManyRequests
+from werkzeug.exceptions import TooManyRequests
 
 from odoo.exceptions import UserError
 from odoo.http import Controller, request, route
@@ -22,11 +22,14 @@ class RecruitSmsBookingController(Controller):
     @route(BOOKING_ROUTE, type="http", auth="public", methods=["GET"], sitemap=False)
     def booking_page(self, token, **_kwargs):
         link = self._link(token)
-        return self._render(link)
+        return self._render(link) if link else self._missing()
 
     @route(BOOKING_ROUTE, type="http", auth="public", methods=["POST"], sitemap=False)
-    def booking_book(self, token, slot=None, **_kwargs):
+    def booking_book(self, token, slot=None, confirm=None, **_kwargs):
+        """A time picked is first shown back to confirm; only the confirmation books it."""
         link = self._link(token)
+        if not link:
+            return self._missing()
         if not link._recruit_sms_count_attempt():
             _logger.warning("Booking link %s: too many attempts this hour", link.id)
             raise TooManyRequests()
@@ -35,6 +38,13 @@ class RecruitSmsBookingController(Controller):
         except (ValueError, OverflowError):  # not a time, or one that has no UTC equivalent (year 1 at +14:00)
             _logger.info("Booking link %s: the slot posted is not a time", link.id)
             return self._render(link, error=request.env._("Please pick one of the times shown."))
+        if confirm != "1":
+            try:
+                link.with_context(lang=self._lang(link))._recruit_sms_check_slot(moment)
+            except UserError as error:
+                return self._render(link, error=str(error))
+            return self._render(link, pending={"value": slot, "label": link.with_context(
+                lang=self._lang(link))._recruit_sms_when(moment)})
         try:
             link.with_context(lang=self._lang(link))._recruit_sms_book(moment)
         except UserError as error:
@@ -43,15 +53,18 @@ class RecruitSmsBookingController(Controller):
         return self._render(link)
 
     def _link(self, token):
-        link = request.env["recruit.sms.booking"]._recruit_sms_find(token)
-        if not link:
-            raise NotFound()
-        return link
+        return request.env["recruit.sms.booking"]._recruit_sms_find(token)
+
+    def _missing(self):
+        """An unknown link: a page that says so, styled as the others, with a 404."""
+        _logger.info("Booking link not found")
+        return request.render("recruit_sms.booking_missing", {}, status=404,
+                              headers={"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"})
 
     def _lang(self, link):
         return link.applicant_id.sudo().partner_id.lang or link.company_id.partner_id.lang or "en_US"
 
-    def _render(self, link, error=None):
+    def _render(self, link, error=None, pending=None):
         lang = self._lang(link)
         link = link.with_context(lang=lang)
         request.update_context(lang=lang)
@@ -67,5 +80,7 @@ class RecruitSmsBookingController(Controller):
             "days": days,
             "zone": zone.zone,
             "booked_at": link.event_id and link._recruit_sms_when(pytz.utc.localize(link.event_id.start)),
+            "expired": link.state == "open" and not link._recruit_sms_usable(),
+            "pending": pending,
             "error": error,
         }, headers={"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"})

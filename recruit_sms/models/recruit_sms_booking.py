@@ -8,6 +8,7 @@ from psycopg2.errors import LockNotAvailable
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from ..tools import booking, gate
 
@@ -138,16 +139,15 @@ class RecruitSmsBooking(models.Model):
         # event of the first
         self.env.cr.execute(SQL("UPDATE res_users SET write_date = write_date WHERE id = %s", self.user_id.id))
         self.invalidate_recordset(["state", "event_id"])
-        if not self._recruit_sms_usable():
-            raise UserError(self.env._("This booking link can no longer be used: ask your recruiter for a new one."))
-        if slot not in self._recruit_sms_slots():
-            raise UserError(self.env._("This time was just taken: please pick another one."))
+        self._recruit_sms_check_slot(slot)
         applicant, user = self.applicant_id.sudo(), self.user_id.sudo()
         start = slot.astimezone(pytz.utc).replace(tzinfo=None)
+        # the candidate is on the event, with a contact of their own even without an email
+        candidate = applicant.partner_id or applicant._recruit_sms_ensure_partner(applicant.phone_sanitized)
         event = self.env["calendar.event"].sudo().with_context(default_applicant_id=applicant.id).create({
             "name": self.env._("Interview: %(name)s", name=applicant.partner_name or applicant.display_name),
             "start": start, "stop": start + timedelta(minutes=self.duration), "user_id": user.id,
-            "partner_ids": [fields.Command.set((user.partner_id | applicant.partner_id).ids)],
+            "partner_ids": [fields.Command.set((user.partner_id | candidate).ids)],
             "applicant_id": applicant.id, "res_model": "hr.applicant", "res_id": applicant.id,
         })
         self.write({"state": "booked", "event_id": event.id})
@@ -159,12 +159,22 @@ class RecruitSmsBooking(models.Model):
         self._recruit_sms_confirm(when)
         return event
 
+    def _recruit_sms_check_slot(self, slot):
+        """Refuse, saying why, a ``slot`` (aware UTC) this link cannot book now."""
+        if not self._recruit_sms_usable():
+            raise UserError(self.env._("This booking link can no longer be used: ask your recruiter for a new one."))
+        if slot not in self._recruit_sms_slots():
+            raise UserError(self.env._("This time was just taken: please pick another one."))
+
     def _recruit_sms_when(self, slot):
         """``slot`` as the candidate reads it: their zone, their language."""
         applicant = self.applicant_id.sudo()
         zone = pytz.timezone(applicant._recruit_sms_zones()[0])
         local = slot.astimezone(zone)
-        return f"{local.strftime('%Y-%m-%d %H:%M')} ({zone.zone})"
+        lang = applicant.partner_id.lang or self.company_id.partner_id.lang or self.env.lang or "en_US"
+        return self.env._("%(day)s at %(time)s (%(place)s time)",
+                          day=format_date(self.env, local.date(), lang_code=lang, date_format="EEEE d MMMM"),
+                          time=local.strftime("%H:%M"), place=zone.zone.rsplit("/", 1)[-1].replace("_", " "))
 
     def _recruit_sms_confirm(self, when):
         """Confirm by text when the gate allows it (held to their hours), else by email."""

@@ -36,7 +36,12 @@ class BookingCase(HttpCase, RecruitSmsCase):
         return re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', self.page(path)).group(1)
 
     def book(self, path, slot, csrf=None):
-        return self.url_open(path, data={"slot": slot, "csrf_token": csrf or self.csrf(path)})
+        """Pick ``slot``, then confirm it, as the candidate's two taps do."""
+        csrf = csrf or self.csrf(path)
+        picked = self.url_open(path, data={"slot": slot, "csrf_token": csrf})
+        if 'name="confirm"' not in picked.text:
+            return picked  # refused before the confirmation (not a time, too many attempts)
+        return self.url_open(path, data={"slot": slot, "confirm": "1", "csrf_token": csrf})
 
     def utc(self, slot):
         """A slot as the page offers it (the candidate's local time) in naive UTC."""
@@ -88,6 +93,23 @@ class TestBookingLinks(BookingCase):
         self.assertIn("can no longer be used", again.text)
         self.assertEqual(len(self.events()), 1, "a link books once")
 
+    def test_a_time_picked_is_confirmed_before_it_is_booked(self):
+        self.applicant.email_from = False  # a candidate with a phone only is on the event all the same
+        path = self.link_for()
+        slot = self.slots(self.page(path))[0]
+        picked = self.url_open(path, data={"slot": slot, "csrf_token": self.csrf(path)})
+        self.assertIn("Book your interview on", picked.text)
+        self.assertFalse(self.events(), "one tap books nothing")
+        local = datetime.fromisoformat(slot)
+        self.assertIn(f"{local.strftime('%A')} {local.day} {local.strftime('%B')} at {local.strftime('%H:%M')} "
+                      "(Los Angeles time)", picked.text)
+        self.assertIn("Pick another time", picked.text)
+        booked = self.url_open(path, data={"slot": slot, "confirm": "1", "csrf_token": self.csrf(path)})
+        self.assertIn("Your interview is booked for", booked.text)
+        event = self.events()
+        self.assertEqual(len(event.partner_ids), 2)
+        self.assertEqual((event.partner_ids - self.recruiter.partner_id).phone, self.applicant.partner_phone)
+
     def test_a_slot_taken_meanwhile_is_refused(self):
         other = self.env["hr.applicant"].create({"partner_name": "Bob", "partner_phone": "+1 415 555 0177",
                                                  "job_id": self.job.id, "recruit_sms_consent": True})
@@ -114,7 +136,10 @@ class TestBookingLinks(BookingCase):
         self.assertEqual(self.slots(self.page(path)), [])
         self.assertIn("can no longer be used", self.book(path, slot, csrf).text)
         self.assertFalse(self.events())
-        self.assertEqual(self.url_open("/recruit_sms/book/forged-token").status_code, 404)
+        self.assertIn("This booking link has expired", self.page(path))
+        missing = self.url_open("/recruit_sms/book/forged-token")
+        self.assertEqual(missing.status_code, 404)
+        self.assertIn("This booking link does not exist", missing.text, "a page that says so, not a bare Not Found")
 
     def test_too_many_attempts_are_refused(self):
         path = self.link_for()

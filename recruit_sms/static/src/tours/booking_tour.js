@@ -22,6 +22,16 @@ registry.category("web_tour.tours").add("recruit_sms_booking_tour", {
             expectUnloadPage: true,
         },
         {
+            content: "The time is shown back, in words, to confirm",
+            trigger: ".o_recruit_sms_booking_confirm:contains(Book your interview on):contains(Los Angeles time)",
+        },
+        {
+            content: "and confirmed",
+            trigger: ".o_recruit_sms_booking_yes",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
             content: "The interview is booked",
             trigger: ".o_recruit_sms_booking_done:contains(Your interview is booked for)",
         },
