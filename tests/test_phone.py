@@ -105,3 +105,9 @@ def test_input_that_cannot_be_a_number_is_refused_before_it_is_parsed_or_remembe
 
 def test_a_number_with_an_extension_is_still_read():
     assert phone.try_e164("+1 (415) 555-2671 ext. 1234", None) == "+14155552671"
+
+
+def test_a_number_as_people_write_it():
+    assert phone.international("+12025550199") == "+1 202-555-0199"
+    assert phone.international("+33612345678") == "+33 6 12 34 56 78"
+    assert phone.international("not a number") == "not a number"

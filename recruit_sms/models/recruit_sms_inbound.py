@@ -518,7 +518,8 @@ class RecruitSmsInbound(models.Model):
         self.ensure_one()
         self._recruit_sms_check_unmatched()
         applicant = self.env["hr.applicant"].create({
-            "partner_name": self.env._("SMS from %(number)s", number=self.from_number),
+            # named by their number, as people write it, until the recruiter knows their name
+            "partner_name": phone.international(self.from_number),
             "partner_phone": self.from_number,
             "company_id": self.company_id.id,
         })

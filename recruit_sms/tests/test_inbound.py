@@ -173,6 +173,7 @@ class TestInboundMatching(InboundCase):
         action = self.inbound(form).with_user(self.recruiter).action_create_applicant()
         applicant = self.env["hr.applicant"].browse(action["res_id"])
         self.assertEqual(applicant.partner_phone, "+12025550199")
+        self.assertEqual(applicant.partner_name, "+1 202-555-0199", "named by the number, as people write it")
         self.assertEqual(self.inbound(form).applicant_id, applicant)
         self.assertEqual([b["body"] for b in self.bubbles(applicant)], ["Do you hire drivers?"])
 

@@ -253,7 +253,7 @@ class TestMediaLinks(InboundCase):
         root = lxml.html.fromstring(f"<div>{body}</div>")
         self.assertEqual([(a.get("href"), a.text_content()) for a in root.iter("a")], [
             ("https://cv.example.com/ann?lang=en", "https://cv.example.com/ann?lang=en"),  # as Odoo shows any SMS
-            ("https://api.twilio.com/media/ME1", "image/jpeg"),
+            ("https://api.twilio.com/media/ME1", "Image"),  # named as a recruiter names it
         ])
         text = root.text_content()
         self.assertIn("javascript:alert(document.cookie)", text, "shown as text")

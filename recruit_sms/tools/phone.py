@@ -64,6 +64,14 @@ def parse(raw, default_country=None):
     return number
 
 
+def international(e164):
+    """``e164`` as people write it ("+1 202-555-0199"), or as given when it cannot be read."""
+    try:
+        return phonenumbers.format_number(parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except PhoneError:
+        return e164 or ""
+
+
 def to_e164(raw, default_country=None):
     """Normalize ``raw`` to E.164 (``+14155550123``), or raise PhoneError."""
     return phonenumbers.format_number(
