@@ -45,9 +45,11 @@ class TestPublicMethodsTakeAnyInput(PublicMethodsCase):
     def caller(self, group):
         if group == SYSTEM:
             return self.env.ref("base.user_admin")
-        if group == MANAGER:
-            return mail_new_test_user(self.env, login="rsms_fuzz_manager",
-                                      groups="base.group_user,hr_recruitment.group_hr_recruitment_manager")
+        if group == MANAGER:  # one for every method of the group
+            if not getattr(self, "_fuzz_manager", None):
+                self._fuzz_manager = mail_new_test_user(
+                    self.env, login="rsms_fuzz_manager", groups="base.group_user,hr_recruitment.group_hr_recruitment_manager")
+            return self._fuzz_manager
         assert group in (OFFICER, INTERVIEWER, EMPLOYEE, EVERYONE)
         return self.recruiter
 
