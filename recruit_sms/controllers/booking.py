@@ -25,32 +25,40 @@ class RecruitSmsBookingController(Controller):
         return self._render(link) if link else self._missing()
 
     @route(BOOKING_ROUTE, type="http", auth="public", methods=["POST"], sitemap=False)
-    def booking_book(self, token, slot=None, confirm=None, **_kwargs):
-        """A time picked is first shown back to confirm; only the confirmation books it."""
+    def booking_book(self, token, slot=None, confirm=None, cancel=None, **_kwargs):
+        """A time picked is first shown back to confirm; only the confirmation books it. A
+        booked interview may be cancelled (and another time picked) until shortly before."""
         link = self._link(token)
         if not link:
             return self._missing()
         if not link._recruit_sms_count_attempt():
             _logger.warning("Booking link %s: too many attempts this hour", link.id)
             raise TooManyRequests()
+        if cancel == "1":
+            return self._cancel(link)
         try:
             moment = datetime.fromisoformat(slot if isinstance(slot, str) else "").astimezone(UTC)
         except (ValueError, OverflowError):  # not a time, or one that has no UTC equivalent (year 1 at +14:00)
             _logger.info("Booking link %s: the slot posted is not a time", link.id)
             return self._render(link, error=request.env._("Please pick one of the times shown."))
-        if confirm != "1":
-            try:
-                link.with_context(lang=self._lang(link))._recruit_sms_check_slot(moment)
-            except UserError as error:
-                return self._render(link, error=str(error))
-            return self._render(link, pending={"value": slot, "label": link.with_context(
-                lang=self._lang(link))._recruit_sms_when(moment)})
+        link = link.with_context(lang=self._lang(link))
         try:
-            link.with_context(lang=self._lang(link))._recruit_sms_book(moment)
+            if confirm != "1":  # the time picked, shown back to confirm
+                link._recruit_sms_check_slot(moment)
+                return self._render(link, pending={"value": slot, "label": link._recruit_sms_when(moment)})
+            link._recruit_sms_book(moment)
         except UserError as error:
             _logger.info("Booking link %s refused: %s", link.id, error)
             return self._render(link, error=str(error))
         return self._render(link)
+
+    def _cancel(self, link):
+        try:
+            link.with_context(lang=self._lang(link))._recruit_sms_cancel()
+        except UserError as error:
+            _logger.info("Booking link %s: cancel refused", link.id)
+            return self._render(link, error=str(error))
+        return self._render(link, cancelled=True)
 
     def _link(self, token):
         return request.env["recruit.sms.booking"]._recruit_sms_find(token)
@@ -64,7 +72,7 @@ class RecruitSmsBookingController(Controller):
     def _lang(self, link):
         return link.applicant_id.sudo().partner_id.lang or link.company_id.partner_id.lang or "en_US"
 
-    def _render(self, link, error=None, pending=None):
+    def _render(self, link, error=None, pending=None, cancelled=False):
         lang = self._lang(link)
         link = link.with_context(lang=lang)
         request.update_context(lang=lang)
@@ -82,5 +90,7 @@ class RecruitSmsBookingController(Controller):
             "booked_at": link.event_id and link._recruit_sms_when(pytz.utc.localize(link.event_id.start)),
             "expired": link.state == "open" and not link._recruit_sms_usable(),
             "pending": pending,
+            "cancelled": cancelled,
+            "changeable": link._recruit_sms_changeable(),
             "error": error,
         }, headers={"X-Robots-Tag": "noindex", "Referrer-Policy": "no-referrer"})

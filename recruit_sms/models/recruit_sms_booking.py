@@ -19,6 +19,8 @@ LINK_DAYS = 7
 MAX_SLOTS = 60
 # booking attempts a link takes per hour before it answers "too many"
 ATTEMPTS_PER_HOUR = 10
+# a booked interview can be changed or cancelled from its link until this long before it
+CHANGE_BEFORE = timedelta(hours=2)
 
 
 # what secrets.token_urlsafe writes (links of any size it may have written)
@@ -159,6 +161,29 @@ class RecruitSmsBooking(models.Model):
         self._recruit_sms_confirm(when)
         return event
 
+    def _recruit_sms_changeable(self, now=None):
+        """Whether the candidate may still change or cancel the interview this link booked."""
+        now = now or fields.Datetime.now()
+        return self.state == "booked" and bool(self.event_id) and self.event_id.start - CHANGE_BEFORE > now
+
+    def _recruit_sms_cancel(self):
+        """The candidate cancels the interview from their link (until CHANGE_BEFORE before
+        it): the event goes, the recruiter is told on the applicant, and the link offers
+        times again while it has not expired (a change is a cancel, then a new pick)."""
+        self.ensure_one()
+        if not self._recruit_sms_changeable():
+            raise UserError(self.env._(
+                "This interview can no longer be changed here: reply to our message and we will sort it out."))
+        applicant, event = self.applicant_id.sudo(), self.event_id.sudo()
+        when = self._recruit_sms_when(pytz.utc.localize(event.start))
+        event.unlink()
+        self.write({"state": "open" if self.expires_at > fields.Datetime.now() else "cancelled", "event_id": False})
+        applicant.message_post(
+            body=self.env._("The candidate cancelled the interview with %(user)s on %(when)s through their booking link.",
+                            user=self.user_id.name, when=when),
+            message_type="comment", subtype_xmlid="mail.mt_note", author_id=self.env.ref("base.partner_root").id,
+            partner_ids=self.user_id.partner_id.ids)
+
     def _recruit_sms_check_slot(self, slot):
         """Refuse, saying why, a ``slot`` (aware UTC) this link cannot book now."""
         if not self._recruit_sms_usable():
@@ -179,7 +204,8 @@ class RecruitSmsBooking(models.Model):
     def _recruit_sms_confirm(self, when):
         """Confirm by text when the gate allows it (held to their hours), else by email."""
         applicant = self.applicant_id.sudo()
-        text = self.env._("Your interview is booked for %(when)s. See you then!", when=when)
+        text = self.env._("Your interview is booked for %(when)s. See you then! To change or cancel it: %(url)s",
+                          when=when, url=self.url)
         if not applicant._recruit_sms_verdict(gate.AUTOMATED, hours=False).blocked:
             applicant._recruit_sms_send_now(applicant.phone_sanitized, text, gate.AUTOMATED,
                                             subject=self.env._("Interview booked"), author=self.user_id,

@@ -110,6 +110,32 @@ class TestBookingLinks(BookingCase):
         self.assertEqual(len(event.partner_ids), 2)
         self.assertEqual((event.partner_ids - self.recruiter.partner_id).phone, self.applicant.partner_phone)
 
+    def test_the_candidate_cancels_or_changes_until_two_hours_before(self):
+        path = self.link_for()
+        first, second = self.slots(self.page(path))[:2]
+        booked = self.book(path, first)
+        self.assertIn("Cancel or change my interview", booked.text)
+        texts = [bubble["body"] for bubble in self.bubbles() if bubble["channel"] == "sms"]
+        self.assertIn(f"To change or cancel it: {self.applicant.get_base_url()}{path}", texts[-1])
+        cancelled = self.url_open(path, data={"cancel": "1", "csrf_token": self.csrf(path)})
+        self.assertIn("Your interview is cancelled", cancelled.text)
+        self.assertFalse(self.events(), "the interview is gone from both calendars")
+        self.assertTrue(self.applicant.message_ids.filtered(
+            lambda m: "cancelled the interview with Rita Recruiter" in (m.body or "")), "the recruiter is told")
+        self.assertIn(second, self.slots(cancelled.text), "another time may be picked")
+        self.book(path, second)
+        self.assertEqual(self.events().start, self.utc(second), "changed")
+        # within two hours of it, the link no longer changes it
+        csrf = self.csrf(path)
+        self.events().sudo().write({"start": fields.Datetime.now() + timedelta(hours=1),
+                                    "stop": fields.Datetime.now() + timedelta(hours=2)})
+        page = self.page(path)
+        self.assertNotIn("Cancel or change my interview", page)
+        self.assertIn("To change it now, reply to our message", page)
+        refused = self.url_open(path, data={"cancel": "1", "csrf_token": csrf})
+        self.assertIn("can no longer be changed here", refused.text)
+        self.assertEqual(len(self.events()), 1)
+
     def test_a_slot_taken_meanwhile_is_refused(self):
         other = self.env["hr.applicant"].create({"partner_name": "Bob", "partner_phone": "+1 415 555 0177",
                                                  "job_id": self.job.id, "recruit_sms_consent": True})
