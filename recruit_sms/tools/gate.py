@@ -121,7 +121,7 @@ class Batch:
             return replace(verdict, rules=tuple(rule.name for rule in recipient.rules))
         return verdict
 
-    def _decide(self, recipient, kind, channel):  # noqa: PLR0911 (one return per outcome)
+    def _decide(self, recipient, kind, channel):
         if kind not in KINDS:
             raise ValueError(f"unknown kind of message {kind!r}")
         if channel not in CHANNELS:
@@ -133,23 +133,12 @@ class Batch:
             return Verdict(code)
         if kind == CONFIRMATION or not self.hours:
             return Verdict()
-        if recipient.rules:
-            return self._by_law(recipient, kind)
-        if self.window is None or not recipient.candidate:
-            return Verdict()
-        start, end, zones = self.window.start, self.window.end, list(recipient.zones)
-        if quiet_hours.is_open(self.now, zones, start, end):
-            return Verdict(closes_at=quiet_hours.next_closing(self.now, zones, start, end))
-        wrote_lately = recipient.last_inbound is not None and recipient.last_inbound >= self.now - REPLY_GRACE
-        if kind == MANUAL and wrote_lately and not self.window.hold_replies:
-            return Verdict()
-        opening = quiet_hours.next_opening(self.now, zones, start, end) or self.now + timedelta(days=1)
-        return Verdict(QUIET_HOURS, hold_until=opening)
+        return self._hours(recipient, kind)
 
-    def _by_law(self, recipient, kind):
-        """The hours and caps of the recipient's place, with the company's own hours (for a
-        candidate): a recruiter's reply to a candidate who just wrote is neither held nor
-        counted (unless the company holds replies too)."""
+    def _hours(self, recipient, kind):
+        """The company's texting hours (for a candidate) and the hours and caps of the
+        recipient's place, all together: a recruiter's reply to a candidate who just wrote
+        is neither held nor counted (unless the company holds replies too)."""
         now, zones, rules = self.now, list(recipient.zones), recipient.rules
         company = texting_law.company_hours(self.window) if recipient.candidate else None
         wrote_lately = recipient.last_inbound is not None and recipient.last_inbound >= now - REPLY_GRACE

@@ -5,15 +5,16 @@ A number whose country spans several time zones is texted only when it is within
 window in all of them (the most restrictive overlap).
 """
 
-from datetime import datetime, time, timedelta
+from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
 from phonenumbers import timezone as phone_timezone
 
+from . import texting_law
+
 DEFAULT_START = time(8, 0)
 DEFAULT_END = time(21, 0)
-_SEARCH_DAYS = 8
 
 
 def _zone(name):
@@ -52,53 +53,15 @@ def hour_to_time(value):
     return time(minutes // 60, minutes % 60)
 
 
-def _local(now_utc, zone_name):
-    return now_utc.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(zone_name))
-
-
-def is_open_in(now_utc, zone_name, start=DEFAULT_START, end=DEFAULT_END):
-    local = _local(now_utc, zone_name).time()
-    return start <= local < end
-
-
 def is_open(now_utc, zones, start=DEFAULT_START, end=DEFAULT_END):
     """May a text go out at ``now_utc`` (naive UTC) to someone in all of ``zones``?"""
-    return all(is_open_in(now_utc, zone, start, end) for zone in zones)
-
-
-def _next_local_start(now_utc, zone_name, start):
-    """The next moment (naive UTC) after ``now_utc`` when ``zone_name``'s clock reads ``start``."""
-    zone = ZoneInfo(zone_name)
-    local = _local(now_utc, zone_name)
-    for days in range(_SEARCH_DAYS):
-        day = (local + timedelta(days=days)).date()
-        candidate = datetime.combine(day, start, tzinfo=zone)
-        # a start inside a DST gap does not exist: zoneinfo moves it forward consistently
-        candidate_utc = candidate.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-        if candidate_utc > now_utc:
-            return candidate_utc
-    return None
+    return texting_law.is_open(texting_law.weekly(start, end), zones, now_utc)
 
 
 def next_opening(now_utc, zones, start=DEFAULT_START, end=DEFAULT_END):
     """``now_utc`` when the window is open, else the first moment it opens in all
     ``zones`` (naive UTC); None when the zones never share an open moment."""
-    if is_open(now_utc, zones, start, end):
-        return now_utc
-    candidates = sorted(
-        moment for zone in zones if (moment := _next_local_start(now_utc, zone, start)) is not None
-    )
-    # the shared window, when there is one, opens when the last of the zones opens
-    for moment in candidates:
-        if is_open(moment, zones, start, end):
-            return moment
-    # zones whose windows overlap only after some other boundary: scan quarter hours
-    moment = now_utc.replace(second=0, microsecond=0) + timedelta(minutes=15 - now_utc.minute % 15)
-    for _ in range(_SEARCH_DAYS * 24 * 4):
-        if is_open(moment, zones, start, end):
-            return moment
-        moment += timedelta(minutes=15)
-    return None
+    return texting_law.next_opening([texting_law.weekly(start, end)], zones, now_utc)
 
 
 def next_closing(now_utc, zones, start=DEFAULT_START, end=DEFAULT_END):
@@ -107,5 +70,4 @@ def next_closing(now_utc, zones, start=DEFAULT_START, end=DEFAULT_END):
     now or never closes (texting at any hour)."""
     if not is_open(now_utc, zones, start, end) or (start == time(0, 0) and end >= time(23, 59, 59)):
         return None
-    moments = [moment for zone in zones if (moment := _next_local_start(now_utc, zone, end)) is not None]
-    return min(moments) if moments else None
+    return texting_law.next_closing([texting_law.weekly(start, end)], zones, now_utc)

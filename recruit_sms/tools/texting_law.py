@@ -14,8 +14,6 @@ from zoneinfo import ZoneInfo
 import phonenumbers
 from phonenumbers import geocoder
 
-from . import quiet_hours
-
 DAY = timedelta(hours=24)
 _SEARCH_DAYS = 8
 
@@ -123,8 +121,8 @@ def is_open(hours, zones, moment):
 
 def _boundaries(hours, zone, now, which):
     """The moments (naive UTC) after ``now`` when ``zone``'s clock reaches the start
-    (``which`` 0) or the end (1) of ``hours``, over the next days."""
-    tz, moments = ZoneInfo(zone), []
+    (``which`` 0) or the end (1) of ``hours``, over the next days, soonest first."""
+    tz = ZoneInfo(zone)
     local_today = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(tz).date()
     for days in range(_SEARCH_DAYS):
         day = local_today + timedelta(days=days)
@@ -132,8 +130,7 @@ def _boundaries(hours, zone, now, which):
         if window:
             moment = datetime.combine(day, window[which], tzinfo=tz).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
             if moment > now:
-                moments.append(moment)
-    return moments
+                yield moment
 
 
 def next_opening(all_hours, zones, now):
@@ -150,16 +147,14 @@ def next_opening(all_hours, zones, now):
 
 def next_closing(all_hours, zones, now):
     """While they are all open: the first moment one of them closes (naive UTC)."""
-    moments = [moment for hours in all_hours for zone in zones for moment in _boundaries(hours, zone, now, 1)[:1]]
+    moments = [moment for hours in all_hours for zone in zones
+               if (moment := next(_boundaries(hours, zone, now, 1), None)) is not None]
     return min(moments) if moments else None
 
 
 def company_hours(window):
-    """A company's texting hours (``gate.Window``) as a Rule's hours."""
-    if window is None:
-        return None
-    end = window.end if window.end > window.start else quiet_hours.hour_to_time(24)
-    return weekly(window.start, end)
+    """A company's texting hours (``gate.Window``, start before end) as a Rule's hours."""
+    return weekly(window.start, window.end) if window else None
 
 
 def cap_reached(rules, kind, recent, now):
