@@ -135,8 +135,7 @@ class HrApplicant(models.Model):
                 applicant.recruit_sms_consent_basis = self.env._("Express: the candidate gave it")
                 continue
             company = applicant._recruit_sms_company()
-            rules = gate_model._rules_at(company, self.env["recruit.sms.law.rule"]._recruit_sms_rules(company),
-                                         gate_model._place(applicant, applicant.phone_sanitized))
+            rules = gate_model._rules_for(company, applicant, applicant.phone_sanitized)
             lapses = applicant._recruit_sms_consent_lapses(rules)
             applicant.recruit_sms_consent_basis = self.env._(
                 "Implied (imported): lapses on %(date)s under %(rule)s", date=fields.Date.to_string(lapses.date()),

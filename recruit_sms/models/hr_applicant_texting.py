@@ -271,9 +271,8 @@ class HrApplicant(models.Model):
         if kind == gate.CONFIRMATION:
             return bodies
         sms_only = [a for a in self if (sms_values.get(a.id) or {}).get("recruit_sms_channel") in (None, False, gate.SMS)]
-        rules_of = {}
         identified = {a.id: identification for a in sms_only
-                      if (identification := a._recruit_sms_identification(numbers[a.id], rules_of))}
+                      if (identification := a._recruit_sms_identification(numbers[a.id]))}
         if identified:
             bodies = {applicant_id: body + identified.get(applicant_id, "") for applicant_id, body in bodies.items()}
         noticed = [a for a in sms_only if a.id not in identified and a._recruit_sms_company().recruit_sms_first_contact_notice]
@@ -325,22 +324,21 @@ class HrApplicant(models.Model):
 
     def _recruit_sms_first_contact_suffix(self):
         """What an SMS to this applicant will carry after its text (the composer counts it)."""
-        identification = self._recruit_sms_identification(self.phone_sanitized, {})
+        identification = self._recruit_sms_identification(self.phone_sanitized)
         if identification:
             return identification
         notice = self._recruit_sms_company().recruit_sms_first_contact_notice
         return f"\n{notice}" if notice and self._recruit_sms_is_first_contact() else ""
 
-    def _recruit_sms_identification(self, number, rules_of):
+    def _recruit_sms_identification(self, number):
         """The line a text to ``number`` ends with when the law of the recipient's place
         asks the sender to identify itself (CASL: its name, a way to reach it, how to opt
-        out), else "". ``rules_of``: {company: its texting rules}, filled as they are read."""
+        out), else ""."""
+        if not number:
+            return ""
         company = self._recruit_sms_company()
-        if company not in rules_of:
-            rules_of[company] = self.env["recruit.sms.law.rule"]._recruit_sms_rules(company)
-        gate_model = self.env["recruit.sms.gate"]
-        rules = gate_model._rules_at(company, rules_of[company], gate_model._place(self, number))
-        if not number or not any(rule.identify for rule in rules):
+        rules = self.env["recruit.sms.gate"]._rules_for(company, self, number)
+        if not any(rule.identify for rule in rules):
             return ""
         contact = company.phone or company.email or company.website
         if contact:

@@ -46,7 +46,7 @@ class RecruitSmsGate(models.AbstractModel):
         # posted on an applicant but to another number: whoever holds that number decides
         # (the applicant it was posted on when nobody does)
         deciders = [fact["applicant"] or holders.get(index) or fact["posted_on"] for index, fact in enumerate(facts)]
-        laws = self._laws(requests, facts, deciders, recent=hours)
+        laws = self._laws(requests, facts, deciders, now=now, recent=hours)
         for index, (request, fact) in enumerate(zip(requests, facts, strict=True)):
             company = request.company
             applicant = deciders[index]
@@ -98,6 +98,13 @@ class RecruitSmsGate(models.AbstractModel):
             for index, law in laws.items():
                 law["recent"] = tuple(texts.get(facts[index]["number"], ()))
         return laws
+
+    @api.model
+    def _rules_for(self, company, applicant, number):
+        """The texting rules that apply to a text of ``company`` to ``number`` (held by
+        ``applicant``, when one does)."""
+        return self._rules_at(company, self.env["recruit.sms.law.rule"]._recruit_sms_rules(company),
+                              self._place(applicant, number))
 
     @api.model
     def _rules_at(self, company, rules, place):
