@@ -320,8 +320,10 @@ def test_held_out_examples(capsys):
 
 # The labelled set of candidate replies (English, Spanish, French; polite, formal, curt,
 # slang, typos, and near-misses about stopping by, stopping a process, removing a slot),
-# written apart from the rules and split at random: two thirds to shape the rules on, one
-# third held out, never read while shaping them. Only its figures are printed.
+# written apart from the rules, by writers who never saw them: two thirds to shape the
+# rules on, one third held out, never read while shaping them. Only its figures are
+# printed. The held-out third was drawn afresh when the earlier one, scored too often to
+# stay unseen in effect, joined the shaping set.
 DATA = pathlib.Path(__file__).parent / "data"
 
 
@@ -360,9 +362,8 @@ def test_precision_and_recall_on_the_shaping_two_thirds(capsys):
 
 
 def test_precision_and_recall_on_the_held_out_third(capsys):
-    """The figure that tells how the rules do on wording they were not shaped by. The
-    target is recall 0.9 at precision 0.95; the floors below are what the rules reach
-    today, so that a change that makes them worse fails."""
+    """The figure that tells how the rules do on wording they were not shaped by: recall
+    at least 0.9 at precision at least 0.95."""
     precision, recall = measured(capsys, "intent_held_out.tsv", "held-out third")
-    assert precision >= 0.92
-    assert recall >= 0.89
+    assert precision >= 0.95
+    assert recall >= 0.9
