@@ -6,9 +6,8 @@ from werkzeug.exceptions import TooManyRequests
 
 from odoo.exceptions import UserError
 from odoo.http import Controller, request, route
-from odoo.tools.misc import format_date
 
-from ..tools import booking
+from ..tools import booking, moments
 
 _logger = logging.getLogger(__name__)
 
@@ -79,14 +78,14 @@ class RecruitSmsBookingController(Controller):
         applicant = link.applicant_id.sudo()
         zone = pytz.timezone(applicant._recruit_sms_zones()[0])
         days = [{
-            "label": format_date(request.env, day, lang_code=lang, date_format="EEEE d MMMM"),
-            "slots": [{"value": start.isoformat(), "label": start.strftime("%H:%M")} for start in starts],
-        } for day, starts in (booking.by_day(link._recruit_sms_slots(), zone) if link._recruit_sms_usable() else [])]
+            "label": moments.day(starts[0], zone.zone, lang),
+            "slots": [{"value": start.isoformat(), "label": moments.clock(start, zone.zone, lang)} for start in starts],
+        } for _day, starts in (booking.by_day(link._recruit_sms_slots(), zone) if link._recruit_sms_usable() else [])]
         return request.render("recruit_sms.booking_page", {
             "link": link,
             "company_name": link.company_id.name or "",
             "days": days,
-            "zone": zone.zone,
+            "place": moments.place(zone.zone, lang),
             "booked_at": link.event_id and link._recruit_sms_when(pytz.utc.localize(link.event_id.start)),
             "expired": link.state == "open" and not link._recruit_sms_usable(),
             "pending": pending,

@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..tools import age, gate, quiet_hours, user_input, whatsapp
+from ..tools import age, gate, moments, quiet_hours, user_input, whatsapp
 from ..tools.server_flag import ServerFlag
 from .recruit_sms_gate import GateRequest
 from .sms_sms import TEXT_CHANNELS
@@ -377,6 +377,19 @@ class HrApplicant(models.Model):
         company = self._recruit_sms_company()
         company_tz = company.partner_id.tz or self.env.user.tz
         return quiet_hours.recipient_zones(self.recruit_sms_tz, number or self.phone_sanitized, company_tz)
+
+    def _recruit_sms_lang(self):
+        """The language the candidate is written to in: their contact's, else the company's."""
+        self.ensure_one()
+        return self.partner_id.lang or self._recruit_sms_company().partner_id.lang or self.env.lang or "en_US"
+
+    def _recruit_sms_moment(self, moment):
+        """``moment`` (naive UTC or aware) as the candidate reads it: spelled out in their
+        language, at their place's clock, and saying which ("Monday, December 7, 2026 at
+        9:00 AM (Chicago time)")."""
+        zone, lang = self._recruit_sms_zones()[0], self._recruit_sms_lang()
+        return self.with_context(lang=lang).env._(
+            "%(when)s (%(place)s time)", when=moments.for_candidate(moment, zone, lang), place=moments.place(zone, lang))
 
     def _recruit_sms_log(self, body):
         self.sudo().message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)

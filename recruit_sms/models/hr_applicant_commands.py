@@ -92,12 +92,12 @@ class HrApplicant(models.Model):
             "user_id": self.env.uid,
         })
         self._recruit_sms_log(self.env._(
-            "%(user)s scheduled a message for %(when)s (%(tz)s).",
-            user=self.env.user.name, when=when.strftime("%Y-%m-%d %H:%M"), tz=self.env.user.tz or "UTC",
+            "%(user)s scheduled a message for %(when)s.",
+            user=self.env.user.name, when=self.env.user._recruit_sms_moment(send_at),
         ))
         return self.env._(
             "Scheduled for %(when)s (message %(id)s); it can be cancelled until then.",
-            when=when.strftime("%Y-%m-%d %H:%M"), id=scheduled.id,
+            when=self.env.user._recruit_sms_moment(send_at), id=scheduled.id,
         )
 
     def action_recruit_sms_bulk_text(self):

@@ -2,7 +2,6 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_datetime
 
 from ..tools import texting_law
 from .hr_applicant import _CONSENT_NUMBER, _CONSENT_REASON, _CONSENT_SOURCE
@@ -120,7 +119,7 @@ class HrApplicant(models.Model):
         for applicant in self:
             row = latest.get(applicant.id) if applicant.recruit_sms_consent else None
             applicant.recruit_sms_consent_evidence = self.env._(
-                "%(how)s, %(when)s", how=sources[row.source], when=format_datetime(self.env, row.date, dt_format="medium"),
+                "%(how)s, %(when)s", how=sources[row.source], when=self.env.user._recruit_sms_moment(row.date),
             ) if row else False
 
     @api.depends("recruit_sms_consent", "recruit_sms_consent_source", "recruit_sms_consent_date",
@@ -186,9 +185,9 @@ class HrApplicant(models.Model):
                 "mail.mail_activity_data_todo", date_deadline=deadline.date(), user_id=user.id,
                 summary=self.env._("Did %(name)s ask to stop texts?", name=self.partner_name or self.display_name),
                 note=self.env._(
-                    "\"%(body)s\": opt the number out or dismiss it on the applicant's form. Undecided on %(deadline)s "
-                    "(UTC), it is taken as an opt-out: a revocation is honoured within 10 business days.",
-                    body=inbound.body, deadline=fields.Datetime.to_string(deadline)[:16]))
+                    "\"%(body)s\": opt the number out or dismiss it on the applicant's form. Undecided on %(deadline)s, "
+                    "it is taken as an opt-out: a revocation is honoured within 10 business days.",
+                    body=inbound.body, deadline=user._recruit_sms_moment(deadline)))
 
     @api.model
     def _cron_recruit_sms_honour_revocations(self):

@@ -7,9 +7,9 @@ from odoo import api, fields, models
 from odoo.addons.mail.tools.discuss import Store
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import format_datetime, html2plaintext
+from odoo.tools import html2plaintext
 
-from ..tools import age, gate, user_input
+from ..tools import age, gate, moments, user_input
 from ..tools import inbound as inbound_rules
 from .hr_applicant import PREVIEW_LENGTH, SMS_BUBBLE_STATE
 
@@ -72,12 +72,13 @@ class HrApplicant(models.Model):
                 "subject": self._recruit_sms_default_subject(),
                 "opted_out": self.phone_sanitized_blacklisted,
                 "quiet_note": self.env._(
-                    "%(why)s: an SMS sent now is held until %(when)s (%(local)s for the candidate).",
+                    "%(why)s: an SMS sent now is held until %(when)s (%(local)s in %(place)s, the candidate's time).",
                     why=self.env._("Texts per 24 hours reached under %(rule)s", rule=verdict.rule)
                     if verdict.code == gate.FREQUENCY_CAP else self.env._("Outside %(rule)s's texting hours", rule=verdict.rule)
                     if verdict.code == gate.STATE_HOURS else self.env._("Outside texting hours for the candidate"),
-                    when=format_datetime(self.env, held, dt_format="short"),
-                    local=format_datetime(self.env, held, tz=self._recruit_sms_zones()[0], dt_format="short"),
+                    when=self.env.user._recruit_sms_moment(held),
+                    local=moments.for_user(held, self._recruit_sms_zones()[0], self.env.user.lang),
+                    place=moments.place(self._recruit_sms_zones()[0], self.env.user.lang),
                 ) if held else False,
             },
             "messages": [self._recruit_sms_bubble(message, inbound_by_message.get(message.id), message.id in automatic)
@@ -330,9 +331,9 @@ class HrApplicant(models.Model):
             self.activity_schedule(
                 "mail.mail_activity_data_todo", user_id=user.id,
                 summary=self.env._("Answer %(name)s", name=self.partner_name or self.display_name),
-                note=self.env._("%(name)s has waited for an answer since %(since)s (UTC), more than %(hours)s working "
+                note=self.env._("%(name)s has waited for an answer since %(since)s, more than %(hours)s working "
                                 "hours: \"%(last)s\"", name=self.partner_name or self.display_name,
-                                since=fields.Datetime.to_string(self.recruit_sms_waiting_since)[:16], hours=hours,
+                                since=user._recruit_sms_moment(self.recruit_sms_waiting_since), hours=hours,
                                 last=self.recruit_sms_last_preview or ""))
         self.recruit_sms_escalated_since = self.recruit_sms_waiting_since
         self._recruit_sms_notify_inbox()

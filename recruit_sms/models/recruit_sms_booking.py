@@ -8,7 +8,6 @@ from psycopg2.errors import LockNotAvailable
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.misc import format_date
 
 from ..tools import booking, gate
 
@@ -193,13 +192,7 @@ class RecruitSmsBooking(models.Model):
 
     def _recruit_sms_when(self, slot):
         """``slot`` as the candidate reads it: their zone, their language."""
-        applicant = self.applicant_id.sudo()
-        zone = pytz.timezone(applicant._recruit_sms_zones()[0])
-        local = slot.astimezone(zone)
-        lang = applicant.partner_id.lang or self.company_id.partner_id.lang or self.env.lang or "en_US"
-        return self.env._("%(day)s at %(time)s (%(place)s time)",
-                          day=format_date(self.env, local.date(), lang_code=lang, date_format="EEEE d MMMM"),
-                          time=local.strftime("%H:%M"), place=zone.zone.rsplit("/", 1)[-1].replace("_", " "))
+        return self.applicant_id.sudo()._recruit_sms_moment(slot)
 
     def _recruit_sms_confirm(self, when):
         """Confirm by text when the gate allows it (held to their hours), else by email."""

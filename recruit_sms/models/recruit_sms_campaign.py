@@ -247,9 +247,9 @@ class RecruitSmsCampaign(models.Model):
             campaign.count_held = counted["held"]
             held = lines.filtered(lambda line: line.state == "held" and line.next_attempt_at)
             campaign.held_note = self.env._(
-                "%(count)s held until %(when)s (UTC) at the earliest: their texting hours, or the law of their place "
+                "%(count)s held until %(when)s at the earliest: their texting hours, or the law of their place "
                 "(each line says which).", count=len(held),
-                when=fields.Datetime.to_string(min(held.mapped("next_attempt_at")))[:16]) if held else False
+                when=self.env.user._recruit_sms_moment(min(held.mapped("next_attempt_at")))) if held else False
             campaign.count_delivered = len(lines.filtered(lambda line: line.delivery_state == "delivered"))
             campaign.count_replied = len(lines.filtered("replied"))
             campaign.count_opted_out = len(lines.filtered("opted_out"))

@@ -193,7 +193,7 @@ class RecruitSmsCampaignLine(models.Model):
             return []
         campaign = self.campaign_id.ensure_one()
         requests = [GateRequest(line.number, line.applicant_id, campaign.company_id, gate.CAMPAIGN) for line in self]
-        gate_model = self.env["recruit.sms.gate"]
+        gate_model = self.env["recruit.sms.gate"].with_context(recruit_sms_reader=campaign.create_uid.id)
         verdicts = dict(zip(self.ids, gate_model._decide(requests), strict=True))
         blocked, held, ready = defaultdict(self.browse), defaultdict(self.browse), self.browse()
         for line, request in zip(self, requests, strict=True):

@@ -258,6 +258,13 @@ class RecruitSmsGate(models.AbstractModel):
         }
 
     @api.model
+    def _reader(self):
+        """Who reads the sentences the gate writes: the user, or the owner of what they are
+        written into (a campaign line's reason is read by the campaign's recruiter, whoever
+        ran the engine). It only chooses a language and a time zone."""
+        reader = self.env["res.users"].browse(self.env.context.get("recruit_sms_reader") or []).exists()
+        return reader[:1] or self.env.user
+
     def _label(self, verdict):
         """The verdict's reason in a few words, naming the rule of the recipient's place."""
         label = self._labels()[verdict.code]
@@ -316,13 +323,13 @@ class RecruitSmsGate(models.AbstractModel):
                 "template: choose one, or text by SMS.", who=name or number)
         if code == gate.DUPLICATE:
             return self.env._("Duplicate number in this campaign (%(number)s)", number=number)
-        when = verdict.hold_until and fields.Datetime.to_string(verdict.hold_until)[:16]
+        when = verdict.hold_until and self._reader()._recruit_sms_moment(verdict.hold_until)
         if code == gate.QUIET_HOURS:
-            return self.env._("Held until %(when)s (UTC), the recipient's texting hours", when=when)
+            return self.env._("Held until %(when)s, the recipient's texting hours", when=when)
         if code == gate.STATE_HOURS:
-            return self.env._("Held until %(when)s (UTC): %(rule)s allows texts only within its hours at the "
+            return self.env._("Held until %(when)s: %(rule)s allows texts only within its hours at the "
                               "recipient's place.", when=when, rule=verdict.rule)
         if code == gate.FREQUENCY_CAP:
-            return self.env._("Held until %(when)s (UTC): %(rule)s allows no more texts to this person within 24 "
+            return self.env._("Held until %(when)s: %(rule)s allows no more texts to this person within 24 "
                               "hours.", when=when, rule=verdict.rule)
         return False

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL
 from odoo.tools.sql import drop_view_if_exists
 
 from ..tools import inbound as inbound_rules
@@ -134,8 +134,8 @@ class RecruitSmsReport(models.Model):
             self._recruit_sms_refresh()
             refreshed = self.env["ir.config_parameter"].sudo().get_param(REFRESHED_PARAM)
         action = self.env["ir.actions.act_window"]._for_xml_id("recruit_sms.recruit_sms_report_action")
-        action["name"] = self.env._("Texting (as of %(when)s)", when=format_datetime(
-            self.env, fields.Datetime.from_string(refreshed), dt_format="short"))
+        action["name"] = self.env._("Texting (as of %(when)s)", when=self.env.user._recruit_sms_moment(
+            fields.Datetime.from_string(refreshed)))
         action["context"] = {"search_default_last_30_days": 1, **dict(self.env.context.get("recruit_sms_report_context") or {})}
         return action
 

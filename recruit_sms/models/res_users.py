@@ -5,7 +5,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.fields import Domain
 
-from ..tools import age
+from ..tools import age, moments
 
 
 class ResUsers(models.Model):
@@ -39,6 +39,12 @@ class ResUsers(models.Model):
         self.ensure_one()
         employee = self.sudo().with_company(company).employee_id
         return employee, employee.resource_calendar_id or company.resource_calendar_id
+
+    def _recruit_sms_moment(self, moment):
+        """``moment`` (naive UTC) as this user reads it in the back office: their language
+        and time zone, the one way dates are written to recruiters."""
+        self.ensure_one()
+        return moments.for_user(moment, self.tz, self.lang)
 
     # ------------------------------------------------------------
     # The daily digest

@@ -93,6 +93,22 @@ class TestBookingLinks(BookingCase):
         self.assertIn("can no longer be used", again.text)
         self.assertEqual(len(self.events()), 1, "a link books once")
 
+    def test_a_french_candidate_reads_their_times_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.applicant.partner_id.lang = "fr_FR"
+        path = self.link_for()
+        html = self.page(path)
+        slot = datetime.fromisoformat(self.slots(html)[0])  # at the candidate's clock (Los Angeles)
+        days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+        months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                  "novembre", "décembre"]
+        day = f"{days[slot.weekday()]} {slot.day} {months[slot.month - 1]} {slot.year}"
+        self.assertIn(day, html, "the day in French, as a French calendar writes it")
+        self.assertIn(f">{slot:%H:%M}<", html.replace(" ", "").replace("\n", ""), "a 24-hour clock")
+        self.book(path, self.slots(html)[0])
+        texts = [bubble["body"] for bubble in self.bubbles() if bubble["channel"] == "sms"]
+        self.assertIn(f"{day} à {slot:%H:%M}", texts[-1])
+
     def test_a_time_picked_is_confirmed_before_it_is_booked(self):
         self.applicant.email_from = False  # a candidate with a phone only is on the event all the same
         path = self.link_for()
@@ -101,8 +117,9 @@ class TestBookingLinks(BookingCase):
         self.assertIn("Book your interview on", picked.text)
         self.assertFalse(self.events(), "one tap books nothing")
         local = datetime.fromisoformat(slot)
-        self.assertIn(f"{local.strftime('%A')} {local.day} {local.strftime('%B')} at {local.strftime('%H:%M')} "
-                      "(Los Angeles time)", picked.text)
+        # spelled out in the candidate's language (English here) at their clock
+        clock = f"{local.hour % 12 or 12}:{local:%M} {'AM' if local.hour < 12 else 'PM'}"
+        self.assertIn(f"{local:%A}, {local:%B} {local.day}, {local.year} at {clock} (Los Angeles time)", picked.text)
         self.assertIn("Pick another time", picked.text)
         booked = self.url_open(path, data={"slot": slot, "confirm": "1", "csrf_token": self.csrf(path)})
         self.assertIn("Your interview is booked for", booked.text)

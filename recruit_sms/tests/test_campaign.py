@@ -425,8 +425,12 @@ class TestCampaignSendersAndGate(CampaignCase):
             self.run_engine()
             self.assertEqual(self.twilio.requests, [])
             self.assertEqual((campaign.count_held, campaign.state), (3, "sending"))
-            self.assertIn("Held until 2026-07-01 15:00", campaign.line_ids[0].failure_reason)
-            self.assertIn("3 held until 2026-07-01 15:00 (UTC) at the earliest", campaign.held_note)
+            # the campaign's recruiter, without a time zone, reads UTC and is told so
+            self.assertIn("Held until Jul 1, 2026, 3:00 PM UTC", campaign.line_ids[0].failure_reason)
+            self.assertIn("3 held until Jul 1, 2026, 3:00 PM UTC at the earliest", campaign.with_user(self.recruiter).held_note)
+            self.recruiter.tz = "Europe/Paris"
+            campaign.invalidate_recordset(["held_note"])
+            self.assertIn("3 held until Jul 1, 2026, 5:00 PM at the earliest", campaign.with_user(self.recruiter).held_note)
         with freeze_time("2026-07-01 14:59:00"):
             self.run_engine()
             self.assertEqual(self.twilio.requests, [], "still night in Los Angeles")

@@ -147,7 +147,7 @@ class TestCommandsAndLedger(ComplianceCase):
             [("applicant_id", "=", applicant.id), ("event", "=", "consent")], order="id desc", limit=1)
         latest.sudo().date = "2027-01-24 12:00:00"
         applicant.invalidate_recordset()
-        self.assertIn("01/24/2027", applicant.recruit_sms_consent_evidence)
+        self.assertIn("Jan 24, 2027", applicant.recruit_sms_consent_evidence)
 
     def test_ledger_is_read_only_for_recruiters(self):
         self.applicant.recruit_sms_consent = False
@@ -209,7 +209,7 @@ class TestQuietHoursAndFirstContact(ComplianceCase):
         with freeze_time("2026-07-01 07:00:00"):
             note = self.applicant.with_user(self.recruiter).recruit_sms_get_conversation()["applicant"]["quiet_note"]
         # 12:00 UTC: 14:00 for the recruiter in Brussels, 08:00 for the candidate in New York
-        self.assertIn("held until 7/1/26, 2:00 PM (7/1/26, 8:00 AM for the candidate)", note)
+        self.assertIn("held until Jul 1, 2026, 2:00 PM (Jul 1, 2026, 8:00 AM in New York, the candidate's time)", note)
         with freeze_time("2026-07-01 15:00:00"):
             self.assertFalse(self.applicant.recruit_sms_get_conversation()["applicant"]["quiet_note"])
 

@@ -240,7 +240,7 @@ class TestCommands(ConversationCase):
         self.recruiter.tz = "America/New_York"
         with freeze_time("2026-11-22 14:00:00"):  # 09:00 in New York
             result = self.compose(self.applicant, "^at 10:30 Reminder: interview tomorrow")
-            self.assertIn("Scheduled for 2026-11-22 10:30", result["feedback"])
+            self.assertIn("Scheduled for Nov 22, 2026, 10:30 AM", result["feedback"])
         scheduled = self.applicant.recruit_sms_scheduled_ids
         self.assertEqual(scheduled.send_at, datetime(2026, 11, 22, 15, 30), "10:30 New York is 15:30 UTC")
         self.assertFalse(self.sms_messages())

@@ -13,7 +13,7 @@ registry.category("web_tour.tours").add("recruit_sms_booking_tour", {
         },
         {
             content: "The candidate sees the times in their zone",
-            trigger: ".o_recruit_sms_booking_form:contains(Times are in America/Los_Angeles)",
+            trigger: ".o_recruit_sms_booking_form:contains(Times are Los Angeles time)",
         },
         {
             content: "and taps the first free time",
