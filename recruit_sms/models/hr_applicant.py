@@ -1,6 +1,6 @@
 import contextlib
 
-from odoo import api, fields, models
+from odoo import _lt, api, fields, models
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
@@ -137,6 +137,7 @@ class HrApplicant(models.Model):
         index="btree_not_null",
         tracking=True,
         help="Who answers this applicant's messages; empty: the recruiting team.",
+        falsy_value_label=_lt("Team"),  # the group of the team's conversations, not "None"
     )
     recruit_sms_state = fields.Selection(
         [("open", "Open"), ("closed", "Closed")], "Conversation", default="open", required=True, tracking=True,

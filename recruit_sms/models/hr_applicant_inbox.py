@@ -12,6 +12,20 @@ class HrApplicant(models.Model):
 
     _inherit = "hr.applicant"  # pylint: disable=consider-merging-classes-inherited
 
+    def _open_groups(self, *, groups, groupby, auto_unfold, **kwargs):
+        """Grouped by who answers, the team's conversations ("Team", no assignee) open like
+        everyone's: the web client folds the empty group of a relation, and that group is
+        the one the whole team is waiting on."""
+        team = [group for group in groups if auto_unfold and groupby and groupby[0] == "recruit_sms_assigned_user_id"
+                and not group["recruit_sms_assigned_user_id"]]
+        for group in team:
+            group["recruit_sms_assigned_user_id"] = (False, "")  # not empty: opened as the others
+        try:
+            return super()._open_groups(groups=groups, groupby=groupby, auto_unfold=auto_unfold, **kwargs)
+        finally:
+            for group in team:
+                group["recruit_sms_assigned_user_id"] = False
+
     @api.model
     def _recruit_sms_inbox_domain(self):
         """Open conversations waiting for an answer, or whose candidate may have asked to

@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
@@ -62,6 +64,19 @@ class TestTours(HttpCase, RecruitSmsCase):
         self.assertFalse(self.applicant.recruit_sms_waiting_since)
         self.assertFalse(self.applicant.with_user(self.recruiter).recruit_sms_unread, "opening the chat read it")
         self.assertEqual(self.env["hr.applicant"].with_user(self.recruiter).recruit_sms_inbox_count(), 0)
+
+    def test_the_ledger_and_scheduled_tables_are_titled_and_as_long_as_their_rows(self):
+        with freeze_time("2026-07-01 10:00:00"):  # a time to come, whenever the suite runs
+            self.applicant.with_user(self.recruiter).recruit_sms_compose("sms", "", "^at 23:59 Reminder: interview tomorrow")
+        self.assertTrue(self.applicant.recruit_sms_consent_event_ids and self.applicant.recruit_sms_scheduled_ids)
+        self.start_tour(f"/odoo/hr.applicant/{self.applicant.id}", "recruit_sms_applicant_tables_tour",
+                        login="rsms_recruiter")
+
+    def test_the_inbox_shows_the_team_group_open(self):
+        self.applicant.recruit_sms_assigned_user_id = False
+        self.applicant.with_user(self.recruiter).recruit_sms_simulate_reply("Are you still hiring?")
+        self.start_tour("/odoo/action-recruit_sms.recruit_sms_conversation_action", "recruit_sms_inbox_tour",
+                        login="rsms_recruiter")
 
     def test_bulk_text_from_the_list_to_done(self):
         self.env["hr.applicant"].create([

@@ -233,7 +233,14 @@ export class Conversation extends Component {
         } finally {
             this.state.busy = false;
         }
+        await this.afterChange();
+    }
+
+    /** After a send, a reply or a resend: the conversation, and the chatter beside it (the
+     * same mail thread), show it without a reload. */
+    async afterChange() {
         await this.load();
+        this.thread?.fetchNewMessages();
         this.props.onChange?.();
     }
 
@@ -253,8 +260,7 @@ export class Conversation extends Component {
         } finally {
             this.state.busy = false;
         }
-        await this.load();
-        this.props.onChange?.();
+        await this.afterChange();
     }
 
     onBodyKeydown(ev) {
@@ -275,6 +281,6 @@ export class Conversation extends Component {
         } finally {
             this.state.busy = false;
         }
-        await this.load();
+        await this.afterChange();
     }
 }

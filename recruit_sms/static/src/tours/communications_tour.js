@@ -43,6 +43,10 @@ registry.category("web_tour.tours").add("recruit_sms_communications_tour", {
             trigger: ".o_recruit_sms_bubble .o_recruit_sms_subject:contains(Tour subject)",
         },
         {
+            content: "The chatter beside the tab shows the text too, without reloading the page",
+            trigger: ".o-mail-Chatter .o-mail-Message-body:contains(Tour body from the Communications tab)",
+        },
+        {
             content: "The sandbox can simulate the applicant's reply",
             trigger: ".o_recruit_sms_simulate",
             run: "click",
@@ -64,6 +68,10 @@ registry.category("web_tour.tours").add("recruit_sms_communications_tour", {
         {
             content: "and the conversation waits for a response",
             trigger: ".o_recruit_sms_waiting",
+        },
+        {
+            content: "The chatter shows the candidate's reply as well",
+            trigger: ".o-mail-Chatter .o-mail-Message-body:contains(Sure, see you Monday)",
         },
     ],
 });
@@ -103,6 +111,32 @@ registry.category("web_tour.tours").add("recruit_sms_conversation_states_tour", 
         {
             content: "It is delivered, and the reason is gone",
             trigger: ".o_recruit_sms_bubble:contains(Your call is at 10:00):not(:has(.o_recruit_sms_failure)) .o_recruit_sms_state_delivered",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("recruit_sms_applicant_tables_tour", {
+    steps: () => [
+        {
+            content: "Open the Communications tab",
+            trigger: ".o_notebook .nav-link:contains(Communications)",
+            run: "click",
+        },
+        {
+            content: "The consent ledger has a title",
+            trigger: ".o_horizontal_separator:contains(Consent ledger)",
+        },
+        {
+            content: "and the scheduled messages theirs",
+            trigger: ".o_horizontal_separator:contains(Scheduled messages)",
+        },
+        {
+            content: "The scheduled message is listed",
+            trigger: ".o_recruit_sms_table .o_data_row:contains(Reminder: interview tomorrow)",
+        },
+        {
+            content: "with no blank rows under a short table",
+            trigger: ".o_recruit_sms_table:has(.o_data_row):not(:has(tbody tr:not(.o_data_row):visible))",
         },
     ],
 });
