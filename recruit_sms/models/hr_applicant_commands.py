@@ -26,7 +26,8 @@ class HrApplicant(models.Model):
 
     def _recruit_sms_assign(self, user):
         previous = self.recruit_sms_assigned_user_id
-        self.sudo().recruit_sms_assigned_user_id = user
+        # the command writes its own line in the chatter, saying who did it: no tracking line too
+        self.sudo().with_context(mail_notrack=True).recruit_sms_assigned_user_id = user
         self._recruit_sms_notify_inbox(previous_users=previous)
 
     def _recruit_sms_command_assign(self, user, **_kwargs):
@@ -59,13 +60,13 @@ class HrApplicant(models.Model):
         return self.env._("The conversation is for the team now.")
 
     def _recruit_sms_command_close(self, **_kwargs):
-        self.sudo().recruit_sms_state = "closed"
+        self.sudo().with_context(mail_notrack=True).recruit_sms_state = "closed"
         self._recruit_sms_log(self.env._("Conversation closed by %(user)s.", user=self.env.user.name))
         self._recruit_sms_notify_inbox()
         return self.env._("Conversation closed.")
 
     def _recruit_sms_command_open(self, **_kwargs):
-        self.sudo().recruit_sms_state = "open"
+        self.sudo().with_context(mail_notrack=True).recruit_sms_state = "open"
         self._recruit_sms_log(self.env._("Conversation reopened by %(user)s.", user=self.env.user.name))
         self._recruit_sms_notify_inbox()
         return self.env._("Conversation reopened.")

@@ -23,7 +23,7 @@ class RecruitSmsInbound(models.Model):
 
     One row per provider message (its SID is unique in the database, so a retried or
     concurrent webhook never stores a message twice). A row without applicant is in the
-    Unmatched inbound list until a recruiter links it.
+    "Texts to review" list until a recruiter links it.
 
     Read-only for everyone: only the server's own code (webhook, queue, recruiters'
     actions) writes it, as superuser.
@@ -472,7 +472,7 @@ class RecruitSmsInbound(models.Model):
         return True
 
     # ------------------------------------------------------------
-    # Unmatched inbound: actions of the recruiters
+    # Texts to review (unmatched inbound): actions of the recruiters
     # ------------------------------------------------------------
 
     def _recruit_sms_link_applicant(self, applicant):

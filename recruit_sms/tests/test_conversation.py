@@ -211,6 +211,14 @@ class TestCommands(ConversationCase):
         self.assertTrue(any("Prefers mornings" in str(body) for body in notes))
         self.assertEqual(self.applicant.recruit_sms_assigned_user_id, self.colleague)
 
+    def test_each_command_writes_one_line_in_the_chatter(self):
+        for text in ("^assign Carl Colleague", "^claim", "^unassign", "^close", "^open", "^read", "^note Called"):
+            before = self.applicant.message_ids
+            self.compose(self.applicant, text)
+            self.env.cr.precommit.run()  # tracking lines are written when the transaction ends
+            self.applicant.invalidate_recordset(["message_ids"])
+            self.assertEqual(len(self.applicant.message_ids - before), 1, f"{text}: one line, not the command's and a tracking one")
+
     def test_command_errors_are_clear_and_keep_the_draft(self):
         composer = self.env["recruit.sms.composer"].with_user(self.recruiter).create({
             "applicant_id": self.applicant.id, "channel": "sms", "subject": "x", "body": "^shout hi"})
