@@ -32,6 +32,7 @@
         "views/recruit_sms_campaign_views.xml",
         "views/recruit_sms_auto_reply_views.xml",
         "views/recruit_sms_law_rule_views.xml",
+        "views/recruit_sms_sender_views.xml",
         "views/recruit_sms_price_views.xml",
         "views/recruit_sms_whatsapp_template_views.xml",
         "views/recruit_sms_report_views.xml",

@@ -122,3 +122,14 @@ def test_unknown_kind_is_refused():
 def test_any_hour_window():
     assert gate.window_of(0, 24) is None
     assert gate.window_of(8, 21) == gate.Window(time(8), time(21))
+
+
+def test_a_number_that_cannot_receive_texts_gets_none_but_a_keyword_answer():
+    batch = gate.Batch(now=datetime(2026, 7, 1, 18, 0))
+    landline = gate.Recipient("+14155550142", candidate=True, consent=True, cannot_receive=True)
+    for kind in (gate.CAMPAIGN, gate.AUTOMATED, gate.MANUAL):
+        assert batch.decide(landline, kind).code == gate.CANNOT_RECEIVE
+    assert batch.decide(landline, gate.CONFIRMATION).code is None
+    # an opt-out says more than the carrier's answer: it is the reason shown
+    assert batch.decide(gate.Recipient("+14155550142", opted_out=True, cannot_receive=True), gate.CAMPAIGN).code == \
+        gate.OPTED_OUT

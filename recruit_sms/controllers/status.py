@@ -26,7 +26,8 @@ class RecruitSmsStatusController(SmsTwilioController):
             # send that got no answer is confirmed, with the message's SID
             sid = kwargs.get("MessageSid") or kwargs.get("SmsSid")
             request.env["recruit.sms.campaign.line"].sudo()._recruit_sms_confirmed(
-                uuid, sid if isinstance(sid, str) and len(sid) <= 64 else None)
+                uuid, sid if isinstance(sid, str) and len(sid) <= 64 else None, status=SmsStatus,
+                error_code=ErrorCode if isinstance(ErrorCode, str) else None)
             request.env["sms.sms"].sudo()._recruit_sms_confirmed(uuid)
             return result
         if not re.match(r"^[0-9a-f]{32}$", uuid):

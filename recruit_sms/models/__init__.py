@@ -24,6 +24,7 @@ from . import (
     recruit_sms_read,
     recruit_sms_report,
     recruit_sms_scheduled,
+    recruit_sms_sender,
     recruit_sms_whatsapp_template,
     res_company,
     res_config_settings,

@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..tools import age, gate, moments, quiet_hours, user_input, whatsapp
+from ..tools import age, gate, moments, phone, quiet_hours, user_input, whatsapp
 from ..tools.server_flag import ServerFlag
 from .recruit_sms_gate import GateRequest
 from .sms_sms import TEXT_CHANNELS
@@ -180,6 +180,17 @@ class HrApplicant(models.Model):
              "opts them out or dismisses it.")
     recruit_sms_optout_asked_text = fields.Char("Words asking to stop", compute="_compute_recruit_sms_optout_asked",
                                                 store=True)
+
+    # the carrier said the number cannot receive texts (a landline, no such number): excluded
+    # from later texts with the reason until a recruiter corrects the number
+    recruit_sms_cannot_receive_number = fields.Char(
+        "Number that cannot receive texts", copy=False, readonly=True,
+        help="The carrier answered that this number cannot receive texts (a landline, or no such number).")
+    recruit_sms_cannot_receive_code = fields.Integer("Carrier's error code", copy=False, readonly=True)
+    recruit_sms_cannot_receive = fields.Boolean(
+        "Cannot receive texts", compute="_compute_recruit_sms_cannot_receive",
+        help="The carrier answered that the applicant's number cannot receive texts: no text goes to it until the "
+             "number is corrected.")
 
     # the waiting that was escalated (the SLA ran out): a new waiting is not escalated
     recruit_sms_escalated_since = fields.Datetime("Escalated waiting", copy=False, readonly=True)
@@ -378,6 +389,23 @@ class HrApplicant(models.Model):
         company = self._recruit_sms_company()
         company_tz = company.partner_id.tz or self.env.user.tz
         return quiet_hours.recipient_zones(self.recruit_sms_tz, number or self.phone_sanitized, company_tz)
+
+    @api.depends("recruit_sms_cannot_receive_number", "phone_sanitized")
+    def _compute_recruit_sms_cannot_receive(self):
+        for applicant in self:
+            applicant.recruit_sms_cannot_receive = bool(applicant.recruit_sms_cannot_receive_number) and \
+                applicant.recruit_sms_cannot_receive_number == applicant.phone_sanitized
+
+    def _recruit_sms_mark_cannot_receive(self, number, code):
+        """The carrier answered ``code`` for ``number``: it cannot receive texts. Every
+        application of the company holding it is excluded until its number is corrected."""
+        for company, applicants in self.grouped(lambda a: a._recruit_sms_company()).items():
+            try:
+                number_e164 = phone.to_e164(number, applicants[:1]._recruit_sms_country_code())
+            except phone.PhoneError:
+                number_e164 = number
+            self._recruit_sms_holders([number_e164], company).write({
+                "recruit_sms_cannot_receive_number": number_e164, "recruit_sms_cannot_receive_code": code})
 
     def _recruit_sms_lang(self):
         """The language the candidate is written to in: their contact's, else the company's."""

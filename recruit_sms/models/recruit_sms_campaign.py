@@ -5,11 +5,11 @@ from collections import Counter
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 
 from ..providers import open_sms_stream
-from ..tools import gsm_repair, pacing, phone
+from ..tools import deliverability, gsm_repair, pacing, phone
 from ..tools.segments import count_segments
 from ..tools.server_flag import ServerFlag
 from .recruit_sms_campaign_line import UNCONFIRMED_FAILURE
@@ -23,7 +23,7 @@ BATCH_MAX = 1000  # ten seconds at 100 a second: each batch's preparation pauses
 CONTENT_FIELDS = {"name", "job_id", "body", "template_id", "recipient_ids", "list_id", "schedule", "scheduled_at",
                   "company_id", "channel", "whatsapp_template_id"}
 # set by the campaign's own actions and engine, never from values a caller sends
-SERVER_FIELDS = {"state", "sent_by_id", "line_ids", "sent_exclusions"}
+SERVER_FIELDS = {"state", "sent_by_id", "line_ids", "sent_exclusions", "pause_reason", "resumed_at"}
 # the campaign's own actions and engine are writing: the edit rules are theirs to apply
 _OWN_WRITE = ServerFlag("recruit_sms_campaign_own_write", default=False)
 
@@ -34,7 +34,7 @@ class RecruitSmsCampaign(models.Model):
 
     _name = "recruit.sms.campaign"
     _description = "Text campaign"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "id desc"
 
     _check_company_auto = True
@@ -70,9 +70,13 @@ class RecruitSmsCampaign(models.Model):
     schedule = fields.Selection([("now", "Send now"), ("later", "At a date and time")], required=True, default="now")
     scheduled_at = fields.Datetime("Send at")
     state = fields.Selection(
-        [("draft", "Draft"), ("scheduled", "Scheduled"), ("sending", "Sending"), ("done", "Done"), ("cancelled", "Cancelled")],
+        [("draft", "Draft"), ("scheduled", "Scheduled"), ("sending", "Sending"), ("paused", "Paused"), ("done", "Done"),
+         ("cancelled", "Cancelled")],
         default="draft", required=True, tracking=True, index=True,
     )
+    pause_reason = fields.Text("Why it paused", readonly=True, copy=False)
+    resumed_at = fields.Datetime("Resumed", readonly=True, copy=False,
+                                 help="When a manager last resumed it: the brake counts its texts settled since.")
     review_senders = fields.Char("Sent from", compute="_compute_review",
                                  help="Each sender (Twilio number or Messaging Service) and its pace.")
     line_ids = fields.One2many("recruit.sms.campaign.line", "campaign_id", "Recipient messages")
@@ -99,6 +103,9 @@ class RecruitSmsCampaign(models.Model):
     review_cost_missing = fields.Char("Countries without a price", compute="_compute_review")
     review_repair = fields.Char("Costly characters", compute="_compute_review")
     review_warning = fields.Char(compute="_compute_review")
+    review_words = fields.Text(
+        "What carriers may filter", compute="_compute_review_words",
+        help="Words and forms carriers filter as spam, each with how to fix it. A warning: the campaign may still go.")
 
     # dashboard
     count_sent = fields.Integer("Sent", compute="_compute_counts")
@@ -109,6 +116,10 @@ class RecruitSmsCampaign(models.Model):
     count_pending = fields.Integer("To send", compute="_compute_counts")
     held_note = fields.Char("Held until", compute="_compute_counts")
     count_held = fields.Integer("Held", compute="_compute_counts")
+    # what the carriers answered for its texts (tools/deliverability)
+    count_filtered = fields.Integer("Filtered (30007)", compute="_compute_counts")
+    count_unregistered = fields.Integer("Unregistered (30034)", compute="_compute_counts")
+    count_cannot_receive = fields.Integer("Landline or no such number", compute="_compute_counts")
     progress = fields.Float(compute="_compute_counts")
 
     @api.onchange("template_id")
@@ -216,6 +227,35 @@ class RecruitSmsCampaign(models.Model):
                 limit=REVIEW_WARNING_ABOVE,
             ) if len(eligible) + len(excluded) > REVIEW_WARNING_ABOVE else False
 
+    @api.depends("body", "channel", "company_id")
+    def _compute_review_words(self):
+        for campaign in self:
+            if campaign.channel == "whatsapp" or not campaign.body:
+                campaign.review_words = False
+                continue
+            company = campaign.company_id
+            names = [company.name, company.partner_id.commercial_company_name, *(company.name or "").split()[:1]]
+            advice = campaign._recruit_sms_word_advice()
+            campaign.review_words = "\n".join(
+                advice[code] % {"words": words} for code, words in deliverability.preflight(campaign.body, names)) or False
+
+    def _recruit_sms_word_advice(self):
+        """Why each pre-flight warning matters, and how to fix it."""
+        return {
+            deliverability.SHORTENER: self.env._(
+                "Link shortener (%(words)s): carriers filter public shorteners on sight. Put the full link, or Twilio's "
+                "link shortening on your own domain."),
+            deliverability.NO_COMPANY: self.env._(
+                "No company name: carriers expect the sender to say who they are. Start with your company's name."),
+            deliverability.CAPITALS: self.env._(
+                "Mostly capital letters: read as shouting and spam. Write in normal case."),
+            deliverability.EXCLAMATIONS: self.env._(
+                "Several exclamation marks (%(words)s): a spam signal. Keep one at most."),
+            deliverability.MONEY: self.env._(
+                "Money or 'free' wording (%(words)s): carriers filter it. Say the pay plainly in the job's terms, or "
+                "leave it for the conversation."),
+        }
+
     def _recruit_sms_frozen_review(self):
         """A sent (or scheduled) campaign's review: who it was for and what it cost, as
         when it was sent (its recipients are its lines), never recomputed against today's
@@ -253,6 +293,10 @@ class RecruitSmsCampaign(models.Model):
             campaign.count_delivered = len(lines.filtered(lambda line: line.delivery_state == "delivered"))
             campaign.count_replied = len(lines.filtered("replied"))
             campaign.count_opted_out = len(lines.filtered("opted_out"))
+            codes = Counter(lines.mapped("error_code"))
+            campaign.count_filtered = codes[deliverability.FILTERED]
+            campaign.count_unregistered = codes[deliverability.UNREGISTERED]
+            campaign.count_cannot_receive = sum(codes[code] for code in deliverability.CANNOT_RECEIVE)
             todo = len(lines.filtered(lambda line: line.state != "excluded"))
             campaign.progress = 100.0 * (counted["sent"] + counted["failed"]) / todo if todo else 0.0
 
@@ -383,7 +427,7 @@ class RecruitSmsCampaign(models.Model):
 
     def action_cancel(self):
         for campaign in self:
-            if campaign.state not in ("draft", "scheduled", "sending"):
+            if campaign.state not in ("draft", "scheduled", "sending", "paused"):
                 raise UserError(self.env._("This campaign is finished."))
             # as the database has them now: the engine records its outcomes in SQL
             unsent = self.env["recruit.sms.campaign.line"].sudo().search([
@@ -411,6 +455,153 @@ class RecruitSmsCampaign(models.Model):
             campaign._set_state("sending")
             self.env.ref("recruit_sms.ir_cron_recruit_sms_campaign").sudo()._trigger()
         return True
+
+    def action_resume(self):
+        """A manager's decision, recorded in the chatter: the paused campaign goes on where
+        it stopped (a message sent stays sent: nobody gets it twice), and the senders the
+        brake paused for it send again, their figures counted anew."""
+        if not self.env.user.has_group("hr_recruitment.group_hr_recruitment_manager"):
+            raise AccessError(self.env._("Only a recruitment manager may resume a campaign the brake paused."))
+        self.check_access("write")
+        for campaign in self:
+            if campaign.state != "paused":
+                raise UserError(self.env._("Only a paused campaign can be resumed."))
+            senders = self.env["recruit.sms.sender"].sudo().search([
+                ("company_id", "=", campaign.company_id.id), ("name", "in", campaign._recruit_sms_sender_names()),
+                ("braked", "=", True)])
+            senders.with_user(self.env.user).action_resume()
+            reason = campaign.pause_reason
+            campaign._set_state("sending", pause_reason=False, resumed_at=fields.Datetime.now())
+            campaign.message_post(body=self.env._("Resumed by %(user)s. It had paused: %(reason)s", user=self.env.user.name,
+                                                  reason=reason or ""), subtype_xmlid="mail.mt_note")
+            campaign.sudo().activity_feedback(["mail.mail_activity_data_todo"], feedback=self.env._(
+                "Resumed by %(user)s", user=self.env.user.name))
+        self.env.ref("recruit_sms.ir_cron_recruit_sms_campaign").sudo()._trigger()
+        return True
+
+    # ------------------------------------------------------------
+    # The brake: a campaign pauses itself when carriers start filtering
+    # ------------------------------------------------------------
+
+    def _recruit_sms_sender_names(self):
+        """The senders this campaign's texts went from."""
+        self.ensure_one()
+        self.env["recruit.sms.campaign.line"].flush_model(["campaign_id", "sender"])
+        self.env.cr.execute("SELECT DISTINCT sender FROM recruit_sms_campaign_line WHERE campaign_id = %s"
+                            " AND sender IS NOT NULL AND sender != ''", [self.id])
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _recruit_sms_brake(self, senders=None):
+        """Pause this campaign, saying why, when the carriers' answers call for it: a sender
+        it sends from is filtered or unregistered (the sender is paused too, for every
+        campaign), or its own texts are (or are followed by opt-outs). ``senders``: those
+        it is about to send from, besides those it sent from. True when it is paused."""
+        self.ensure_one()
+        if self._recruit_sms_current_state() != "sending":
+            return True
+        company = self.company_id
+        thresholds = company._recruit_sms_thresholds()
+        Sender = self.env["recruit.sms.sender"]
+        names = set(self._recruit_sms_sender_names()) | set(senders or ())
+        for sender in Sender._recruit_sms_get(company, names) if names else Sender:
+            if not sender.braked:
+                figures = sender._recruit_sms_figures()
+                reason = deliverability.brake(figures, thresholds)
+                if reason in (deliverability.BRAKE_FILTERED, deliverability.BRAKE_UNREGISTERED):
+                    sender._recruit_sms_brake(self._recruit_sms_brake_words(reason, figures, thresholds, sender.name))
+            if sender.braked:
+                self._recruit_sms_pause(self.env._("Its sender %(sender)s is paused: %(reason)s", sender=sender.name,
+                                                   reason=sender.brake_reason or ""))
+                return True
+        figures = self.env["recruit.sms.campaign.line"]._recruit_sms_figures(
+            company, thresholds.sample, campaign=self, since=self.resumed_at)
+        reason = deliverability.brake(figures, thresholds)
+        if reason:
+            self._recruit_sms_pause(self._recruit_sms_brake_words(reason, figures, thresholds))
+            return True
+        return False
+
+    def _recruit_sms_brake_words(self, reason, figures, thresholds, sender=None):
+        """Why the brake stopped, in figures, and what to check."""
+        whose = self.env._("sender %(sender)s", sender=sender) if sender else self.env._("this campaign")
+        if reason == deliverability.BRAKE_UNREGISTERED:
+            return self.env._(
+                "%(count)s of the last %(settled)s texts of %(whose)s were refused because the sender is not registered "
+                "for A2P 10DLC (30034; the limit is %(limit)s). Check the brand and campaign registration in Twilio's "
+                "Console (Messaging > Regulatory Compliance) before resuming.",
+                count=figures.unregistered, settled=figures.settled, whose=whose, limit=thresholds.unregistered)
+        if reason == deliverability.BRAKE_FILTERED:
+            return self.env._(
+                "%(count)s of the last %(settled)s texts of %(whose)s were filtered by the carriers as spam (30007; the "
+                "limit is %(limit)s, %(pct)s %% of %(sample)s). Check the words (links, capitals, money), that the "
+                "message names the company, and the list (old or bought numbers) before resuming.",
+                count=figures.filtered, settled=figures.settled, whose=whose, limit=thresholds.filtered_limit(),
+                pct=thresholds.filtered_pct, sample=thresholds.sample)
+        return self.env._(
+            "%(count)s recipients of the last %(settled)s texts of %(whose)s opted out after it (the limit is "
+            "%(limit)s, %(pct)s %% of %(sample)s). Check that the list is of candidates who expect these texts, and "
+            "the message, before resuming.",
+            count=figures.opt_outs, settled=figures.settled, whose=whose, limit=thresholds.opt_out_limit(),
+            pct=thresholds.opt_out_pct, sample=thresholds.sample)
+
+    def _recruit_sms_pause(self, reason):
+        """Pause (a state, not a failure: nothing is lost, Resume goes on), say why in the
+        chatter, and ask the company's recruitment managers to check."""
+        self.ensure_one()
+        if self._recruit_sms_current_state() != "sending":
+            return
+        self._set_state("paused", pause_reason=reason)
+        _logger.info("Campaign %s paused by the brake", self.id)
+        self.message_post(body=self.env._("Paused by the brake: %(reason)s", reason=reason), subtype_xmlid="mail.mt_note")
+        managers = self.env.ref("hr_recruitment.group_hr_recruitment_manager").sudo().all_user_ids.filtered(
+            lambda user: not user.share and self.company_id in user.company_ids)
+        for manager in managers:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo", user_id=manager.id,
+                summary=self.env._("Campaign paused: check before resuming"),
+                note=self.env._("%(reason)s Resume the campaign when it is fixed: it goes on where it stopped.",
+                                reason=reason))
+
+    def _recruit_sms_within_limits(self, handoffs):
+        """The ``handoffs`` that may go now by their senders' state: none when a sender is
+        paused by the brake (the campaign pauses); those past a daily cap (the sender's,
+        the company's) or from a sender the carrier's daily limit stopped are held until
+        the next day, and go then at each recipient's texting hours."""
+        if not handoffs:
+            return handoffs
+        company = self.company_id
+        senders = {sender.name: sender for sender in self.env["recruit.sms.sender"]._recruit_sms_get(
+            company, {h.sender for h in handoffs})}
+        if self._recruit_sms_brake(senders):
+            return []
+        now = fields.Datetime.now()
+        tomorrow = deliverability.next_day(now)
+        Line = self.env["recruit.sms.campaign.line"]
+        today = tomorrow - timedelta(days=1)
+        company_left = company.recruit_sms_daily_cap - Line._recruit_sms_sent_on(company, today) \
+            if company.recruit_sms_daily_cap else None
+        left = {name: sender.daily_cap - Line._recruit_sms_sent_on(company, today, name)
+                for name, sender in senders.items() if sender.daily_cap}
+        ready, held = [], {}
+        for handoff in handoffs:
+            sender = senders.get(handoff.sender)
+            if sender and sender.paused_until and sender.paused_until > now:
+                held.setdefault((sender.paused_until, sender.brake_reason), []).append(handoff.line_id)
+                continue
+            if (company_left is not None and company_left <= 0) or left.get(handoff.sender, 1) <= 0:
+                cap = company.recruit_sms_daily_cap if company_left is not None and company_left <= 0 else sender.daily_cap
+                held.setdefault((tomorrow, self.env._(
+                    "Daily cap of %(cap)s texts reached: held until the next day, at the recipient's texting hours.",
+                    cap=cap)), []).append(handoff.line_id)
+                continue
+            if company_left is not None:
+                company_left -= 1
+            if handoff.sender in left:
+                left[handoff.sender] -= 1
+            ready.append(handoff)
+        for (until, reason), line_ids in held.items():
+            Line.browse(line_ids).write({"state": "held", "next_attempt_at": until, "failure_reason": reason})
+        return ready
 
     # ------------------------------------------------------------
     # Engine
@@ -471,7 +662,7 @@ class RecruitSmsCampaign(models.Model):
             batch = lines._recruit_sms_claim(self, size if budget is None else min(size, budget - handed))
             if not batch:
                 break
-            handoffs = batch._recruit_sms_prepare_or_fail(stream)
+            handoffs = self._recruit_sms_within_limits(batch._recruit_sms_prepare_or_fail(stream))
             if commit:  # the batch's messages are posted: keep them whatever happens next
                 self.env["ir.cron"]._commit_progress(0)
             handed += lines._recruit_sms_hand_off(handoffs, stream, pacers, make_pacer, clock=now_fn, commit=commit,

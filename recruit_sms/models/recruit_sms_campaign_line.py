@@ -8,7 +8,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, retrying
 from odoo.tools import SQL
 
 from ..providers.base import UNCONFIRMED_STATE
-from ..tools import gate, pacing, twilio_api
+from ..tools import deliverability, gate, pacing, twilio_api
 from ..tools import inbound as inbound_rules
 from ..tools.twilio_client import Reply
 from .recruit_sms_gate import GateRequest
@@ -38,7 +38,7 @@ def opt_out_campaign_line(event):
     the reply window before it (a LATERAL join, empty when none did)."""
     return SQL("""
         LEFT JOIN LATERAL (
-            SELECT l.id, l.campaign_id FROM recruit_sms_campaign_line l
+            SELECT l.id, l.campaign_id, l.sender FROM recruit_sms_campaign_line l
              WHERE l.number = %(event)s.number AND l.state = 'sent' AND l.sent_at <= %(event)s.date
                AND l.sent_at > %(event)s.date - %(window)s
              ORDER BY l.sent_at DESC, l.id DESC LIMIT 1
@@ -131,8 +131,14 @@ class RecruitSmsCampaignLine(models.Model):
         "Delivery", compute="_compute_delivery_state")
     replied = fields.Boolean(compute="_compute_delivery_state")
     opted_out = fields.Boolean(compute="_compute_delivery_state")
+    # what the carrier finally answered, from the status callback (or the provider's refusal):
+    # the sender's health and the campaign's brake count these
+    carrier_outcome = fields.Selection([("delivered", "Delivered"), ("failed", "Not delivered")], readonly=True)
+    error_code = fields.Integer("Error code", readonly=True, help="Twilio's error code for a text not delivered.")
+    settled_at = fields.Datetime(readonly=True, help="When the carrier's final answer came.")
 
     _sender_pace = models.Index("(sender, handed_at) WHERE handed_at IS NOT NULL")
+    _sender_settled = models.Index("(company_id, sender, settled_at) WHERE settled_at IS NOT NULL")
     _applicant_once = models.Constraint(
         "unique(campaign_id, applicant_id)",
         "An applicant receives a campaign once.",
@@ -328,12 +334,13 @@ class RecruitSmsCampaignLine(models.Model):
         def between():
             """The work between two hand-offs, done before the pace's wait so that each
             message goes at its moment: record the answers that came, and ask the gate
-            again once a second (an opt-out or a withdrawn consent meanwhile)."""
+            again once a second (an opt-out or a withdrawn consent meanwhile), and the
+            brake (the carriers' answers that came meanwhile may pause the campaign)."""
             nonlocal checked_at
             in_flight.collect(block=False)
             if checked_at is None or clock() - checked_at >= RECHECK_EVERY:
                 waiting = [h for h in handoffs if h.line_id not in stopped and h.line_id not in done]
-                stopped.update(self._recruit_sms_recheck(waiting))
+                stopped.update(self._recruit_sms_recheck(waiting, campaign))
                 checked_at = clock()
 
         in_flight = InFlight(stream, record)
@@ -343,7 +350,7 @@ class RecruitSmsCampaignLine(models.Model):
                 if handoff.line_id in stopped:
                     continue
                 if campaign is not None and campaign._recruit_sms_current_state() != "sending":
-                    break  # cancelled meanwhile: its unsent messages were cancelled with it
+                    break  # cancelled meanwhile (its unsent messages were cancelled with it) or paused
                 if handoff.closes_at and fields.Datetime.now() >= handoff.closes_at:
                     # the recipient's texting hours closed while the batch was sent
                     stopped[handoff.line_id] = None
@@ -374,10 +381,13 @@ class RecruitSmsCampaignLine(models.Model):
         closing._recruit_sms_prepare(stream)  # held until their hours open again
         return handed
 
-    def _recruit_sms_recheck(self, handoffs):
+    def _recruit_sms_recheck(self, handoffs, campaign=None):
         """{line id: reason} of the messages the gate stops now (an opt-out or withdrawn
         consent recorded while the campaign runs); the texting hours were decided when
-        the batch was prepared (each handoff knows when they close)."""
+        the batch was prepared (each handoff knows when they close). The brake is asked
+        again too: the carriers' answers that came meanwhile may pause ``campaign``."""
+        if campaign is not None:
+            campaign._recruit_sms_brake()
         if not handoffs:
             return {}
         applicants = self.env["hr.applicant"].browse([h.applicant_id for h in handoffs])
@@ -406,11 +416,16 @@ class RecruitSmsCampaignLine(models.Model):
         reason = result.get("failure_reason") or False
         cr = self.env.cr
         if success:
+            # a provider that answers with the final status (the sandbox's "delivered") settles it
+            # at once; Twilio's comes later, in the status callback
+            final = state == "delivered"
             cr.execute(
                 "UPDATE recruit_sms_campaign_line SET state = 'sent', attempts = attempts + 1, sent_at = %s,"
                 " next_attempt_at = NULL, failure_reason = NULL, provider_sid = %s, provider_state = %s,"
-                " failure_type = NULL, to_settle = TRUE, sender = %s, handed_at = %s WHERE id = %s",
-                [now, result.get("sms_twilio_sid"), success, handoff.sender, handed_at, handoff.line_id])
+                " failure_type = NULL, to_settle = TRUE, sender = %s, handed_at = %s,"
+                " carrier_outcome = %s, settled_at = %s WHERE id = %s",
+                [now, result.get("sms_twilio_sid"), success, handoff.sender, handed_at,
+                 "delivered" if final else None, now if final else None, handoff.line_id])
             return
         cr.execute("SELECT attempts FROM recruit_sms_campaign_line WHERE id = %s", [handoff.line_id])
         attempts = cr.fetchone()[0] + 1
@@ -431,12 +446,15 @@ class RecruitSmsCampaignLine(models.Model):
                  handoff.sender, handed_at, handoff.line_id])
             return
         failure_type = stream.failure_type(state)
+        code = result.get("error_code") or 0
         cr.execute(
             "UPDATE recruit_sms_campaign_line SET state = 'failed', attempts = %s, next_attempt_at = NULL,"
             " failure_reason = %s, provider_state = 'error', failure_type = %s, to_settle = TRUE,"
-            " sender = %s, handed_at = %s WHERE id = %s",
+            " sender = %s, handed_at = %s, carrier_outcome = 'failed', error_code = %s, settled_at = %s WHERE id = %s",
             [attempts, reason or stream.failure_message(failure_type), failure_type, handoff.sender, handed_at,
-             handoff.line_id])
+             code or None, now, handoff.line_id])
+        if code:
+            self._recruit_sms_carrier_said(handoff.number, handoff.sender, code, handoff.applicant_id)
 
     @api.model
     def _recruit_sms_last_handed(self, sender):
@@ -448,16 +466,102 @@ class RecruitSmsCampaignLine(models.Model):
                             [sender])
         return self.env.cr.fetchone()[0]
 
+    def _recruit_sms_carrier_said(self, number, sender, code, applicant_id):
+        """The provider refused a campaign text with ``code`` when it was handed: a number
+        that cannot receive texts is remembered, a sender out of its day's messages waits."""
+        applicant = self.env["hr.applicant"].browse(applicant_id)
+        if code in deliverability.CANNOT_RECEIVE:
+            applicant.sudo()._recruit_sms_mark_cannot_receive(number, code)
+        if code in deliverability.DAILY_LIMITS and sender:
+            self.env["recruit.sms.sender"]._recruit_sms_get(applicant.company_id or self.env.company, [sender]) \
+                ._recruit_sms_pause_for_the_day(code)
+
+    # ------------------------------------------------------------
+    # Deliverability: the figures the brake and the senders' health read
+    # ------------------------------------------------------------
+
+    @api.model
+    def _recruit_sms_figures(self, company, sample, sender=None, campaign=None, since=None):
+        """deliverability.Figures of the last ``sample`` settled texts of ``company`` from
+        ``sender`` or of ``campaign`` (settled since ``since``, when given), with the
+        opt-outs and replies that came after them."""
+        self.flush_model()
+        self.env["recruit.sms.consent.event"].flush_model(["number", "event", "date"])
+        self.env["recruit.sms.inbound"].flush_model(["campaign_line_id"])
+        where = [SQL("l.company_id = %s AND l.settled_at IS NOT NULL", company.id)]
+        if sender is not None:
+            where.append(SQL("l.sender = %s", sender))
+        if campaign is not None:
+            where.append(SQL("l.campaign_id = %s", campaign.id))
+        if since:
+            where.append(SQL("l.settled_at > %s", since))  # after a resume: the texts settled since
+        self.env.cr.execute(SQL("""
+            WITH recent AS (
+                SELECT l.id, l.carrier_outcome, l.error_code FROM recruit_sms_campaign_line l
+                 WHERE %(where)s ORDER BY l.settled_at DESC, l.id DESC LIMIT %(sample)s)
+            SELECT (SELECT array_agg(CASE WHEN carrier_outcome = 'delivered' THEN NULL ELSE coalesce(error_code, 0) END)
+                      FROM recent),
+                   (SELECT count(*) FROM recruit_sms_consent_event e %(opted_line)s
+                     WHERE e.event = 'opt_out' AND opted_line.id IN (SELECT id FROM recent)),
+                   (SELECT count(DISTINCT i.campaign_line_id) FROM recruit_sms_inbound i
+                     WHERE i.campaign_line_id IN (SELECT id FROM recent))
+        """, where=SQL(" AND ").join(where), sample=sample, opted_line=opt_out_campaign_line("e")))
+        codes, opt_outs, replies = self.env.cr.fetchone()
+        return deliverability.Figures.of(codes or [], opt_outs=opt_outs, replies=replies)
+
+    @api.model
+    def _recruit_sms_sent_on(self, company, day_start, sender=None):
+        """How many campaign texts of ``company`` (from ``sender``) went on the (UTC) day
+        that starts at ``day_start``."""
+        self.flush_model(["company_id", "sender", "sent_at", "state"])
+        query = SQL("SELECT count(*) FROM recruit_sms_campaign_line WHERE company_id = %s AND sent_at >= %s"
+                    " AND sent_at < %s AND state IN ('sent', 'unconfirmed', 'failed') AND handed_at IS NOT NULL",
+                    company.id, day_start, day_start + timedelta(days=1))
+        if sender is not None:
+            query = SQL("%s AND sender = %s", query, sender)
+        self.env.cr.execute(query)
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _recruit_sms_daily_problem_shares(self, company, sender, days=7):
+        """For each of the last ``days`` days (oldest first): the share (%) of ``sender``'s
+        settled texts that were filtered or refused as unregistered; None: none settled."""
+        self.flush_model()
+        today = fields.Date.today()
+        self.env.cr.execute(SQL("""
+            SELECT l.settled_at::date, count(*),
+                   count(*) FILTER (WHERE l.error_code IN %(codes)s)
+              FROM recruit_sms_campaign_line l
+             WHERE l.company_id = %(company)s AND l.sender = %(sender)s AND l.settled_at >= %(start)s
+             GROUP BY 1
+        """, codes=(deliverability.FILTERED, deliverability.UNREGISTERED), company=company.id, sender=sender,
+            start=today - timedelta(days=days - 1)))
+        by_day = {day: 100.0 * problems / settled for day, settled, problems in self.env.cr.fetchall()}
+        return [by_day.get(today - timedelta(days=back)) for back in range(days - 1, -1, -1)]
+
     # ------------------------------------------------------------
     # Unconfirmed: confirmed by the provider before anything is sent again
     # ------------------------------------------------------------
 
     @api.model
-    def _recruit_sms_confirmed(self, uuid, provider_sid=None):
+    def _recruit_sms_confirmed(self, uuid, provider_sid=None, status=None, error_code=None):
         """The provider's status callback for the SMS ``uuid``: the provider has it, so an
         unconfirmed message of a campaign is sent (its delivery tracking is the callback's,
-        which core recorded)."""
+        which core recorded); a final ``status`` (delivered, undelivered, failed, with
+        ``error_code``) is the carrier's answer the sender's health counts."""
         self.flush_model()
+        if status in ("delivered", "undelivered", "failed"):
+            code = int(error_code) if isinstance(error_code, str) and error_code.isdigit() and len(error_code) <= 6 \
+                else None
+            self.env.cr.execute(
+                "UPDATE recruit_sms_campaign_line SET carrier_outcome = %s, error_code = %s, settled_at = %s"
+                " WHERE sms_uuid = %s RETURNING sender, company_id",
+                ["delivered" if status == "delivered" else "failed", None if status == "delivered" else code or 0,
+                 fields.Datetime.now(), uuid])
+            for sender, company_id in self.env.cr.fetchall():
+                if code in deliverability.DAILY_LIMITS and sender:
+                    self.env["recruit.sms.sender"]._recruit_sms_get(
+                        self.env["res.company"].browse(company_id), [sender])._recruit_sms_pause_for_the_day(code)
         self.env.cr.execute(
             "UPDATE recruit_sms_campaign_line SET state = 'sent', next_attempt_at = NULL, failure_reason = NULL,"
             " provider_sid = COALESCE(%s, provider_sid), provider_state = 'pending', failure_type = NULL,"

@@ -2,7 +2,7 @@ from collections import Counter, defaultdict, namedtuple
 
 from odoo import api, fields, models
 
-from ..tools import gate, phone, texting_law
+from ..tools import gate, phone, texting_law, twilio_api
 
 # One text to decide on: to ``number`` (as typed or E.164; empty: the applicant's own),
 # posted on ``applicant`` (an hr.applicant, empty when it was posted elsewhere), sent by
@@ -64,6 +64,7 @@ class RecruitSmsGate(models.AbstractModel):
                 candidate=bool(applicant),
                 consent=bool(applicant) and applicant.recruit_sms_consent,
                 asked_to_stop=bool(applicant) and applicant.recruit_sms_optout_asked,
+                cannot_receive=bool(applicant) and applicant.recruit_sms_cannot_receive_number == fact["number"],
                 zones=tuple(applicant._recruit_sms_zones(fact["number"])) if applicant and hours else ("UTC",),
                 last_inbound=(applicant.recruit_sms_last_inbound_date or None) if applicant else None,
                 last_whatsapp=on_whatsapp.get((fact["number"], company.id)),
@@ -251,6 +252,7 @@ class RecruitSmsGate(models.AbstractModel):
             gate.OPT_OUT_ASKED: self.env._("may have asked to stop"),
             gate.DUPLICATE: self.env._("duplicate number"),
             gate.CONSENT_LAPSED: self.env._("implied consent lapsed"),
+            gate.CANNOT_RECEIVE: self.env._("cannot receive texts (landline or no such number)"),
             gate.WHATSAPP_WINDOW: self.env._("outside the WhatsApp window"),
             gate.QUIET_HOURS: self.env._("outside texting hours"),
             gate.STATE_HOURS: self.env._("outside the hours of the recipient's law"),
@@ -317,6 +319,12 @@ class RecruitSmsGate(models.AbstractModel):
                 "%(who)s's consent to texts was imported, so it is only implied, and it lapsed under %(rule)s: ask them "
                 "whether they still want texts (your own message may go), and record their consent again if they "
                 "do.", who=name or number, rule=verdict.rule)
+        if code == gate.CANNOT_RECEIVE:
+            return self.env._(
+                "The carrier answered that %(number)s cannot receive texts (error %(code)s: %(reason)s): correct the "
+                "number in the Phone field to text %(who)s again.", number=number, who=name or number,
+                code=applicant.recruit_sms_cannot_receive_code,
+                reason=twilio_api.error_reason(applicant.recruit_sms_cannot_receive_code))
         if code == gate.WHATSAPP_WINDOW:
             return self.env._(
                 "%(who)s has not written on WhatsApp in the last 24 hours, so WhatsApp accepts only an approved "

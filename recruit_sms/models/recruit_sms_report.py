@@ -6,6 +6,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.sql import drop_view_if_exists
 
+from ..tools import deliverability
 from ..tools import inbound as inbound_rules
 from .recruit_sms_campaign_line import opt_out_campaign_line
 from .sms_sms import TEXT_CHANNELS
@@ -50,6 +51,11 @@ class RecruitSmsReport(models.Model):
     replied = fields.Integer("Answered by the candidate", readonly=True, aggregator="sum",
                              help="Sent texts the candidate answered within 7 days.")
     opted_out = fields.Integer("Opt-outs", readonly=True, aggregator="sum")
+    # what the carriers answered for campaign texts (Deliverability)
+    sender = fields.Char("Sent from", readonly=True, help="The number or Messaging Service a campaign text went from.")
+    filtered = fields.Integer("Filtered (30007)", readonly=True, aggregator="sum")
+    unregistered = fields.Integer("Unregistered (30034)", readonly=True, aggregator="sum")
+    cannot_receive = fields.Integer("Landline or no such number", readonly=True, aggregator="sum")
     reply_hours = fields.Float(
         "Hours to answer", readonly=True, aggregator="avg",
         help="For a text received: hours until the recruiter answered. For a text sent: hours until the candidate "
@@ -63,7 +69,8 @@ class RecruitSmsReport(models.Model):
                 -- texts sent to applicants: one per SMS notification
                 SELECT m.date, 'out' AS direction, m.res_id AS applicant_id, n.notification_status AS status,
                        line.campaign_id, n.recruit_sms_segments AS segments,
-                       CASE WHEN n.recruit_sms_whatsapp THEN 'whatsapp' ELSE 'sms' END AS channel
+                       CASE WHEN n.recruit_sms_whatsapp THEN 'whatsapp' ELSE 'sms' END AS channel,
+                       line.sender, line.error_code
                   FROM mail_notification n
                   JOIN mail_message m ON m.id = n.mail_message_id AND m.model = 'hr.applicant'
                   LEFT JOIN recruit_sms_campaign_line line ON line.mail_message_id = m.id
@@ -71,7 +78,7 @@ class RecruitSmsReport(models.Model):
                 UNION ALL
                 -- texts received from applicants
                 SELECT i.received_date, 'in', i.applicant_id, 'received', line.campaign_id,
-                       CASE WHEN i.channel = 'whatsapp' THEN 0 ELSE i.num_segments END, i.channel
+                       CASE WHEN i.channel = 'whatsapp' THEN 0 ELSE i.num_segments END, i.channel, line.sender, NULL
                   FROM recruit_sms_inbound i
                   LEFT JOIN recruit_sms_campaign_line line ON line.id = i.campaign_line_id
                  WHERE i.applicant_id IS NOT NULL
@@ -98,21 +105,26 @@ class RecruitSmsReport(models.Model):
                    (a.direction = 'out' AND a.answered_at <= a.date + interval '%(window)s days')::int AS replied,
                    0 AS opted_out,
                    CASE WHEN a.direction = 'in' OR a.answered_at <= a.date + interval '%(window)s days'
-                        THEN EXTRACT(EPOCH FROM a.answered_at - a.date) / 3600 END AS reply_hours
+                        THEN EXTRACT(EPOCH FROM a.answered_at - a.date) / 3600 END AS reply_hours,
+                   a.sender, (a.error_code = %(filtered)s)::int AS filtered,
+                   (a.error_code = %(unregistered)s)::int AS unregistered,
+                   (a.error_code IN %(cannot_receive)s)::int AS cannot_receive
               FROM answered a
               JOIN hr_applicant app ON app.id = a.applicant_id
             UNION ALL
             -- opt-outs, each counted against the campaign that last reached the number before it
             SELECT -e.id, e.date, 'in', e.applicant_id, COALESCE(app.company_id, e.company_id), app.job_id,
                    COALESCE(app.recruit_sms_assigned_user_id, app.user_id), opted_line.campaign_id,
-                   COALESCE(inb.channel, 'sms'), 0, 0, 0, 0, 0, 0, 1, NULL
+                   COALESCE(inb.channel, 'sms'), 0, 0, 0, 0, 0, 0, 1, NULL, opted_line.sender, 0, 0, 0
               FROM recruit_sms_consent_event e
               LEFT JOIN hr_applicant app ON app.id = e.applicant_id
               LEFT JOIN recruit_sms_inbound inb ON inb.id = e.inbound_id
               %(opted_line)s
              WHERE e.event = 'opt_out'
         """, table=SQL.identifier(self._table), window=SQL(str(REPLY_WINDOW_DAYS)),
-                                opted_line=opt_out_campaign_line("e")))
+                                opted_line=opt_out_campaign_line("e"), filtered=deliverability.FILTERED,
+                                unregistered=deliverability.UNREGISTERED,
+                                cannot_receive=tuple(sorted(deliverability.CANNOT_RECEIVE))))
         self.env.cr.execute(SQL("CREATE UNIQUE INDEX ON %s (id)", SQL.identifier(self._table)))
         self.env.cr.execute(SQL("CREATE INDEX ON %s (date)", SQL.identifier(self._table)))
         self.env.cr.execute(SQL("CREATE INDEX ON %s (company_id, date)", SQL.identifier(self._table)))

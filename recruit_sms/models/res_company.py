@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..providers import SmsApiSandbox, SmsApiTwilioRecruit
-from ..tools import gate, phone, twilio_api
+from ..tools import deliverability, gate, phone, twilio_api
 
 
 class ResCompany(models.Model):
@@ -79,6 +79,25 @@ class ResCompany(models.Model):
         help="How many applicants can be selected at once for Bulk Text; add more inside the campaign.",
     )
 
+    # deliverability: the brake on carrier filtering and the daily cap (tools/deliverability)
+    recruit_sms_brake_sample = fields.Integer(
+        "Texts watched", default=100,
+        help="The brake looks at each sender's and each campaign's last this many texts the carrier answered for.")
+    recruit_sms_brake_filtered_pct = fields.Float(
+        "Filtered (%)", default=5.0,
+        help="Campaigns pause when this share of the texts watched was filtered by the carrier as spam (30007).")
+    recruit_sms_brake_unregistered = fields.Integer(
+        "Unregistered refusals", default=3,
+        help="Campaigns pause when this many of the texts watched were refused because the sender is not registered "
+             "for A2P 10DLC (30034).")
+    recruit_sms_brake_optout_pct = fields.Float(
+        "Opt-outs (%)", default=3.0,
+        help="A campaign pauses when this share of the texts watched was followed by an opt-out.")
+    recruit_sms_daily_cap = fields.Integer(
+        "Daily cap", default=0,
+        help="At most this many campaign texts a day (UTC) from all the company's senders, as carriers cap a brand "
+             "(T-Mobile: 2,000 to 200,000 by brand score); 0: no cap. Each sender may have its own cap too.")
+
     recruit_sms_whatsapp = fields.Boolean(
         "WhatsApp", help="Text candidates on WhatsApp too, through the SMS provider (Twilio, or the sandbox).")
     recruit_sms_whatsapp_sender = fields.Char(
@@ -129,6 +148,25 @@ class ResCompany(models.Model):
         for company in self:
             if company.recruit_sms_rate <= 0 or company.recruit_sms_bulk_cap <= 0:
                 raise ValidationError(self.env._("Messages per second and Bulk Text selection limit must be positive."))
+
+    @api.constrains("recruit_sms_brake_sample", "recruit_sms_brake_filtered_pct", "recruit_sms_brake_unregistered",
+                    "recruit_sms_brake_optout_pct", "recruit_sms_daily_cap")
+    def _check_recruit_sms_brake(self):
+        for company in self:
+            if company.recruit_sms_brake_sample <= 0 or company.recruit_sms_brake_unregistered <= 0:
+                raise ValidationError(self.env._("Deliverability: 'Texts watched' and 'Unregistered refusals' must be "
+                                                 "at least 1 (e.g. 100 and 3)."))
+            if not (0 < company.recruit_sms_brake_filtered_pct <= 100 and 0 < company.recruit_sms_brake_optout_pct <= 100):
+                raise ValidationError(self.env._("Deliverability: 'Filtered (%)' and 'Opt-outs (%)' must be between 0 "
+                                                 "and 100 (e.g. 5 and 3)."))
+            if company.recruit_sms_daily_cap < 0:
+                raise ValidationError(self.env._("Deliverability: the daily cap is a number of texts, 0 for none."))
+
+    def _recruit_sms_thresholds(self):
+        self.ensure_one()
+        return deliverability.Thresholds(
+            sample=self.recruit_sms_brake_sample, filtered_pct=self.recruit_sms_brake_filtered_pct,
+            unregistered=self.recruit_sms_brake_unregistered, opt_out_pct=self.recruit_sms_brake_optout_pct)
 
     @api.constrains("recruit_sms_quiet_start", "recruit_sms_quiet_end")
     def _check_recruit_sms_quiet_hours(self):

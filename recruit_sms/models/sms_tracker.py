@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from ..tools import twilio_api
+from ..tools import deliverability, twilio_api
 
 
 class SmsTracker(models.Model):
@@ -14,6 +14,15 @@ class SmsTracker(models.Model):
                 message = tracker.mail_notification_id.mail_message_id
                 self.env["phone.blacklist"].sudo()._recruit_sms_block_unsubscribed(
                     tracker.mail_notification_id.mapped("sms_number"), message.record_company_id or self.env.company)
+        code = int(error_code) if str(error_code or "").isdigit() and len(str(error_code)) <= 6 else None
+        if code in deliverability.CANNOT_RECEIVE:
+            # a landline or a number that does not exist: excluded from later texts with the
+            # reason, until a recruiter corrects the number
+            for tracker in self:
+                message = tracker.mail_notification_id.mail_message_id
+                if message.model == "hr.applicant" and tracker.mail_notification_id.sms_number:
+                    self.env["hr.applicant"].sudo().browse(message.res_id).exists()._recruit_sms_mark_cannot_receive(
+                        tracker.mail_notification_id.sms_number, code)
         return super()._action_update_from_twilio_error(
             sms_status, error_code, twilio_api.error_reason(error_code, error_message),
         )

@@ -33,7 +33,7 @@ class SmsApiSandbox(RecruitSmsProvider):
         if code:
             # the state Twilio's answer would end in (a landline's 21614 is a wrong number for core)
             state = SmsApiTwilioRecruit(self.env)._twilio_error_code_to_odoo_state({"code": code, "status": 400})
-            return {"uuid": uuid, "state": state, "failure_type": state,
+            return {"uuid": uuid, "state": state, "failure_type": state, "error_code": code,
                     "failure_reason": self.env._("%(reason)s (the sandbox refuses Twilio's test number %(number)s)",
                                                  reason=twilio_api.error_reason(code), number=number)}
         return {"uuid": uuid, "state": "delivered"}

@@ -314,7 +314,7 @@ class SmsApiTwilioRecruit(RecruitSmsProvider, SmsApiTwilio):
         whatsapp_reason = twilio_api.error_reason(code) if code in twilio_api.WHATSAPP_CODES else None
         reason = whatsapp_reason or (payload.get("message") or payload.get("error_message") or self._get_sms_api_error_messages().get(state)
                   or f"HTTP {reply.status} from the SMS provider")
-        return {"uuid": uuid, "state": state, "failure_type": state, "failure_reason": reason}
+        return {"uuid": uuid, "state": state, "failure_type": state, "failure_reason": reason, "error_code": code}
 
     def _twilio_error_code_to_odoo_state(self, response_json):
         code = response_json.get("code") or response_json.get("error_code")

@@ -10,6 +10,7 @@ from . import (
     test_core_copies,
     test_core_harness,
     test_core_seams,
+    test_deliverability,
     test_demo,
     test_digest,
     test_hardening,

@@ -107,6 +107,10 @@ PUBLIC_METHODS = {
     ("recruit.sms.law.rule", "create"): (MANAGER, lambda c: (None, [{"name": "Intruder", "company_id": c.company.id}])),
     ("recruit.sms.law.rule", "write"): (MANAGER, lambda c: ([c.law_rule.id], [{"end_hour": 23}])),
     ("recruit.sms.law.rule", "unlink"): (MANAGER, lambda c: ([c.law_rule.id], [])),
+    # resuming what the brake paused is a recruitment manager's decision
+    ("recruit.sms.campaign", "action_resume"): (MANAGER, lambda c: ([c.campaign.id], [])),
+    ("recruit.sms.sender", "action_resume"): (MANAGER, lambda c: ([c.sender.id], [])),
+    ("recruit.sms.sender", "write"): (MANAGER, lambda c: ([c.sender.id], [{"daily_cap": 5}])),
 }
 
 
@@ -160,6 +164,7 @@ class PublicMethodsCase(RecruitSmsCase):
             "mail_message_id": cls.sms_message.id, "notification_type": "sms",
             "res_partner_id": cls.applicant._recruit_sms_ensure_partner(cls.applicant.phone_sanitized).id})
         cls.law_rule = cls.env["recruit.sms.law.rule"].create({"name": "Theirs", "company_id": cls.company.id})
+        cls.sender = cls.env["recruit.sms.sender"]._recruit_sms_get(cls.company, ["+15005550006"])
         cls.importer = cls.env["recruit.sms.import"].with_user(cls.recruiter).create({
             "data_file": base64.b64encode(b"Name,Phone\nIntruder,+14155550199\n"), "filename": "x.csv"})
 

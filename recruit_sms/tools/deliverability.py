@@ -36,9 +36,10 @@ UNREACHABLE = 30003  # the handset is off or out of reach
 UNKNOWN_NUMBER = 30005  # the number does not exist
 LANDLINE = 30006  # a landline, or a carrier that takes no texts
 OPTED_OUT_AT_SEND = 21610  # the number replied STOP to this sender earlier
+NOT_MOBILE = 21614  # Twilio's refusal of a number that is not a mobile one (a landline)
 DAILY_LIMITS = frozenset({30023, 30027})  # the sender's or the brand's messages of the day are used up
 # a number that came back as one of these cannot receive texts until someone corrects it
-CANNOT_RECEIVE = frozenset({LANDLINE, UNKNOWN_NUMBER})
+CANNOT_RECEIVE = frozenset({LANDLINE, UNKNOWN_NUMBER, NOT_MOBILE})
 
 # brake reasons
 BRAKE_FILTERED = "filtered"

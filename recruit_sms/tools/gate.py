@@ -21,12 +21,13 @@ DUPLICATE = "duplicate"
 WHATSAPP_WINDOW = "whatsapp_window"  # free text on WhatsApp more than 24 h after the candidate last wrote there
 OPT_OUT_ASKED = "opt_out_asked"  # their last message may ask to stop: no automated text until a recruiter decides
 CONSENT_LAPSED = "consent_lapsed"  # their consent is only implied, and the law of their place let it lapse
+CANNOT_RECEIVE = "cannot_receive"  # the carrier answered the number cannot receive texts (landline, no such number)
 QUIET_HOURS = "quiet_hours"  # not blocked: held until the recipient's hours open
 STATE_HOURS = "state_hours"  # held: outside the hours the law of the recipient's place allows
 FREQUENCY_CAP = "frequency_cap"  # held: the recipient got as many texts in 24 hours as their law allows
 HOLDING = frozenset({QUIET_HOURS, STATE_HOURS, FREQUENCY_CAP})
 BLOCKING = frozenset({NO_NUMBER, INVALID_NUMBER, OPTED_OUT, NO_CONSENT, OPT_OUT_ASKED, DUPLICATE, WHATSAPP_WINDOW,
-                      CONSENT_LAPSED})
+                      CONSENT_LAPSED, CANNOT_RECEIVE})
 
 # kinds of message, decided by the server code that sends, never by the caller
 MANUAL = "manual"  # a recruiter's one-to-one message, typed now
@@ -72,6 +73,7 @@ class Recipient:
     candidate: bool = False  # an applicant of the sending company holds the number
     consent: bool = False  # that applicant agreed to be texted
     asked_to_stop: bool = False  # their message may ask to stop, not yet confirmed nor dismissed
+    cannot_receive: bool = False  # the carrier answered this number cannot receive texts
     zones: tuple = ("UTC",)
     last_inbound: datetime | None = None  # when the candidate last wrote (naive UTC)
     last_whatsapp: datetime | None = None  # when the number last wrote on WhatsApp to the company (naive UTC)
@@ -168,6 +170,8 @@ class Batch:
             return None  # the answer to STOP/START/HELP goes whatever the rest says
         if recipient.opted_out:
             return OPTED_OUT
+        if recipient.cannot_receive:
+            return CANNOT_RECEIVE  # it would fail again, and count against the sender
         if recipient.candidate and not recipient.consent:
             return NO_CONSENT
         if recipient.asked_to_stop and kind != MANUAL:  # a recruiter may still ask what they meant
