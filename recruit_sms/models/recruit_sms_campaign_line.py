@@ -11,7 +11,7 @@ from ..providers.base import UNCONFIRMED_STATE
 from ..tools import deliverability, gate, pacing, twilio_api
 from ..tools import inbound as inbound_rules
 from ..tools.twilio_client import Reply
-from .recruit_sms_gate import GateRequest
+from .recruit_sms_gate import READER, GateRequest
 
 _logger = logging.getLogger(__name__)
 
@@ -199,17 +199,18 @@ class RecruitSmsCampaignLine(models.Model):
             return []
         campaign = self.campaign_id.ensure_one()
         requests = [GateRequest(line.number, line.applicant_id, campaign.company_id, gate.CAMPAIGN) for line in self]
-        gate_model = self.env["recruit.sms.gate"].with_context(recruit_sms_reader=campaign.create_uid.id)
+        gate_model = self.env["recruit.sms.gate"]
         verdicts = dict(zip(self.ids, gate_model._decide(requests), strict=True))
         blocked, held, ready = defaultdict(self.browse), defaultdict(self.browse), self.browse()
-        for line, request in zip(self, requests, strict=True):
-            verdict = verdicts[line.id]
-            if verdict.blocked:
-                blocked[gate_model._message(verdict, request)] |= line
-            elif verdict.held:
-                held[verdict.hold_until, gate_model._message(verdict, request)] |= line
-            else:
-                ready |= line
+        with READER.set(campaign.create_uid.id):  # the reasons are the campaign recruiter's to read
+            for line, request in zip(self, requests, strict=True):
+                verdict = verdicts[line.id]
+                if verdict.blocked:
+                    blocked[gate_model._message(verdict, request)] |= line
+                elif verdict.held:
+                    held[verdict.hold_until, gate_model._message(verdict, request)] |= line
+                else:
+                    ready |= line
         for reason, lines in blocked.items():
             lines._recruit_sms_fail(reason)
         for (until, reason), lines in held.items():

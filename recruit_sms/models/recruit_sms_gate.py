@@ -3,12 +3,17 @@ from collections import Counter, defaultdict, namedtuple
 from odoo import api, fields, models
 
 from ..tools import gate, phone, texting_law, twilio_api
+from ..tools.server_flag import ServerFlag
 
 # One text to decide on: to ``number`` (as typed or E.164; empty: the applicant's own),
 # posted on ``applicant`` (an hr.applicant, empty when it was posted elsewhere), sent by
 # ``company``, of ``kind`` (one of gate.KINDS, chosen by the server code that sends), on
 # ``channel`` (one of gate.CHANNELS: an SMS by default).
 GateRequest = namedtuple("GateRequest", "number applicant company kind channel", defaults=(gate.SMS,))
+
+# who reads the sentences the gate writes now (a user id), when it is not the user: set by
+# the server code that writes them for someone else, never by a caller
+READER = ServerFlag("recruit_sms_reader", default=None)
 
 
 class RecruitSmsGate(models.AbstractModel):
@@ -264,7 +269,7 @@ class RecruitSmsGate(models.AbstractModel):
         """Who reads the sentences the gate writes: the user, or the owner of what they are
         written into (a campaign line's reason is read by the campaign's recruiter, whoever
         ran the engine). It only chooses a language and a time zone."""
-        reader = self.env["res.users"].browse(self.env.context.get("recruit_sms_reader") or []).exists()
+        reader = self.env["res.users"].browse(READER.get() or []).exists()
         return reader[:1] or self.env.user
 
     def _label(self, verdict):
