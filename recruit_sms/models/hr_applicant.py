@@ -137,7 +137,9 @@ class HrApplicant(models.Model):
         index="btree_not_null",
         tracking=True,
         help="Who answers this applicant's messages; empty: the recruiting team.",
-        falsy_value_label=_lt("Team"),  # the group of the team's conversations, not "None"
+        # the group of the team's conversations, not "None"; lazy, as core's project marks its own
+        # (the label is not a field attribute the translation export reads)
+        falsy_value_label=_lt("Team"),  # pylint: disable=translation-field
     )
     recruit_sms_state = fields.Selection(
         [("open", "Open"), ("closed", "Closed")], "Conversation", default="open", required=True, tracking=True,
