@@ -536,13 +536,13 @@ class RecruitSmsCampaign(models.Model):
                 "limit is %(limit)s, %(pct)s %% of %(sample)s). Check the words (links, capitals, money), that the "
                 "message names the company, and the list (old or bought numbers) before resuming.",
                 count=figures.filtered, settled=figures.settled, whose=whose, limit=thresholds.filtered_limit(),
-                pct=thresholds.filtered_pct, sample=thresholds.sample)
+                pct=f"{thresholds.filtered_pct:g}", sample=thresholds.sample)
         return self.env._(
             "%(count)s recipients of the last %(settled)s texts of %(whose)s opted out after it (the limit is "
             "%(limit)s, %(pct)s %% of %(sample)s). Check that the list is of candidates who expect these texts, and "
             "the message, before resuming.",
             count=figures.opt_outs, settled=figures.settled, whose=whose, limit=thresholds.opt_out_limit(),
-            pct=thresholds.opt_out_pct, sample=thresholds.sample)
+            pct=f"{thresholds.opt_out_pct:g}", sample=thresholds.sample)
 
     def _recruit_sms_pause(self, reason):
         """Pause (a state, not a failure: nothing is lost, Resume goes on), say why in the
