@@ -586,7 +586,7 @@ class RecruitSmsCampaign(models.Model):
         for handoff in handoffs:
             sender = senders.get(handoff.sender)
             if sender and sender.paused_until and sender.paused_until > now:
-                held.setdefault((sender.paused_until, sender.brake_reason), []).append(handoff.line_id)
+                held.setdefault((sender.paused_until, sender.paused_reason), []).append(handoff.line_id)
                 continue
             if (company_left is not None and company_left <= 0) or left.get(handoff.sender, 1) <= 0:
                 cap = company.recruit_sms_daily_cap if company_left is not None and company_left <= 0 else sender.daily_cap

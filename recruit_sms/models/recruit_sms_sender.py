@@ -32,6 +32,7 @@ class RecruitSmsSender(models.Model):
     paused_until = fields.Datetime(
         "Paused until", readonly=True,
         help="The carrier said the sender's messages of the day were used up: its texts wait until then.")
+    paused_reason = fields.Char("Why it waits", readonly=True)
     reset_at = fields.Datetime(
         "Counted since", readonly=True,
         help="When a manager last resumed it: its figures count the texts settled since.")
@@ -107,7 +108,7 @@ class RecruitSmsSender(models.Model):
         """The carrier said the messages of the day are used up (``code``): wait until tomorrow."""
         until = deliverability.next_day(fields.Datetime.now())
         for sender in self.filtered(lambda s: not s.paused_until or s.paused_until < until):
-            sender.sudo().write({"paused_until": until, "brake_reason": self.env._(
+            sender.sudo().write({"paused_until": until, "paused_reason": self.env._(
                 "The carrier's daily limit was reached (error %(code)s): texts wait until the next day.", code=code)})
 
     def action_resume(self):

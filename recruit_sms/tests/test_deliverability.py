@@ -207,6 +207,8 @@ class TestDailyCaps(DeliverabilityCase):
             self.carrier(self.sent_lines(campaign)[:1], "failed", 30027)
             sender = self.env["recruit.sms.sender"].search([("name", "=", SENDER)])
             self.assertEqual(str(sender.paused_until), "2026-07-02 00:00:00")
+            self.assertIn("daily limit was reached (error 30027)", sender.paused_reason)
+            self.assertFalse(sender.braked, "a day's limit is no brake: it lifts itself")
             self.run_engine()
             self.assertEqual(len(self.twilio.requests), 2, "nothing more today")
         with freeze_time("2026-07-02 18:00:00"):
