@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from campaign import ACCOUNT_SID, FAKE, SETUP, TOKEN
-from common import bench_database, odoo_server, odoo_shell
+from common import SENDING, bench_database, odoo_server, odoo_shell
 
 DATABASE = "recruit_sms_bench_brake"
 # the stand-in reports "sent", then the final status, each this long after the previous step
@@ -54,27 +54,14 @@ for latency in LATENCIES:
     recipients = applicants[start:start + N]
     before = len(fake.messages)
     started = time.perf_counter()
-    campaign = env["recruit.sms.campaign"].create({"name": f"Brake {latency}", "body": body,
-                                                   "recipient_ids": [(6, 0, recipients.ids)]})
-    campaign.action_send()
-    env.cr.commit()
-    env["recruit.sms.campaign"]._recruit_sms_send_due(commit=True)
-    env.cr.commit()
+    campaign = send_campaign(f"Brake {latency}", body, recipients)
     wall = time.perf_counter() - started
     sent = len(fake.messages) - before
     env.invalidate_all()
     why = (campaign.pause_reason or "")[:90]
     print(f"{latency:>6}ms {'recruit_sms campaign':<24}{sent:>6}{N:>6}{100 * sent / N:>7.1f}%%{wall:>8.1f}  {campaign.state}: {why}")
     # core's mass composer: no brake, every text goes into the filtering
-    start = next(runs)
-    peers = applicants[start:start + PEER]
-    before = len(fake.messages)
-    started = time.perf_counter()
-    env["sms.composer"].with_context(default_res_model="hr.applicant", default_res_ids=peers.ids,
-                                     default_composition_mode="mass").create(
-        {"body": body, "mass_keep_log": True, "mass_force_send": True})._action_send_sms()
-    env.cr.commit()
-    wall = time.perf_counter() - started
+    before, wall = core_on_next(runs, applicants, PEER, body, fake)
     sent = len(fake.messages) - before
     print(f"{latency:>6}ms {'core mass composer':<24}{sent:>6}{PEER:>6}{100 * sent / PEER:>7.1f}%%{wall:>8.1f}  no brake")
 time.sleep(2)
@@ -92,7 +79,7 @@ def main():
               "bench": str(FAKE.parent), "delay": REPORT_DELAY_MS}
     setup = SETUP % {"n": MESSAGES * runs, "paced": 0, "fake": "http://127.0.0.1:9", "sid": ACCOUNT_SID, "token": TOKEN}
     with bench_database(DATABASE, setup_script=setup) as (config, _workdir), odoo_server(config, DATABASE) as odoo_url:
-        odoo_shell(config, DATABASE, BRAKE % {**values, "odoo": odoo_url})
+        odoo_shell(config, DATABASE, SENDING + BRAKE % {**values, "odoo": odoo_url})
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, bench_database, odoo_server, odoo_shell
+from common import ROOT, SENDING, bench_database, odoo_server, odoo_shell
 
 DATABASE = "recruit_sms_bench_campaign"
 ACCOUNT_SID = "AC" + "c" * 32
@@ -184,27 +184,14 @@ for latency in LATENCIES:
         recipients = applicants[start:start + N]
         before = len(fake.messages)
         started = time.perf_counter()
-        campaign = env["recruit.sms.campaign"].create({"name": f"Latency {latency} {label}", "body": body,
-                                                       "recipient_ids": [(6, 0, recipients.ids)]})
-        campaign.action_send()
-        env.cr.commit()
-        env["recruit.sms.campaign"]._recruit_sms_send_due(commit=True)
-        env.cr.commit()
+        send_campaign(f"Latency {latency} {label}", body, recipients)
         wall = time.perf_counter() - started
         stamps = arrivals(before)
         achieved, worst = figures(stamps, rate)
         print(f"{latency:>6}ms {label:<28}{'recruit_sms campaign':<22}{len(stamps):>6}{wall:>8.1f}{achieved:>8.1f}"
               f"{100 * achieved / rate:>10.1f}%%{worst:>11}")
     # core's mass composer sends one request after the other, whatever the sender's rate
-    start = next(runs)
-    peers = applicants[start:start + PEER]
-    before = len(fake.messages)
-    started = time.perf_counter()
-    env["sms.composer"].with_context(default_res_model="hr.applicant", default_res_ids=peers.ids,
-                                     default_composition_mode="mass").create(
-        {"body": body, "mass_keep_log": True, "mass_force_send": True})._action_send_sms()
-    env.cr.commit()
-    wall = time.perf_counter() - started
+    before, wall = core_on_next(runs, applicants, PEER, body, fake)
     stamps = arrivals(before)
     achieved, worst = figures(stamps, 100.0)
     print(f"{latency:>6}ms {'(no pace)':<28}{'core mass composer':<22}{len(stamps):>6}{wall:>8.1f}{achieved:>8.1f}"
@@ -217,11 +204,7 @@ fake.latency_s = 5.5
 start = next(runs)
 late = applicants[start:start + 20]
 before = len(fake.messages)
-campaign = env["recruit.sms.campaign"].create({"name": "Late answers", "body": body, "recipient_ids": [(6, 0, late.ids)]})
-campaign.action_send()
-env.cr.commit()
-env["recruit.sms.campaign"]._recruit_sms_send_due(commit=True)
-env.cr.commit()
+campaign = send_campaign("Late answers", body, late)
 states = Counter(campaign.line_ids.mapped("state"))
 fake.latency_s = 0
 time.sleep(2)  # the stand-in creates a message once its latency is over: the answer came late, not the message
@@ -273,7 +256,7 @@ def latency_mode(messages=1000, peer=200, latencies=(200, 400)):
               "bench": str(FAKE.parent), "paced": 0, "fake": "http://127.0.0.1:9"}
     setup = SETUP % {**values, "n": messages * runs}
     with bench_database(DATABASE + "_latency", setup_script=setup) as (config, _workdir):
-        odoo_shell(config, DATABASE + "_latency", LATENCY % values)
+        odoo_shell(config, DATABASE + "_latency", SENDING + LATENCY % values)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,36 @@ def odoo_shell(config, name, script):
         sys.exit("script failed")
 
 
+# Shell code the sending benchmarks share (put before their scripts): a campaign sent as the
+# cron sends it, and core's mass composer on the same kind of records
+SENDING = r"""
+def send_campaign(name, body, recipients):
+    campaign = env["recruit.sms.campaign"].create({"name": name, "body": body, "recipient_ids": [(6, 0, recipients.ids)]})
+    campaign.action_send()
+    env.cr.commit()
+    env["recruit.sms.campaign"]._recruit_sms_send_due(commit=True)
+    env.cr.commit()
+    return campaign
+
+
+def send_with_core(body, records):
+    env["sms.composer"].with_context(default_res_model="hr.applicant", default_res_ids=records.ids,
+                                     default_composition_mode="mass").create(
+        {"body": body, "mass_keep_log": True, "mass_force_send": True})._action_send_sms()
+    env.cr.commit()
+
+
+# core's mass composer on the next ``size`` applicants: (the stand-in's count of messages
+# before it, wall seconds)
+def core_on_next(runs, applicants, size, body, fake):
+    import time
+    start = next(runs)
+    before = len(fake.messages)
+    started = time.perf_counter()
+    send_with_core(body, applicants[start:start + size])
+    return before, time.perf_counter() - started
+"""
+
 # an Odoo server on a database, as the development scripts start one
 odoo_server = devenv.odoo_server
 
