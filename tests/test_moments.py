@@ -43,3 +43,8 @@ def test_a_user_without_a_zone_reads_utc_and_is_told_so():
 def test_unknown_languages_and_zones_fall_back_instead_of_failing():
     assert moments.for_user(MOMENT, "Nowhere/Atlantis", "xx_YY") == "Dec 7, 2026, 3:00 PM UTC"
     assert moments.place("Nowhere/Atlantis", "en_US") == "UTC"
+
+
+def test_a_day_for_a_recruiter():
+    assert moments.day_for_user(MOMENT, "Europe/Brussels", "en_US") == "Dec 7, 2026"
+    assert moments.day_for_user(datetime(2026, 12, 7, 23, 30), "Europe/Brussels", "fr_FR") == "8 déc. 2026"

@@ -137,7 +137,7 @@ class HrApplicant(models.Model):
             rules = gate_model._rules_for(company, applicant, applicant.phone_sanitized)
             lapses = applicant._recruit_sms_consent_lapses(rules)
             applicant.recruit_sms_consent_basis = self.env._(
-                "Implied (imported): lapses on %(date)s under %(rule)s", date=fields.Date.to_string(lapses.date()),
+                "Implied (imported): lapses on %(date)s under %(rule)s", date=self.env.user._recruit_sms_day(lapses),
                 rule=next(rule.name for rule in rules if rule.implied_months),
             ) if lapses else self.env._("Implied (imported)")
 

@@ -304,7 +304,7 @@ class RecruitSmsGate(models.AbstractModel):
             if last.source in ("keyword", "twilio_21610"):
                 return self.env._(
                     "%(number)s opted out (replied STOP on %(date)s): texts can resume only when they text START.",
-                    number=number, date=fields.Date.to_string(last.date.date()))
+                    number=number, date=self._reader()._recruit_sms_day(last.date))
             return self.env._(
                 "%(number)s is opted out of SMS%(reason)s: use ^opt-in <reason> if it was a mistake.",
                 number=number, reason=f" ({last.reason})" if last.reason else "")

@@ -46,6 +46,11 @@ class ResUsers(models.Model):
         self.ensure_one()
         return moments.for_user(moment, self.tz, self.lang)
 
+    def _recruit_sms_day(self, moment):
+        """The day of ``moment`` (naive UTC) as this user reads it in the back office."""
+        self.ensure_one()
+        return moments.day_for_user(moment, self.tz, self.lang)
+
     # ------------------------------------------------------------
     # The daily digest
     # ------------------------------------------------------------

@@ -237,7 +237,7 @@ class TestCanada(CampaignCase):
         express.recruit_sms_consent = False
         with freeze_time("2026-01-10 12:00:00"):
             express.recruit_sms_consent = True  # a recruiter heard them say yes: express
-        self.assertEqual(imported.recruit_sms_consent_basis, "Implied (imported): lapses on 2026-07-10 under Canada (CASL)")
+        self.assertEqual(imported.recruit_sms_consent_basis, "Implied (imported): lapses on Jul 10, 2026 under Canada (CASL)")
         self.assertEqual(express.recruit_sms_consent_basis, "Express: the candidate gave it")
         with freeze_time("2026-07-10 11:59:00"):
             self.assertFalse(imported._recruit_sms_verdict(gate.AUTOMATED).code)
@@ -252,4 +252,4 @@ class TestCanada(CampaignCase):
             self.assertIn("implied consent lapsed (Canada (CASL)): 1", campaign.review_exclusions)
         # their message is a new contact: six more months
         imported.sudo().recruit_sms_last_inbound_date = "2026-07-01 09:00:00"
-        self.assertEqual(imported.recruit_sms_consent_basis, "Implied (imported): lapses on 2027-01-01 under Canada (CASL)")
+        self.assertEqual(imported.recruit_sms_consent_basis, "Implied (imported): lapses on Jan 1, 2027 under Canada (CASL)")

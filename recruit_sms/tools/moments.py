@@ -47,6 +47,11 @@ def for_user(moment, zone, lang):
     return written if zone in pytz.all_timezones_set else f"{written} UTC"
 
 
+def day_for_user(moment, zone, lang):
+    """The day of ``moment`` as the back office shows it to a user of ``zone`` and ``lang``."""
+    return format_date(_local(moment, zone), "medium", locale=_locale(lang))
+
+
 def for_candidate(moment, zone, lang):
     """``moment`` spelled out for a candidate of ``zone`` and ``lang``."""
     locale = _locale(lang)
