@@ -29,6 +29,7 @@ MESSAGES, PEER, LATENCIES, REPORT_DELAY_MS = 1000, 200, (0, 200), 500
 
 BRAKE = r'''
 import sys, time
+from odoo import fields
 sys.path.insert(0, %(bench)r)
 from fake_twilio import FakeTwilio
 N, PEER, LATENCIES = %(n)d, %(peer)d, %(latencies)r
@@ -45,11 +46,13 @@ runs = iter(range(0, len(applicants), N))
 print(f"{'latency':>8} {'path':<24}{'sent':>6}{'of':>6}{'share':>8}{'wall s':>8}  state, why")
 for latency in LATENCIES:
     fake.latency_s = latency / 1000
-    # each run starts from a healthy sender, as after a manager's Resume
+    # each run starts from a healthy sender, as after a manager's Resume, once the previous
+    # run's last reports are in
+    time.sleep(5)
     env["recruit.sms.sender"].search([]).write({"braked": False, "brake_reason": False,
-                                                "reset_at": env.cr.now().replace(tzinfo=None)})
+                                                "reset_at": fields.Datetime.now()})
     env.cr.commit()
-    time.sleep(1.1)  # the previous run's reports are in, and settled before the reset
+    time.sleep(1.1)  # texts settled from now on count (the reset is to the second)
     start = next(runs)
     recipients = applicants[start:start + N]
     before = len(fake.messages)

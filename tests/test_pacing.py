@@ -1,7 +1,7 @@
 import itertools
 
 import pytest
-from recruit_sms_tools.pacing import Pacer, backoff
+from recruit_sms_tools.pacing import Every, Pacer, backoff
 
 
 class FakeClock:
@@ -122,3 +122,15 @@ def test_work_between_items_is_done_before_the_wait_so_each_goes_at_its_moment()
         sent.append(clock.now)  # handed at once after the wait, as the engine does
     for start in sent:
         assert sum(1 for moment in sent if start <= moment < start + 1 - 1e-9) <= 1, sent
+
+
+def test_every_is_due_once_per_interval_of_its_clock():
+    now = [100.0]
+    every = Every(0.25, lambda: now[0])
+    assert every.due(), "the first time"
+    assert not every.due()
+    now[0] += 0.2
+    assert not every.due()
+    now[0] += 0.05
+    assert every.due()
+    assert not every.due()

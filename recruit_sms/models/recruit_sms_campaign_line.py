@@ -18,6 +18,9 @@ _logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 # how stale the opt-out and consent seen by a running campaign may get (seconds)
 RECHECK_EVERY = 1.0
+# how stale the carriers' answers seen by the brake may get (seconds): every text handed
+# meanwhile may be filtered too
+BRAKE_EVERY = 0.25
 # a message that may have reached the provider without an answer saying so waits this
 # long for the provider's status callback, then is looked up in its list of messages
 CONFIRM_AFTER = timedelta(minutes=2)
@@ -310,7 +313,8 @@ class RecruitSmsCampaignLine(models.Model):
         writes each outcome as it arrives (and commits it with ``commit``), so a worker
         that dies loses nothing and, but for the messages in flight, sends nothing twice.
         Returns how many were handed to the provider."""
-        handed, checked_at, stopped, done = 0, None, {}, set()
+        handed, stopped, done = 0, {}, set()
+        gate_due, brake_due = pacing.Every(RECHECK_EVERY, clock).due, pacing.Every(BRAKE_EVERY, clock).due
         rate = sum(stream.rate(sender) for sender in {h.sender for h in handoffs}) or stream.max_rate()
 
         def record(handoff, result, handed_at):
@@ -336,13 +340,14 @@ class RecruitSmsCampaignLine(models.Model):
             """The work between two hand-offs, done before the pace's wait so that each
             message goes at its moment: record the answers that came, and ask the gate
             again once a second (an opt-out or a withdrawn consent meanwhile), and the
-            brake (the carriers' answers that came meanwhile may pause the campaign)."""
-            nonlocal checked_at
+            brake four times a second (the carriers' answers that came meanwhile may pause
+            the campaign)."""
             in_flight.collect(block=False)
-            if checked_at is None or clock() - checked_at >= RECHECK_EVERY:
-                waiting = [h for h in handoffs if h.line_id not in stopped and h.line_id not in done]
-                stopped.update(self._recruit_sms_recheck(waiting, campaign))
-                checked_at = clock()
+            if gate_due():
+                stopped.update(self._recruit_sms_recheck(
+                    [h for h in handoffs if h.line_id not in stopped and h.line_id not in done]))
+            if campaign is not None and brake_due():
+                campaign._recruit_sms_brake()
 
         in_flight = InFlight(stream, record)
         try:
@@ -382,13 +387,10 @@ class RecruitSmsCampaignLine(models.Model):
         closing._recruit_sms_prepare(stream)  # held until their hours open again
         return handed
 
-    def _recruit_sms_recheck(self, handoffs, campaign=None):
+    def _recruit_sms_recheck(self, handoffs):
         """{line id: reason} of the messages the gate stops now (an opt-out or withdrawn
         consent recorded while the campaign runs); the texting hours were decided when
-        the batch was prepared (each handoff knows when they close). The brake is asked
-        again too: the carriers' answers that came meanwhile may pause ``campaign``."""
-        if campaign is not None:
-            campaign._recruit_sms_brake()
+        the batch was prepared (each handoff knows when they close)."""
         if not handoffs:
             return {}
         applicants = self.env["hr.applicant"].browse([h.applicant_id for h in handoffs])

@@ -69,11 +69,11 @@ class TestConcurrentPacedEngine(NetworkCase):
         calls = []
         original = type(self.env["recruit.sms.campaign.line"])._recruit_sms_recheck
 
-        def recheck(lines, handoffs, campaign=None):
+        def recheck(lines, handoffs):
             calls.append(len(handoffs))
             if len(calls) == 2:  # a second into the run, the last recipient texts STOP
                 self.env["phone.blacklist"].sudo()._add([late.phone_sanitized])
-            return original(lines, handoffs, campaign)
+            return original(lines, handoffs)
 
         with patch.object(type(self.env["recruit.sms.campaign.line"]), "_recruit_sms_recheck", recheck):
             self.env["recruit.sms.campaign"]._recruit_sms_send_due(clock=(time.time, time.sleep))

@@ -64,6 +64,21 @@ def interleave(items, sender_of, pacers, make_pacer, before_wait=None):
             del queues[sender]
 
 
+class Every:
+    """True once every ``seconds`` of ``clock`` (and the first time it is asked): a check
+    that runs between hand-offs without running at each one."""
+
+    def __init__(self, seconds, clock):
+        self.seconds, self.clock, self.last = seconds, clock, None
+
+    def due(self):
+        now = self.clock()
+        if self.last is not None and now - self.last < self.seconds:
+            return False
+        self.last = now
+        return True
+
+
 def backoff(attempt, base=2.0, cap=300.0):
     """Seconds to wait before retry number ``attempt`` (1, 2, ...) of a transient error."""
     return min(cap, base ** attempt)
