@@ -521,6 +521,25 @@ class RecruitSmsCampaign(models.Model):
             return True
         return False
 
+    def _recruit_sms_brake_on_news(self, since):
+        """The brake, asked while the campaign sends only when something that may change its
+        answer came since ``since`` (naive UTC; None: ask anyway): a text of the company
+        the carriers did not deliver, or an opt-out. A delivery only dilutes the figures,
+        and the check must cost less than the gap between two texts. Returns the moment to
+        look from next time."""
+        now = fields.Datetime.now()
+        if since is not None:
+            self.env["recruit.sms.campaign.line"].flush_model(["carrier_outcome", "settled_at"])
+            self.env.cr.execute("""
+                SELECT EXISTS(SELECT 1 FROM recruit_sms_campaign_line WHERE company_id = %(company)s
+                                 AND carrier_outcome = 'failed' AND settled_at >= %(since)s)
+                    OR EXISTS(SELECT 1 FROM recruit_sms_consent_event WHERE event = 'opt_out' AND date >= %(since)s)
+            """, {"company": self.company_id.id, "since": since})
+            if not self.env.cr.fetchone()[0]:
+                return since
+        self._recruit_sms_brake()
+        return now
+
     def _recruit_sms_brake_words(self, reason, figures, thresholds, sender=None):
         """Why the brake stopped, in figures, and what to check."""
         whose = self.env._("sender %(sender)s", sender=sender) if sender else self.env._("this campaign")

@@ -89,6 +89,18 @@ class InFlight:
             raise failure
 
 
+class BrakeWatch:
+    """The brake, asked every BRAKE_EVERY seconds while ``campaign`` sends (none: nothing to
+    ask), from the moment it last looked."""
+
+    def __init__(self, campaign, clock):
+        self.campaign, self.due, self.since = campaign, pacing.Every(BRAKE_EVERY, clock).due, None
+
+    def look(self):
+        if self.campaign is not None and self.due():
+            self.since = self.campaign._recruit_sms_brake_on_news(self.since)
+
+
 class RecruitSmsCampaignLine(models.Model):
     """One recipient of a campaign: exactly one SMS, retried on transient errors.
 
@@ -142,6 +154,7 @@ class RecruitSmsCampaignLine(models.Model):
 
     _sender_pace = models.Index("(sender, handed_at) WHERE handed_at IS NOT NULL")
     _sender_settled = models.Index("(company_id, sender, settled_at) WHERE settled_at IS NOT NULL")
+    _failed_settled = models.Index("(company_id, settled_at) WHERE carrier_outcome = 'failed'")
     _applicant_once = models.Constraint(
         "unique(campaign_id, applicant_id)",
         "An applicant receives a campaign once.",
@@ -314,7 +327,7 @@ class RecruitSmsCampaignLine(models.Model):
         that dies loses nothing and, but for the messages in flight, sends nothing twice.
         Returns how many were handed to the provider."""
         handed, stopped, done = 0, {}, set()
-        gate_due, brake_due = pacing.Every(RECHECK_EVERY, clock).due, pacing.Every(BRAKE_EVERY, clock).due
+        gate_due, brake = pacing.Every(RECHECK_EVERY, clock).due, BrakeWatch(campaign, clock)
         rate = sum(stream.rate(sender) for sender in {h.sender for h in handoffs}) or stream.max_rate()
 
         def record(handoff, result, handed_at):
@@ -346,8 +359,7 @@ class RecruitSmsCampaignLine(models.Model):
             if gate_due():
                 stopped.update(self._recruit_sms_recheck(
                     [h for h in handoffs if h.line_id not in stopped and h.line_id not in done]))
-            if campaign is not None and brake_due():
-                campaign._recruit_sms_brake()
+            brake.look()
 
         in_flight = InFlight(stream, record)
         try:
