@@ -9,10 +9,10 @@ file's; deciding what a row does to the database (create, update, skip) is the m
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from . import phone
+from .intent import plain
 
 FIELDS = {
     "name": ("name", "full name", "candidate", "candidate name", "applicant", "applicant name", "contact",
@@ -140,9 +140,7 @@ def read_row(mapping, cells, line, default_country=None, countries=None, *, extr
 
 
 def _name_words(name):
-    text = unicodedata.normalize("NFKD", name or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return [word for word in re.split(r"[^\w]+", text) if len(word) > 1]
+    return [word for word in re.split(r"[^\w]+", plain(name)) if len(word) > 1]
 
 
 def same_person(name, email, known_name, known_email):
