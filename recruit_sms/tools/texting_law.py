@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import phonenumbers
+from dateutil.relativedelta import relativedelta
 from phonenumbers import geocoder
 
 DAY = timedelta(hours=24)
@@ -202,22 +203,10 @@ def revocation_deadline(asked_at):
     return day.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def add_months(moment, months):
-    """``moment`` ``months`` calendar months later (the last day of a shorter month)."""
-    month = moment.month - 1 + months
-    year, month = moment.year + month // 12, month % 12 + 1
-    for day in range(moment.day, 27, -1):
-        try:
-            return moment.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    return moment.replace(year=year, month=month, day=min(moment.day, 28))
-
-
 def implied_consent_lapses(rules, last_contact):
     """When consent that is only implied lapses under ``rules`` (the shortest period of
     those that set one), counted from ``last_contact`` (naive UTC); None when none does."""
     months = [rule.implied_months for rule in rules if rule.implied_months]
     if not months or last_contact is None:
         return None
-    return add_months(last_contact, min(months))
+    return last_contact + relativedelta(months=min(months))  # calendar months: the last day of a shorter one
