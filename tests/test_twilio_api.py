@@ -160,7 +160,9 @@ def test_another_text_to_the_number_since_then_is_for_a_person_to_judge():
 
 @pytest.mark.parametrize(("payload", "code"), [
     ({"code": 21211}, 21211), ({"error_code": "30007"}, 30007), ({"code": [1]}, None), ({"code": {"x": 1}}, None),
-    ({"code": True}, None), ({"code": "abc"}, None), (None, None), ([1, 2], None)])
+    ({"code": True}, None), ({"code": "abc"}, None), (None, None), ([1, 2], None),
+    # a status callback posts digits; a number past six digits is no code of Twilio's
+    ({"code": " 30034 "}, 30034), ({"code": "12345678901"}, None), ({"error_code": 10**7}, None), ({"code": -5}, None)])
 def test_error_codes_are_read_as_numbers_or_not_at_all(payload, code):
     assert twilio_api.error_code(payload) == code
     assert twilio_api.send_verdict(500, payload) == (twilio_api.RETRY if code else twilio_api.UNCONFIRMED)

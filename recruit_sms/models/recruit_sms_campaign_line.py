@@ -566,8 +566,7 @@ class RecruitSmsCampaignLine(models.Model):
         ``error_code``) is the carrier's answer the sender's health counts."""
         self.flush_model()
         if status in ("delivered", "undelivered", "failed"):
-            code = int(error_code) if isinstance(error_code, str) and error_code.isdigit() and len(error_code) <= 6 \
-                else None
+            code = twilio_api.code_of(error_code)
             self.env.cr.execute(
                 "UPDATE recruit_sms_campaign_line SET carrier_outcome = %s, error_code = %s, settled_at = %s"
                 " WHERE sms_uuid = %s RETURNING sender, company_id",

@@ -14,7 +14,7 @@ class SmsTracker(models.Model):
                 message = tracker.mail_notification_id.mail_message_id
                 self.env["phone.blacklist"].sudo()._recruit_sms_block_unsubscribed(
                     tracker.mail_notification_id.mapped("sms_number"), message.record_company_id or self.env.company)
-        code = int(error_code) if str(error_code or "").isdigit() and len(str(error_code)) <= 6 else None
+        code = twilio_api.code_of(error_code)
         if code in deliverability.CANNOT_RECEIVE:
             # a landline or a number that does not exist: excluded from later texts with the
             # reason, until a recruiter corrects the number

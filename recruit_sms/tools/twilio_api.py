@@ -177,16 +177,20 @@ def date_of(value):
     return moment
 
 
+def code_of(value):
+    """A Twilio error code given as ``value`` (a number, or its digits as a status callback
+    posts them) as an int, else None. Twilio's codes have five digits: a longer number is
+    no code of theirs (nor fits the database's integers)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**6 else None
+
+
 def error_code(payload):
     """Twilio's error code in an answer (``code`` or ``error_code``) as an int, else None
     (a compatible service may answer anything there)."""
     payload = payload if isinstance(payload, dict) else {}
-    code = payload.get("code") or payload.get("error_code")
-    if isinstance(code, bool):
-        return None
-    if isinstance(code, int):
-        return code
-    return int(code) if isinstance(code, str) and code.strip().isdigit() else None
+    return code_of(payload.get("code") or payload.get("error_code"))
 
 
 def send_verdict(status, payload, failure=None):
