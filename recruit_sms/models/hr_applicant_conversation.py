@@ -57,7 +57,6 @@ class HrApplicant(models.Model):
         # one decision for both notices: the gate decides what blocks before the hours
         verdict = self._recruit_sms_verdict(gate.MANUAL)
         blocked_reason = verdict.blocked and self.env["recruit.sms.gate"]._message(verdict, self._recruit_sms_gate_request())
-        held = verdict.hold_until if verdict.held else None
         return {
             "applicant": {
                 "id": self.id,
@@ -71,15 +70,7 @@ class HrApplicant(models.Model):
                 "waiting_since": fields.Datetime.to_string(self.recruit_sms_waiting_since) or False,
                 "subject": self._recruit_sms_default_subject(),
                 "opted_out": self.phone_sanitized_blacklisted,
-                "quiet_note": self.env._(
-                    "%(why)s: an SMS sent now is held until %(when)s (%(local)s in %(place)s, the candidate's time).",
-                    why=self.env._("Texts per 24 hours reached under %(rule)s", rule=verdict.rule)
-                    if verdict.code == gate.FREQUENCY_CAP else self.env._("Outside %(rule)s's texting hours", rule=verdict.rule)
-                    if verdict.code == gate.STATE_HOURS else self.env._("Outside texting hours for the candidate"),
-                    when=self.env.user._recruit_sms_moment(held),
-                    local=moments.for_user(held, self._recruit_sms_zones()[0], self.env.user.lang),
-                    place=moments.place(self._recruit_sms_zones()[0], self.env.user.lang),
-                ) if held else False,
+                "quiet_note": self._recruit_sms_quiet_note(verdict),
             },
             "messages": [self._recruit_sms_bubble(message, inbound_by_message.get(message.id), message.id in automatic)
                          for message in messages],
@@ -161,6 +152,24 @@ class HrApplicant(models.Model):
                     bubble["held_until"] = fields.Datetime.to_string(held.recruit_sms_hold_until) if held else False
                     bubble["held_reason"] = held.recruit_sms_hold_reason or False
         return bubble
+
+    def _recruit_sms_quiet_note(self, verdict):
+        """What the composer says when an SMS sent now would be held (``verdict``, the
+        gate's on a manual text): why, and until when, in the recruiter's time and the
+        candidate's."""
+        if not verdict.held:
+            return False
+        if verdict.code == gate.FREQUENCY_CAP:
+            why = self.env._("Texts per 24 hours reached under %(rule)s", rule=verdict.rule)
+        elif verdict.code == gate.STATE_HOURS:
+            why = self.env._("Outside %(rule)s's texting hours", rule=verdict.rule)
+        else:
+            why = self.env._("Outside texting hours for the candidate")
+        zone, user = self._recruit_sms_zones()[0], self.env.user
+        return self.env._(
+            "%(why)s: an SMS sent now is held until %(when)s (%(local)s in %(place)s, the candidate's time).",
+            why=why, when=user._recruit_sms_moment(verdict.hold_until),
+            local=moments.for_user(verdict.hold_until, zone, user.lang), place=moments.place(zone, user.lang))
 
     def _recruit_sms_mark_received(self, when, preview="", channel="sms", waiting=True):
         """The applicant wrote: the conversation waits for a response from then on (unless
